@@ -1,0 +1,200 @@
+package dev.quma.core.auth;
+
+import dev.quma.core.model.Resource;
+import dev.quma.core.model.ResourceMeta;
+import dev.quma.core.model.ResourceType;
+import dev.quma.core.model.SecretData;
+import dev.quma.core.store.ResourceConflictException;
+import dev.quma.core.store.ResourceStore;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import java.nio.charset.StandardCharsets;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jwx.JsonWebStructure;
+import org.jose4j.lang.JoseException;
+
+/**
+ * User tokens, as Kuma's: RS256 JWTs with claims {@code Name} and {@code Groups}, signed with the
+ * global secret {@code user-token-signing-key-1}. The first admin token is kept in the global secret
+ * {@code admin-user-token}, readable by admins only.
+ */
+public final class UserTokens {
+  public static final String SIGNING_KEY_SECRET = "user-token-signing-key-1";
+  public static final String ADMIN_TOKEN_SECRET = "admin-user-token";
+  private static final String KEY_ID = "1";
+  private static final Duration KEY_CACHE_TTL = Duration.ofMinutes(1);
+
+  private final ResourceStore store;
+  private final Clock clock;
+  private final Map<String, CachedKey> verificationKeys = new ConcurrentHashMap<>();
+
+  private record CachedKey(RSAPublicKey key, long loadedAtMillis) {}
+
+  public UserTokens(ResourceStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /**
+   * Makes sure the signing key and the initial admin token exist. Safe to run on every replica at
+   * once: creations are create-if-absent, and a loser reads what the winner wrote.
+   */
+  public Uni<Void> ensureAdminToken(Duration validFor) {
+    return store
+        .find(ResourceType.GLOBAL_SECRET, null, ADMIN_TOKEN_SECRET)
+        .flatMap(
+            existing -> {
+              if (existing.isPresent()) {
+                return Uni.createFrom().voidItem();
+              }
+              return issue("admin", Set.of(Caller.ADMIN_GROUP, Caller.AUTHENTICATED_GROUP), validFor)
+                  .flatMap(token -> store.create(secret(ADMIN_TOKEN_SECRET, token.getBytes(StandardCharsets.UTF_8))))
+                  .replaceWithVoid()
+                  .onFailure(ResourceConflictException.class)
+                  .recoverWithItem((Void) null);
+            });
+  }
+
+  /** The initial admin token, for the launcher and for tests. */
+  public Uni<String> adminToken() {
+    return store
+        .get(ResourceType.GLOBAL_SECRET, null, ADMIN_TOKEN_SECRET, SecretData.class)
+        .map(secret -> new String(Base64.getDecoder().decode(secret.spec().data()), StandardCharsets.UTF_8));
+  }
+
+  public Uni<String> issue(String name, Set<String> groups, Duration validFor) {
+    return signingKey()
+        .map(
+            key -> {
+              long now = clock.millis();
+              JwtClaims claims = new JwtClaims();
+              claims.setClaim("Name", name);
+              claims.setStringListClaim("Groups", new ArrayList<>(groups));
+              claims.setIssuedAt(NumericDate.fromMilliseconds(now));
+              claims.setNotBefore(NumericDate.fromMilliseconds(now));
+              claims.setExpirationTime(NumericDate.fromMilliseconds(now + validFor.toMillis()));
+              claims.setJwtId(UUID.randomUUID().toString());
+              JsonWebSignature jws = new JsonWebSignature();
+              jws.setPayload(claims.toJson());
+              jws.setKey(key);
+              jws.setKeyIdHeaderValue(KEY_ID);
+              jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+              jws.setHeader("typ", "JWT");
+              try {
+                return jws.getCompactSerialization();
+              } catch (JoseException e) {
+                throw new IllegalStateException("could not sign a user token", e);
+              }
+            });
+  }
+
+  /** Verifies signature (RS256 only), expiry and claims; fails with {@link InvalidTokenException}. */
+  public Uni<Caller> verify(String token) {
+    String keyId;
+    try {
+      keyId = JsonWebStructure.fromCompactSerialization(token).getKeyIdHeaderValue();
+    } catch (JoseException | RuntimeException e) {
+      return Uni.createFrom().failure(new InvalidTokenException("the token is not a well-formed JWT"));
+    }
+    if (!KEY_ID.equals(keyId)) {
+      return Uni.createFrom().failure(new InvalidTokenException("the token names an unknown signing key"));
+    }
+    return verificationKey(keyId).map(key -> check(token, key));
+  }
+
+  private Caller check(String token, RSAPublicKey key) {
+    JwtConsumer consumer =
+        new JwtConsumerBuilder()
+            .setRequireExpirationTime()
+            .setAllowedClockSkewInSeconds(30)
+            .setEvaluationTime(NumericDate.fromMilliseconds(clock.millis()))
+            .setVerificationKey(key)
+            .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256)
+            .setSkipDefaultAudienceValidation()
+            .build();
+    try {
+      JwtClaims claims = consumer.processToClaims(token);
+      String name = claims.getClaimValueAsString("Name");
+      if (name == null || name.isEmpty()) {
+        throw new InvalidTokenException("the token has no Name claim");
+      }
+      Set<String> groups = claims.hasClaim("Groups") ? Set.copyOf(claims.getStringListClaimValue("Groups")) : Set.of();
+      Set<String> withAuthenticated = new java.util.HashSet<>(groups);
+      withAuthenticated.add(Caller.AUTHENTICATED_GROUP);
+      return new Caller(name, withAuthenticated);
+    } catch (InvalidJwtException e) {
+      if (e.hasExpired()) {
+        throw new InvalidTokenException("the token has expired");
+      }
+      throw new InvalidTokenException("the token's signature or claims are not valid");
+    } catch (MalformedClaimException e) {
+      throw new InvalidTokenException("the token's Groups claim is not a list of strings");
+    }
+  }
+
+  private Uni<RSAPrivateCrtKey> signingKey() {
+    return store
+        .find(ResourceType.GLOBAL_SECRET, null, SIGNING_KEY_SECRET, SecretData.class)
+        .flatMap(
+            found -> {
+              if (found.isPresent()) {
+                return Uni.createFrom().item(parse(found.get()));
+              }
+              return Uni.createFrom()
+                  .item(() -> PemKeys.generate(2048))
+                  .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                  .flatMap(
+                      key ->
+                          store
+                              .create(secret(SIGNING_KEY_SECRET, PemKeys.toPkcs1Pem(key).getBytes(StandardCharsets.US_ASCII)))
+                              .replaceWith(key)
+                              .onFailure(ResourceConflictException.class)
+                              .recoverWithUni(() -> store.get(ResourceType.GLOBAL_SECRET, null, SIGNING_KEY_SECRET, SecretData.class).map(UserTokens::parse)));
+            });
+  }
+
+  private Uni<RSAPublicKey> verificationKey(String keyId) {
+    CachedKey cached = verificationKeys.get(keyId);
+    if (cached != null && clock.millis() - cached.loadedAtMillis() < KEY_CACHE_TTL.toMillis()) {
+      return Uni.createFrom().item(cached.key());
+    }
+    return store
+        .find(ResourceType.GLOBAL_SECRET, null, SIGNING_KEY_SECRET, SecretData.class)
+        .map(
+            found -> {
+              if (found.isEmpty()) {
+                verificationKeys.remove(keyId);
+                throw new InvalidTokenException("the token names an unknown signing key");
+              }
+              RSAPublicKey key = PemKeys.publicKeyOf(parse(found.get()));
+              verificationKeys.put(keyId, new CachedKey(key, clock.millis()));
+              return key;
+            });
+  }
+
+  private static RSAPrivateCrtKey parse(Resource<SecretData> secret) {
+    return PemKeys.parsePrivateKey(new String(Base64.getDecoder().decode(secret.spec().data()), StandardCharsets.US_ASCII));
+  }
+
+  private static Resource<SecretData> secret(String name, byte[] data) {
+    return new Resource<>(ResourceMeta.of(ResourceType.GLOBAL_SECRET, null, name, Map.of()), new SecretData(Base64.getEncoder().encodeToString(data)));
+  }
+}

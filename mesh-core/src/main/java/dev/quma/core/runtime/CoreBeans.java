@@ -1,0 +1,47 @@
+package dev.quma.core.runtime;
+
+import dev.quma.core.auth.UserTokens;
+import dev.quma.core.events.ChangeStream;
+import dev.quma.core.insight.InsightStore;
+import dev.quma.core.store.ResourceStore;
+import dev.quma.core.store.StoreSettings;
+import io.vertx.mutiny.redis.client.Redis;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/** Makes mesh-core's stores available for injection in every Quarkus service. */
+@ApplicationScoped
+public class CoreBeans {
+
+  @Produces
+  @Singleton
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Produces
+  @Singleton
+  ResourceStore resourceStore(Redis redis, StoreConfig config, Clock clock) {
+    return new ResourceStore(redis, new StoreSettings(config.keyPrefix(), config.streamMaxLength()), clock);
+  }
+
+  @Produces
+  @Singleton
+  InsightStore insightStore(Redis redis, ResourceStore store) {
+    return new InsightStore(redis, store.keys());
+  }
+
+  @Produces
+  @Singleton
+  ChangeStream changeStream(Redis redis, ResourceStore store) {
+    return new ChangeStream(redis, store.keys());
+  }
+
+  @Produces
+  @Singleton
+  UserTokens userTokens(ResourceStore store, Clock clock) {
+    return new UserTokens(store, clock);
+  }
+}

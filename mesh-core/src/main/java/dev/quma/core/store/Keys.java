@@ -1,0 +1,89 @@
+package dev.quma.core.store;
+
+import dev.quma.core.model.ResourceType;
+
+/**
+ * Every Redis key name, in one place. Keys carry a hash tag ({@code {mesh}}) so that everything a
+ * script touches for one mesh sits in one Redis Cluster slot; global resources share the tag
+ * {@code {@global}} ({@code @} cannot occur in a mesh name, so it never collides with one).
+ *
+ * <pre>
+ * PREFIX:{TAG}:r:TYPE:NAME   hash: v (version), ct, mt, labels, spec, ti (tag index entries)
+ * PREFIX:{TAG}:i:TYPE        zset of names (score 0, so ordered by name)
+ * PREFIX:{TAG}:t:TYPE        zset "key\1value\1name" for tag filters
+ * PREFIX:{TAG}:events        stream of changes (op, type, mesh, name, version)
+ * PREFIX:{TAG}:seq           counter: every write takes the next version
+ * PREFIX:{@global}:i:Mesh    zset of all mesh names (a secondary index kept beside each mesh's own)
+ * PREFIX:{MESH}:insight:NAME  the xDS tier's DataplaneInsight (JSON)
+ * PREFIX:{MESH}:lastseen     zset name -> last heartbeat (epoch ms), for the lifecycle sweeps
+ * </pre>
+ */
+public final class Keys {
+  public static final String GLOBAL_TAG = "@global";
+
+  private final String prefix;
+
+  public Keys(String prefix) {
+    this.prefix = prefix;
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  /** The hash tag of a resource: its mesh, the mesh itself for a Mesh, or the global tag. */
+  public static String tagOf(ResourceType type, String mesh, String name) {
+    if (type == ResourceType.MESH) {
+      return name;
+    }
+    return type.meshScoped() ? mesh : GLOBAL_TAG;
+  }
+
+  private String base(String tag) {
+    return prefix + ":{" + tag + "}:";
+  }
+
+  public String record(ResourceType type, String mesh, String name) {
+    return recordPrefix(type, tagOf(type, mesh, name)) + name;
+  }
+
+  /** The record key without the name; scripts that cascade append names to it. */
+  public String recordPrefix(ResourceType type, String tag) {
+    return base(tag) + "r:" + type.kumaName() + ":";
+  }
+
+  /** The name index in the resource's own slot (for a Mesh: a one-entry index in the mesh's slot). */
+  public String index(ResourceType type, String tag) {
+    return base(tag) + "i:" + type.kumaName();
+  }
+
+  public String tagIndex(ResourceType type, String tag) {
+    return base(tag) + "t:" + type.kumaName();
+  }
+
+  public String events(String tag) {
+    return base(tag) + "events";
+  }
+
+  public String sequence(String tag) {
+    return base(tag) + "seq";
+  }
+
+  /** All meshes, in the global slot. */
+  public String meshIndex() {
+    return base(GLOBAL_TAG) + "i:Mesh";
+  }
+
+  public String insight(String mesh, String name) {
+    return base(mesh) + "insight:" + name;
+  }
+
+  public String lastSeen(String mesh) {
+    return base(mesh) + "lastseen";
+  }
+
+  /** A marker in the default mesh's slot: the default mesh was created once and is not re-created. */
+  public String defaultMeshMarker(String mesh) {
+    return base(mesh) + "default-mesh-created";
+  }
+}

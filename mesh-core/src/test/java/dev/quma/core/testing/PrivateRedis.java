@@ -1,0 +1,50 @@
+package dev.quma.core.testing;
+
+import dev.quma.local.LocalRedis;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.redis.client.RedisOptions;
+import java.time.Duration;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real redis-server of the test class's own (on a free port, so it can be flushed freely), with a
+ * Vert.x client connected to it. Register with {@code @RegisterExtension static PrivateRedis redis}.
+ */
+public final class PrivateRedis implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+  private LocalRedis server;
+  private Vertx vertx;
+  private Redis client;
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    server = LocalRedis.startEphemeral();
+    vertx = Vertx.vertx();
+    client = Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url()).setMaxPoolSize(16).setMaxPoolWaiting(1024));
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    client.send(Request.cmd(Command.FLUSHALL)).await().atMost(Duration.ofSeconds(5));
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    client.close();
+    vertx.closeAndAwait();
+    server.close();
+  }
+
+  public Redis client() {
+    return client;
+  }
+
+  public LocalRedis server() {
+    return server;
+  }
+}
