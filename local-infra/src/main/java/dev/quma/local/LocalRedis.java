@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@code redis-server} child process on loopback, for the local launcher and for tests that need a
- * keyspace of their own. Persistence is off unless a data directory is given.
+ * A {@code redis-server} child process on loopback, for the local launcher and for tests that need
+ * a keyspace of their own. Persistence is off unless a data directory is given.
  */
 public final class LocalRedis implements AutoCloseable {
 
@@ -35,12 +35,23 @@ public final class LocalRedis implements AutoCloseable {
   }
 
   /**
-   * Starts Redis on {@code port}. With a {@code dataDir}, it keeps an append-only file there so that
-   * a laptop's control plane survives restarts.
+   * Starts Redis on {@code port}. With a {@code dataDir}, it keeps an append-only file there so
+   * that a laptop's control plane survives restarts.
    */
   public static LocalRedis start(int port, Path dataDir) {
     Path binary = RedisBinary.locate();
-    List<String> command = new ArrayList<>(List.of(binary.toString(), "--bind", "127.0.0.1", "--port", String.valueOf(port), "--save", "", "--protected-mode", "yes"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                binary.toString(),
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                String.valueOf(port),
+                "--save",
+                "",
+                "--protected-mode",
+                "yes"));
     if (dataDir != null) {
       try {
         Files.createDirectories(dataDir);
@@ -52,7 +63,11 @@ public final class LocalRedis implements AutoCloseable {
       command.addAll(List.of("--appendonly", "no"));
     }
     try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       LocalRedis redis = new LocalRedis(process, port);
       redis.awaitReady(Duration.ofSeconds(15));
       return redis;
@@ -91,7 +106,11 @@ public final class LocalRedis implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("redis-server exited with " + process.exitValue() + " before it answered on port " + port);
+        throw new IllegalStateException(
+            "redis-server exited with "
+                + process.exitValue()
+                + " before it answered on port "
+                + port);
       }
       if (answersPing("127.0.0.1", port)) {
         return;
@@ -99,7 +118,8 @@ public final class LocalRedis implements AutoCloseable {
       sleep(20);
     }
     close();
-    throw new IllegalStateException("redis-server did not answer on port " + port + " within " + timeout);
+    throw new IllegalStateException(
+        "redis-server did not answer on port " + port + " within " + timeout);
   }
 
   @Override

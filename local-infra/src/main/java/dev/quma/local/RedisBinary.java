@@ -11,8 +11,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Finds a {@code redis-server} executable: the one on the PATH when there is one, otherwise the binary
- * that the embedded-redis artifact bundles (Redis 6.2), unpacked once into a cache directory.
+ * Finds a {@code redis-server} executable: the one on the PATH when there is one, otherwise the
+ * binary that the embedded-redis artifact bundles (Redis 6.2), unpacked once into a cache
+ * directory.
  */
 public final class RedisBinary {
 
@@ -39,14 +40,17 @@ public final class RedisBinary {
 
   static Path bundled() {
     String resource = bundledResourceName();
-    Path cacheDir = Path.of(System.getProperty("java.io.tmpdir"), "quma-redis-" + System.getProperty("user.name"));
+    Path cacheDir =
+        Path.of(
+            System.getProperty("java.io.tmpdir"), "quma-redis-" + System.getProperty("user.name"));
     Path target = cacheDir.resolve(resource);
     if (Files.isExecutable(target)) {
       return target;
     }
     try (InputStream in = RedisBinary.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("no bundled redis-server for this platform (" + resource + ")");
+        throw new IllegalStateException(
+            "no bundled redis-server for this platform (" + resource + ")");
       }
       Files.createDirectories(cacheDir);
       Path tmp = Files.createTempFile(cacheDir, "redis-server", ".part");
@@ -69,6 +73,11 @@ public final class RedisBinary {
     if (os.contains("mac")) {
       return arm ? "redis-server-6.2.6-v5-darwin-arm64" : "redis-server-6.2.6-v5-darwin-amd64";
     }
-    throw new IllegalStateException("no bundled redis-server for " + os + "/" + arch + "; install Redis and put it on the PATH");
+    throw new IllegalStateException(
+        "no bundled redis-server for "
+            + os
+            + "/"
+            + arch
+            + "; install Redis and put it on the PATH");
   }
 }

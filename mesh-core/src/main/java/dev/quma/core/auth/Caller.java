@@ -9,9 +9,11 @@ public record Caller(String name, Set<String> groups) {
   public static final String UNAUTHENTICATED_GROUP = "mesh-system:unauthenticated";
 
   /** A request from localhost while {@code localhost-is-admin} is on, as in Kuma. */
-  public static final Caller LOCALHOST_ADMIN = new Caller("mesh-system:admin", Set.of(ADMIN_GROUP, AUTHENTICATED_GROUP));
+  public static final Caller LOCALHOST_ADMIN =
+      new Caller("mesh-system:admin", Set.of(ADMIN_GROUP, AUTHENTICATED_GROUP));
 
-  public static final Caller ANONYMOUS = new Caller("mesh-system:anonymous", Set.of(UNAUTHENTICATED_GROUP));
+  public static final Caller ANONYMOUS =
+      new Caller("mesh-system:anonymous", Set.of(UNAUTHENTICATED_GROUP));
 
   public Caller {
     groups = Set.copyOf(groups);

@@ -16,13 +16,30 @@ import java.util.Base64;
 
 /**
  * RSA keys as PEM, in Kuma's format for signing keys (PKCS#1, {@code RSA PRIVATE KEY}); PKCS#8
- * ({@code PRIVATE KEY}) is read too. Only the few DER steps needed to convert between them are here.
+ * ({@code PRIVATE KEY}) is read too. Only the few DER steps needed to convert between them are
+ * here.
  */
 public final class PemKeys {
   private PemKeys() {}
 
   // DER prefix of a PKCS#8 PrivateKeyInfo for rsaEncryption, up to the OCTET STRING holding PKCS#1.
-  private static final byte[] RSA_ALGORITHM = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
+  private static final byte[] RSA_ALGORITHM = {
+    0x30,
+    0x0d,
+    0x06,
+    0x09,
+    0x2a,
+    (byte) 0x86,
+    0x48,
+    (byte) 0x86,
+    (byte) 0xf7,
+    0x0d,
+    0x01,
+    0x01,
+    0x01,
+    0x05,
+    0x00
+  };
 
   public static RSAPrivateCrtKey generate(int bits) {
     try {
@@ -37,7 +54,9 @@ public final class PemKeys {
 
   public static RSAPublicKey publicKeyOf(RSAPrivateCrtKey key) {
     try {
-      return (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(key.getModulus(), key.getPublicExponent()));
+      return (RSAPublicKey)
+          KeyFactory.getInstance("RSA")
+              .generatePublic(new RSAPublicKeySpec(key.getModulus(), key.getPublicExponent()));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -61,14 +80,16 @@ public final class PemKeys {
       throw new IllegalArgumentException("not a PEM encoded RSA private key");
     }
     try {
-      return (RSAPrivateCrtKey) KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
+      return (RSAPrivateCrtKey)
+          KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
     } catch (GeneralSecurityException | ClassCastException e) {
       throw new IllegalArgumentException("not a valid RSA private key", e);
     }
   }
 
   private static String pem(String label, byte[] der) {
-    String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+    String body =
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
     return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
   }
 

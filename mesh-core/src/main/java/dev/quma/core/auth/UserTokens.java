@@ -33,8 +33,8 @@ import org.jose4j.lang.JoseException;
 
 /**
  * User tokens, as Kuma's: RS256 JWTs with claims {@code Name} and {@code Groups}, signed with the
- * global secret {@code user-token-signing-key-1}. The first admin token is kept in the global secret
- * {@code admin-user-token}, readable by admins only.
+ * global secret {@code user-token-signing-key-1}. The first admin token is kept in the global
+ * secret {@code admin-user-token}, readable by admins only.
  */
 public final class UserTokens {
   public static final String SIGNING_KEY_SECRET = "user-token-signing-key-1";
@@ -65,8 +65,12 @@ public final class UserTokens {
               if (existing.isPresent()) {
                 return Uni.createFrom().voidItem();
               }
-              return issue("admin", Set.of(Caller.ADMIN_GROUP, Caller.AUTHENTICATED_GROUP), validFor)
-                  .flatMap(token -> store.create(secret(ADMIN_TOKEN_SECRET, token.getBytes(StandardCharsets.UTF_8))))
+              return issue(
+                      "admin", Set.of(Caller.ADMIN_GROUP, Caller.AUTHENTICATED_GROUP), validFor)
+                  .flatMap(
+                      token ->
+                          store.create(
+                              secret(ADMIN_TOKEN_SECRET, token.getBytes(StandardCharsets.UTF_8))))
                   .replaceWithVoid()
                   .onFailure(ResourceConflictException.class)
                   .recoverWithItem((Void) null);
@@ -77,7 +81,10 @@ public final class UserTokens {
   public Uni<String> adminToken() {
     return store
         .get(ResourceType.GLOBAL_SECRET, null, ADMIN_TOKEN_SECRET, SecretData.class)
-        .map(secret -> new String(Base64.getDecoder().decode(secret.spec().data()), StandardCharsets.UTF_8));
+        .map(
+            secret ->
+                new String(
+                    Base64.getDecoder().decode(secret.spec().data()), StandardCharsets.UTF_8));
   }
 
   public Uni<String> issue(String name, Set<String> groups, Duration validFor) {
@@ -106,18 +113,42 @@ public final class UserTokens {
             });
   }
 
-  /** Verifies signature (RS256 only), expiry and claims; fails with {@link InvalidTokenException}. */
+  /**
+   * Verifies signature (RS256 only), expiry and claims; fails with {@link InvalidTokenException}.
+   */
   public Uni<Caller> verify(String token) {
     String keyId;
     try {
       keyId = JsonWebStructure.fromCompactSerialization(token).getKeyIdHeaderValue();
     } catch (JoseException | RuntimeException e) {
-      return Uni.createFrom().failure(new InvalidTokenException("the token is not a well-formed JWT"));
+      return Uni.createFrom()
+          .failure(new InvalidTokenException("the token is not a well-formed JWT"));
     }
     if (!KEY_ID.equals(keyId)) {
-      return Uni.createFrom().failure(new InvalidTokenException("the token names an unknown signing key"));
+      return Uni.createFrom()
+          .failure(new InvalidTokenException("the token names an unknown signing key"));
     }
-    return verificationKey(keyId).map(key -> check(token, key));
+    boolean cached = cachedKey(keyId) != null;
+    Uni<Caller> verified = verificationKey(keyId).map(key -> check(token, key));
+    if (!cached) {
+      return verified;
+    }
+    // The key may have been replaced since it was cached: one retry with a fresh copy.
+    return verified
+        .onFailure(InvalidTokenException.class)
+        .recoverWithUni(
+            () -> {
+              verificationKeys.remove(keyId);
+              return verificationKey(keyId).map(key -> check(token, key));
+            });
+  }
+
+  private RSAPublicKey cachedKey(String keyId) {
+    CachedKey cached = verificationKeys.get(keyId);
+    if (cached != null && clock.millis() - cached.loadedAtMillis() < KEY_CACHE_TTL.toMillis()) {
+      return cached.key();
+    }
+    return null;
   }
 
   private Caller check(String token, RSAPublicKey key) {
@@ -127,7 +158,8 @@ public final class UserTokens {
             .setAllowedClockSkewInSeconds(30)
             .setEvaluationTime(NumericDate.fromMilliseconds(clock.millis()))
             .setVerificationKey(key)
-            .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256)
+            .setJwsAlgorithmConstraints(
+                AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256)
             .setSkipDefaultAudienceValidation()
             .build();
     try {
@@ -136,7 +168,10 @@ public final class UserTokens {
       if (name == null || name.isEmpty()) {
         throw new InvalidTokenException("the token has no Name claim");
       }
-      Set<String> groups = claims.hasClaim("Groups") ? Set.copyOf(claims.getStringListClaimValue("Groups")) : Set.of();
+      Set<String> groups =
+          claims.hasClaim("Groups")
+              ? Set.copyOf(claims.getStringListClaimValue("Groups"))
+              : Set.of();
       Set<String> withAuthenticated = new java.util.HashSet<>(groups);
       withAuthenticated.add(Caller.AUTHENTICATED_GROUP);
       return new Caller(name, withAuthenticated);
@@ -164,17 +199,28 @@ public final class UserTokens {
                   .flatMap(
                       key ->
                           store
-                              .create(secret(SIGNING_KEY_SECRET, PemKeys.toPkcs1Pem(key).getBytes(StandardCharsets.US_ASCII)))
+                              .create(
+                                  secret(
+                                      SIGNING_KEY_SECRET,
+                                      PemKeys.toPkcs1Pem(key).getBytes(StandardCharsets.US_ASCII)))
                               .replaceWith(key)
                               .onFailure(ResourceConflictException.class)
-                              .recoverWithUni(() -> store.get(ResourceType.GLOBAL_SECRET, null, SIGNING_KEY_SECRET, SecretData.class).map(UserTokens::parse)));
+                              .recoverWithUni(
+                                  () ->
+                                      store
+                                          .get(
+                                              ResourceType.GLOBAL_SECRET,
+                                              null,
+                                              SIGNING_KEY_SECRET,
+                                              SecretData.class)
+                                          .map(UserTokens::parse)));
             });
   }
 
   private Uni<RSAPublicKey> verificationKey(String keyId) {
-    CachedKey cached = verificationKeys.get(keyId);
-    if (cached != null && clock.millis() - cached.loadedAtMillis() < KEY_CACHE_TTL.toMillis()) {
-      return Uni.createFrom().item(cached.key());
+    RSAPublicKey cached = cachedKey(keyId);
+    if (cached != null) {
+      return Uni.createFrom().item(cached);
     }
     return store
         .find(ResourceType.GLOBAL_SECRET, null, SIGNING_KEY_SECRET, SecretData.class)
@@ -191,10 +237,13 @@ public final class UserTokens {
   }
 
   private static RSAPrivateCrtKey parse(Resource<SecretData> secret) {
-    return PemKeys.parsePrivateKey(new String(Base64.getDecoder().decode(secret.spec().data()), StandardCharsets.US_ASCII));
+    return PemKeys.parsePrivateKey(
+        new String(Base64.getDecoder().decode(secret.spec().data()), StandardCharsets.US_ASCII));
   }
 
   private static Resource<SecretData> secret(String name, byte[] data) {
-    return new Resource<>(ResourceMeta.of(ResourceType.GLOBAL_SECRET, null, name, Map.of()), new SecretData(Base64.getEncoder().encodeToString(data)));
+    return new Resource<>(
+        ResourceMeta.of(ResourceType.GLOBAL_SECRET, null, name, Map.of()),
+        new SecretData(Base64.getEncoder().encodeToString(data)));
   }
 }

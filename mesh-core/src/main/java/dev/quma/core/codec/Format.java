@@ -7,7 +7,10 @@ public enum Format {
   JSON,
   YAML;
 
-  /** YAML for {@code application/yaml}, {@code application/x-yaml} and {@code text/yaml}; JSON otherwise. */
+  /**
+   * YAML for {@code application/yaml}, {@code application/x-yaml} and {@code text/yaml}; JSON
+   * otherwise.
+   */
   public static Format ofMediaType(String mediaType) {
     if (mediaType == null) {
       return JSON;

@@ -1,6 +1,8 @@
 package dev.quma.core.codec;
 
-/** A body that is not a well-formed resource (syntax, unknown field, wrong type), naming the field. */
+/**
+ * A body that is not a well-formed resource (syntax, unknown field, wrong type), naming the field.
+ */
 public class MalformedResourceException extends RuntimeException {
   private final String field;
 

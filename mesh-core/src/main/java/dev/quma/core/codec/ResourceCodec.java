@@ -39,7 +39,8 @@ import java.util.TreeMap;
  */
 public final class ResourceCodec {
 
-  private static final Set<String> META_FIELDS = Set.of("type", "mesh", "name", "labels", "creationTime", "modificationTime");
+  private static final Set<String> META_FIELDS =
+      Set.of("type", "mesh", "name", "labels", "creationTime", "modificationTime");
   private static final ResourceCodec INSTANCE = new ResourceCodec();
 
   private final ObjectMapper json;
@@ -49,7 +50,12 @@ public final class ResourceCodec {
   private ResourceCodec() {
     this.json = configure(JsonMapper.builder()).build();
     this.yaml =
-        configure(YAMLMapper.builder(YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build()))
+        configure(
+                YAMLMapper.builder(
+                    YAMLFactory.builder()
+                        .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                        .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                        .build()))
             .build();
     this.lenient = json.reader().without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   }
@@ -83,20 +89,25 @@ public final class ResourceCodec {
 
   /** Parses a client's document for a resource of {@code type}. */
   public <S> ResourceDocument<S> decode(byte[] body, Format format, ResourceType type) {
-    if (body == null || body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
-      throw new MalformedResourceException("", "request body is empty: expected a " + type.kumaName() + " resource");
+    if (body == null
+        || body.length == 0
+        || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+      throw new MalformedResourceException(
+          "", "request body is empty: expected a " + type.kumaName() + " resource");
     }
     ObjectMapper mapper = format == Format.YAML ? yaml : json;
     JsonNode root;
     try {
       root = mapper.readTree(body);
     } catch (JsonProcessingException e) {
-      throw new MalformedResourceException("", "invalid " + format.name() + ": " + e.getOriginalMessage() + location(e));
+      throw new MalformedResourceException(
+          "", "invalid " + format.name() + ": " + e.getOriginalMessage() + location(e));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     if (root == null || !root.isObject()) {
-      throw new MalformedResourceException("", "must be an object with the fields of a " + type.kumaName());
+      throw new MalformedResourceException(
+          "", "must be an object with the fields of a " + type.kumaName());
     }
     ObjectNode object = (ObjectNode) root;
     String typeField = text(object, "type");
@@ -112,7 +123,10 @@ public final class ResourceCodec {
     return new ResourceDocument<>(typeField, mesh, name, labels, typedSpec);
   }
 
-  /** Reads a spec stored by this control plane; unknown fields are ignored so that old data stays readable. */
+  /**
+   * Reads a spec stored by this control plane; unknown fields are ignored so that old data stays
+   * readable.
+   */
   public <S> S readStoredSpec(String storedJson, Class<S> specClass) {
     try {
       return lenient.readValue(storedJson, specClass);
@@ -170,14 +184,17 @@ public final class ResourceCodec {
     try {
       return mapper.treeToValue(spec, specClass);
     } catch (UnrecognizedPropertyException e) {
-      throw new MalformedResourceException(path(e).text(), "unknown field \"" + e.getPropertyName() + "\"" + known(e.getKnownPropertyIds()));
+      throw new MalformedResourceException(
+          path(e).text(),
+          "unknown field \"" + e.getPropertyName() + "\"" + known(e.getKnownPropertyIds()));
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new MalformedResourceException(path(e).text(), cause.getMessage());
     } catch (MismatchedInputException e) {
       throw new MalformedResourceException(path(e).text(), expectation(e.getTargetType(), e));
     } catch (JsonMappingException e) {
-      throw new MalformedResourceException(path(e).text(), "invalid value: " + e.getOriginalMessage());
+      throw new MalformedResourceException(
+          path(e).text(), "invalid value: " + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
       if (e.getCause() instanceof InputCoercionException) {
         throw new MalformedResourceException("", "number out of range");
@@ -205,7 +222,10 @@ public final class ResourceCodec {
     if (target == null) {
       return "invalid value";
     }
-    if (target == Integer.class || target == int.class || target == Long.class || target == long.class) {
+    if (target == Integer.class
+        || target == int.class
+        || target == Long.class
+        || target == long.class) {
       if (e instanceof InvalidFormatException f && f.getValue() instanceof Number) {
         return "must be an integer in range";
       }
@@ -232,7 +252,11 @@ public final class ResourceCodec {
 
   private static String enumName(Object constant) {
     try {
-      var property = constant.getClass().getField(((Enum<?>) constant).name()).getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+      var property =
+          constant
+              .getClass()
+              .getField(((Enum<?>) constant).name())
+              .getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
       return property != null ? property.value() : ((Enum<?>) constant).name();
     } catch (NoSuchFieldException e) {
       return constant.toString();
@@ -249,7 +273,13 @@ public final class ResourceCodec {
   }
 
   private static String location(JsonProcessingException e) {
-    return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    return e.getLocation() == null
+        ? ""
+        : " (line "
+            + e.getLocation().getLineNr()
+            + ", column "
+            + e.getLocation().getColumnNr()
+            + ")";
   }
 
   private static String text(ObjectNode object, String field) {
@@ -264,7 +294,8 @@ public final class ResourceCodec {
   }
 
   private static void time(ObjectNode object, String field) {
-    // Accepted so that a resource read from the API can be sent back as it is; the store sets the times.
+    // Accepted so that a resource read from the API can be sent back as it is; the store sets the
+    // times.
     JsonNode node = object.get(field);
     if (node != null && !node.isNull() && !node.isTextual()) {
       throw new MalformedResourceException(field, "must be a string");
@@ -282,7 +313,8 @@ public final class ResourceCodec {
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> label = it.next();
       if (!label.getValue().isValueNode() || label.getValue().isNull()) {
-        throw new MalformedResourceException(FieldPath.of("labels").key(label.getKey()).text(), "must be a string");
+        throw new MalformedResourceException(
+            FieldPath.of("labels").key(label.getKey()).text(), "must be a string");
       }
       labels.put(label.getKey(), label.getValue().asText());
     }

@@ -43,11 +43,27 @@ public final class ChangeStream {
    * last id is older than this missed trimmed events and must resynchronise fully.
    */
   public Uni<String> oldestId(String mesh) {
-    return redis.send(Request.cmd(Command.XRANGE).arg(keys.events(mesh)).arg("-").arg("+").arg("COUNT").arg(1)).map(r -> r == null || r.size() == 0 ? null : r.get(0).get(0).toString());
+    return redis
+        .send(
+            Request.cmd(Command.XRANGE)
+                .arg(keys.events(mesh))
+                .arg("-")
+                .arg("+")
+                .arg("COUNT")
+                .arg(1))
+        .map(r -> r == null || r.size() == 0 ? null : r.get(0).get(0).toString());
   }
 
   private Uni<List<ChangeEvent>> read(String stream, String afterId, int count) {
-    return redis.send(Request.cmd(Command.XRANGE).arg(stream).arg("(" + afterId).arg("+").arg("COUNT").arg(count)).map(ChangeStream::parse);
+    return redis
+        .send(
+            Request.cmd(Command.XRANGE)
+                .arg(stream)
+                .arg("(" + afterId)
+                .arg("+")
+                .arg("COUNT")
+                .arg(count))
+        .map(ChangeStream::parse);
   }
 
   static List<ChangeEvent> parse(Response entries) {

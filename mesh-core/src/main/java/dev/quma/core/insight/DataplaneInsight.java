@@ -9,10 +9,14 @@ import java.util.Map;
 
 /**
  * What the xDS tier knows of a dataplane's connections, in Kuma's {@code DataplaneInsight} shape.
- * Counters are uint64 in Kuma's protobuf, so they are written as JSON strings, as protobuf JSON does.
+ * Counters are uint64 in Kuma's protobuf, so they are written as JSON strings, as protobuf JSON
+ * does.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DataplaneInsight(List<DiscoverySubscription> subscriptions, @JsonProperty("mTLS") Map<String, Object> mTLS, Map<String, Object> metadata) {
+public record DataplaneInsight(
+    List<DiscoverySubscription> subscriptions,
+    @JsonProperty("mTLS") Map<String, Object> mTLS,
+    Map<String, Object> metadata) {
 
   public static final DataplaneInsight EMPTY = new DataplaneInsight(List.of(), null, null);
 
@@ -22,7 +26,8 @@ public record DataplaneInsight(List<DiscoverySubscription> subscriptions, @JsonP
 
   /** Online: some subscription is connected and not disconnected. */
   public boolean online() {
-    return subscriptions.stream().anyMatch(s -> s.connectTime() != null && s.disconnectTime() == null);
+    return subscriptions.stream()
+        .anyMatch(s -> s.connectTime() != null && s.disconnectTime() == null);
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -36,7 +41,8 @@ public record DataplaneInsight(List<DiscoverySubscription> subscriptions, @JsonP
       @JsonFormat(shape = JsonFormat.Shape.STRING) long generation) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record DiscoveryServiceStats(Instant lastUpdateTime, Stats total, Stats cds, Stats eds, Stats lds, Stats rds) {}
+  public record DiscoveryServiceStats(
+      Instant lastUpdateTime, Stats total, Stats cds, Stats eds, Stats lds, Stats rds) {}
 
   public record Stats(
       @JsonFormat(shape = JsonFormat.Shape.STRING) long responsesSent,
@@ -48,7 +54,12 @@ public record DataplaneInsight(List<DiscoverySubscription> subscriptions, @JsonP
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Version(KumaDp kumaDp, Envoy envoy, Map<String, String> dependencies) {
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record KumaDp(String version, String gitTag, String gitCommit, String buildDate, Boolean kumaCpCompatible) {}
+    public record KumaDp(
+        String version,
+        String gitTag,
+        String gitCommit,
+        String buildDate,
+        Boolean kumaCpCompatible) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Envoy(String version, String build, Boolean kumaDpCompatible) {}

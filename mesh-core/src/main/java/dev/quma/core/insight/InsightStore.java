@@ -87,7 +87,11 @@ public final class InsightStore {
       return DataplaneInsight.EMPTY;
     }
     try {
-      return codec.json().readerFor(DataplaneInsight.class).without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(value.toString());
+      return codec
+          .json()
+          .readerFor(DataplaneInsight.class)
+          .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .readValue(value.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("stored insight is unreadable", e);
     }

@@ -24,7 +24,10 @@ public record Dataplane(Networking networking, MetricsBackend metrics, Probes pr
   public static final String DEFAULT_SERVICE_ADDRESS = "127.0.0.1";
   public static final String DEFAULT_OUTBOUND_ADDRESS = "127.0.0.1";
 
-  /** The {@code kuma.io/service} of the first inbound, or of the gateway; what Envoy's node cluster is. */
+  /**
+   * The {@code kuma.io/service} of the first inbound, or of the gateway; what Envoy's node cluster
+   * is.
+   */
   public Optional<String> serviceName() {
     if (networking == null) {
       return Optional.empty();
@@ -32,7 +35,10 @@ public record Dataplane(Networking networking, MetricsBackend metrics, Probes pr
     if (networking.gateway() != null) {
       return Optional.ofNullable(networking.gateway().tags().get(SERVICE_TAG));
     }
-    return networking.inbound().stream().map(i -> i.tags().get(SERVICE_TAG)).filter(s -> s != null).findFirst();
+    return networking.inbound().stream()
+        .map(i -> i.tags().get(SERVICE_TAG))
+        .filter(s -> s != null)
+        .findFirst();
   }
 
   /** Every tag of every inbound (or of the gateway), each key with the set of its values. */
@@ -42,10 +48,15 @@ public record Dataplane(Networking networking, MetricsBackend metrics, Probes pr
       return all;
     }
     if (networking.gateway() != null) {
-      networking.gateway().tags().forEach((k, v) -> all.computeIfAbsent(k, x -> new java.util.TreeSet<>()).add(v));
+      networking
+          .gateway()
+          .tags()
+          .forEach((k, v) -> all.computeIfAbsent(k, x -> new java.util.TreeSet<>()).add(v));
     }
     for (Inbound inbound : networking.inbound()) {
-      inbound.tags().forEach((k, v) -> all.computeIfAbsent(k, x -> new java.util.TreeSet<>()).add(v));
+      inbound
+          .tags()
+          .forEach((k, v) -> all.computeIfAbsent(k, x -> new java.util.TreeSet<>()).add(v));
     }
     return all;
   }
@@ -91,7 +102,9 @@ public record Dataplane(Networking networking, MetricsBackend metrics, Probes pr
     }
 
     public String effectiveServiceAddress() {
-      return serviceAddress == null || serviceAddress.isEmpty() ? DEFAULT_SERVICE_ADDRESS : serviceAddress;
+      return serviceAddress == null || serviceAddress.isEmpty()
+          ? DEFAULT_SERVICE_ADDRESS
+          : serviceAddress;
     }
 
     /** The listener address: the inbound's own, or the dataplane's {@code networking.address}. */
@@ -119,13 +132,23 @@ public record Dataplane(Networking networking, MetricsBackend metrics, Probes pr
     public record Health(boolean ready) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ServiceProbe(String interval, String timeout, Integer unhealthyThreshold, Integer healthyThreshold, Tcp tcp) {
+    public record ServiceProbe(
+        String interval,
+        String timeout,
+        Integer unhealthyThreshold,
+        Integer healthyThreshold,
+        Tcp tcp) {
       public record Tcp() {}
     }
   }
 
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
-  public record Outbound(String address, Integer port, String service, SortedMap<String, String> tags, BackendRef backendRef) {
+  public record Outbound(
+      String address,
+      Integer port,
+      String service,
+      SortedMap<String, String> tags,
+      BackendRef backendRef) {
     public Outbound {
       tags = Maps.sortedCopy(tags);
     }
@@ -134,14 +157,23 @@ public record Dataplane(Networking networking, MetricsBackend metrics, Probes pr
       return address == null || address.isEmpty() ? DEFAULT_OUTBOUND_ADDRESS : address;
     }
 
-    /** The service this outbound reaches: its {@code kuma.io/service} tag, or the deprecated {@code service}. */
+    /**
+     * The service this outbound reaches: its {@code kuma.io/service} tag, or the deprecated {@code
+     * service}.
+     */
     public Optional<String> serviceName() {
       String tagged = tags.get(SERVICE_TAG);
-      return Optional.ofNullable(tagged != null ? tagged : service == null || service.isEmpty() ? null : service);
+      return Optional.ofNullable(
+          tagged != null ? tagged : service == null || service.isEmpty() ? null : service);
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public record BackendRef(String kind, String name, Integer port, SortedMap<String, String> labels, String namespace) {
+    public record BackendRef(
+        String kind,
+        String name,
+        Integer port,
+        SortedMap<String, String> labels,
+        String namespace) {
       public BackendRef {
         port = zeroToNull(port);
         labels = Maps.sortedCopy(labels);
@@ -201,7 +233,12 @@ public record Dataplane(Networking networking, MetricsBackend metrics, Probes pr
       }
 
       @JsonInclude(JsonInclude.Include.NON_EMPTY)
-      public record Ref(String kind, String name, String namespace, Integer port, SortedMap<String, String> labels) {
+      public record Ref(
+          String kind,
+          String name,
+          String namespace,
+          Integer port,
+          SortedMap<String, String> labels) {
         public Ref {
           port = zeroToNull(port);
           labels = Maps.sortedCopy(labels);
@@ -220,7 +257,10 @@ public record Dataplane(Networking networking, MetricsBackend metrics, Probes pr
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   public record MetricsBackend(String name, String type, Map<String, Object> conf) {
     public MetricsBackend {
-      conf = conf == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(conf));
+      conf =
+          conf == null
+              ? Map.of()
+              : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(conf));
     }
   }
 

@@ -37,6 +37,8 @@ public record Mesh(
   }
 
   private static Map<String, Object> copy(Map<String, Object> section) {
-    return section == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(section));
+    return section == null
+        ? Map.of()
+        : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(section));
   }
 }

@@ -9,7 +9,8 @@ public record Resource<S>(ResourceMeta meta, S spec) {
     Objects.requireNonNull(meta, "meta");
     Objects.requireNonNull(spec, "spec");
     if (!meta.type().specClass().isInstance(spec)) {
-      throw new IllegalArgumentException(meta.type().kumaName() + " cannot carry a " + spec.getClass().getSimpleName());
+      throw new IllegalArgumentException(
+          meta.type().kumaName() + " cannot carry a " + spec.getClass().getSimpleName());
     }
   }
 

@@ -24,7 +24,8 @@ public record ResourceMeta(
     labels = Maps.sortedCopy(labels);
   }
 
-  public static ResourceMeta of(ResourceType type, String mesh, String name, Map<String, String> labels) {
+  public static ResourceMeta of(
+      ResourceType type, String mesh, String name, Map<String, String> labels) {
     return new ResourceMeta(type, mesh, name, null, null, Maps.sortedCopy(labels), 0);
   }
 }

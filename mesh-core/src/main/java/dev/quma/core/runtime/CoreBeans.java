@@ -24,7 +24,8 @@ public class CoreBeans {
   @Produces
   @Singleton
   ResourceStore resourceStore(Redis redis, StoreConfig config, Clock clock) {
-    return new ResourceStore(redis, new StoreSettings(config.keyPrefix(), config.streamMaxLength()), clock);
+    return new ResourceStore(
+        redis, new StoreSettings(config.keyPrefix(), config.streamMaxLength()), clock);
   }
 
   @Produces

@@ -4,8 +4,8 @@ import dev.quma.core.model.ResourceType;
 
 /**
  * Every Redis key name, in one place. Keys carry a hash tag ({@code {mesh}}) so that everything a
- * script touches for one mesh sits in one Redis Cluster slot; global resources share the tag
- * {@code {@global}} ({@code @} cannot occur in a mesh name, so it never collides with one).
+ * script touches for one mesh sits in one Redis Cluster slot; global resources share the tag {@code
+ * {@global}} ({@code @} cannot occur in a mesh name, so it never collides with one).
  *
  * <pre>
  * PREFIX:{TAG}:r:TYPE:NAME   hash: v (version), ct, mt, labels, spec, ti (tag index entries)
@@ -52,7 +52,9 @@ public final class Keys {
     return base(tag) + "r:" + type.kumaName() + ":";
   }
 
-  /** The name index in the resource's own slot (for a Mesh: a one-entry index in the mesh's slot). */
+  /**
+   * The name index in the resource's own slot (for a Mesh: a one-entry index in the mesh's slot).
+   */
   public String index(ResourceType type, String tag) {
     return base(tag) + "i:" + type.kumaName();
   }
@@ -82,7 +84,14 @@ public final class Keys {
     return base(mesh) + "lastseen";
   }
 
-  /** A marker in the default mesh's slot: the default mesh was created once and is not re-created. */
+  /** This control plane's cluster id (Kuma's {@code clusterId} in {@code GET /}). */
+  public String clusterId() {
+    return base(GLOBAL_TAG) + "cluster-id";
+  }
+
+  /**
+   * A marker in the default mesh's slot: the default mesh was created once and is not re-created.
+   */
   public String defaultMeshMarker(String mesh) {
     return base(mesh) + "default-mesh-created";
   }

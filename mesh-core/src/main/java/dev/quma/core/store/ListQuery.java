@@ -8,7 +8,8 @@ import java.util.TreeMap;
  * A page request with Kuma's filters: {@code nameContains} (substring of the name) and {@code tags}
  * (every key must be present on the resource with a value containing the given text).
  */
-public record ListQuery(long offset, int size, String nameContains, SortedMap<String, String> tags) {
+public record ListQuery(
+    long offset, int size, String nameContains, SortedMap<String, String> tags) {
   public static final int DEFAULT_SIZE = 100;
 
   public ListQuery {

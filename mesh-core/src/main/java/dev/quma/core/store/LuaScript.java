@@ -42,7 +42,8 @@ final class LuaScript {
         .recoverWithUni(() -> redis.send(request(Command.EVAL, source, keys, args)));
   }
 
-  private static Request request(Command command, String script, List<String> keys, List<String> args) {
+  private static Request request(
+      Command command, String script, List<String> keys, List<String> args) {
     Request request = Request.cmd(command).arg(script).arg(keys.size());
     keys.forEach(request::arg);
     args.forEach(request::arg);
@@ -51,7 +52,9 @@ final class LuaScript {
 
   private static String sha1(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -11,7 +11,13 @@ public class MeshNotEmptyException extends StoreException {
         ResourceType.MESH,
         null,
         mesh,
-        "mesh \"" + mesh + "\" still has " + dataplanes + " dataplane" + (dataplanes == 1 ? "" : "s") + "; delete them first");
+        "mesh \""
+            + mesh
+            + "\" still has "
+            + dataplanes
+            + " dataplane"
+            + (dataplanes == 1 ? "" : "s")
+            + "; delete them first");
     this.dataplanes = dataplanes;
   }
 

@@ -6,18 +6,30 @@ import dev.quma.core.model.ResourceType;
 public class ResourceConflictException extends StoreException {
   private final long currentVersion;
 
-  public ResourceConflictException(ResourceType type, String mesh, String name, long currentVersion, String message) {
+  public ResourceConflictException(
+      ResourceType type, String mesh, String name, long currentVersion, String message) {
     super(type, mesh, name, message);
     this.currentVersion = currentVersion;
   }
 
-  static ResourceConflictException staleVersion(ResourceType type, String mesh, String name, long expected, long current) {
+  static ResourceConflictException staleVersion(
+      ResourceType type, String mesh, String name, long expected, long current) {
     return new ResourceConflictException(
-        type, mesh, name, current, describe(type, mesh, name) + " was modified: expected version " + expected + ", current version is " + current);
+        type,
+        mesh,
+        name,
+        current,
+        describe(type, mesh, name)
+            + " was modified: expected version "
+            + expected
+            + ", current version is "
+            + current);
   }
 
-  static ResourceConflictException alreadyExists(ResourceType type, String mesh, String name, long current) {
-    return new ResourceConflictException(type, mesh, name, current, describe(type, mesh, name) + " already exists");
+  static ResourceConflictException alreadyExists(
+      ResourceType type, String mesh, String name, long current) {
+    return new ResourceConflictException(
+        type, mesh, name, current, describe(type, mesh, name) + " already exists");
   }
 
   public long currentVersion() {

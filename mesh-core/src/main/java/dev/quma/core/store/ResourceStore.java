@@ -64,7 +64,8 @@ public final class ResourceStore {
 
   /** The resource, or a failed Uni with {@link ResourceNotFoundException}. */
   public Uni<Resource<?>> get(ResourceType type, String mesh, String name) {
-    return find(type, mesh, name).map(found -> found.orElseThrow(() -> new ResourceNotFoundException(type, mesh, name)));
+    return find(type, mesh, name)
+        .map(found -> found.orElseThrow(() -> new ResourceNotFoundException(type, mesh, name)));
   }
 
   @SuppressWarnings("unchecked")
@@ -73,12 +74,15 @@ public final class ResourceStore {
   }
 
   @SuppressWarnings("unchecked")
-  public <S> Uni<Optional<Resource<S>>> find(ResourceType type, String mesh, String name, Class<S> specClass) {
+  public <S> Uni<Optional<Resource<S>>> find(
+      ResourceType type, String mesh, String name, Class<S> specClass) {
     return find(type, mesh, name).map(found -> found.map(r -> (Resource<S>) r));
   }
 
   public Uni<Optional<Resource<?>>> find(ResourceType type, String mesh, String name) {
-    return redis.send(hmget(type, mesh, name)).map(response -> Optional.ofNullable(decode(type, mesh, name, response)));
+    return redis
+        .send(hmget(type, mesh, name))
+        .map(response -> Optional.ofNullable(decode(type, mesh, name, response)));
   }
 
   /** A page of resources of a mesh-scoped type in one mesh, or of a global type (mesh ignored). */
@@ -90,7 +94,8 @@ public final class ResourceStore {
     if (!query.filtered()) {
       long stop = query.offset() + query.size() - 1;
       Request count = Request.cmd(Command.ZCARD).arg(keys.index(type, tag));
-      Request range = Request.cmd(Command.ZRANGE).arg(keys.index(type, tag)).arg(query.offset()).arg(stop);
+      Request range =
+          Request.cmd(Command.ZRANGE).arg(keys.index(type, tag)).arg(query.offset()).arg(stop);
       return redis
           .batch(List.of(count, range))
           .flatMap(
@@ -123,11 +128,15 @@ public final class ResourceStore {
               for (String mesh : meshes) {
                 perMesh.add(matchingNames(type, mesh, query).map(ArrayList::new));
               }
-              return Uni.join().all(perMesh).andFailFast().flatMap(namesPerMesh -> pageAcross(type, meshes, namesPerMesh, query));
+              return Uni.join()
+                  .all(perMesh)
+                  .andFailFast()
+                  .flatMap(namesPerMesh -> pageAcross(type, meshes, namesPerMesh, query));
             });
   }
 
-  private Uni<Page<Resource<?>>> pageAcross(ResourceType type, List<String> meshes, List<List<String>> namesPerMesh, ListQuery query) {
+  private Uni<Page<Resource<?>>> pageAcross(
+      ResourceType type, List<String> meshes, List<List<String>> namesPerMesh, ListQuery query) {
     long total = namesPerMesh.stream().mapToLong(List::size).sum();
     Map<String, List<String>> wanted = new LinkedHashMap<>();
     long skip = query.offset();
@@ -162,7 +171,9 @@ public final class ResourceStore {
 
   /** Names of every mesh, sorted. */
   public Uni<List<String>> meshNames() {
-    return redis.send(Request.cmd(Command.ZRANGE).arg(keys.meshIndex()).arg(0).arg(-1)).map(ResourceStore::strings);
+    return redis
+        .send(Request.cmd(Command.ZRANGE).arg(keys.meshIndex()).arg(0).arg(-1))
+        .map(ResourceStore::strings);
   }
 
   /** How many resources of a type one mesh has (or the global scope has). */
@@ -184,14 +195,16 @@ public final class ResourceStore {
               if (reads.isEmpty()) {
                 return Uni.createFrom().item(Page.<Resource<?>>of(0, List.of(), query));
               }
-              // The global index may briefly hold a mesh whose record is not written yet (or was just
+              // The global index may briefly hold a mesh whose record is not written yet (or was
+              // just
               // deleted): such names are skipped rather than shown half-made.
               return Uni.join()
                   .all(reads)
                   .andFailFast()
                   .map(
                       found -> {
-                        List<Resource<?>> meshes = found.stream().flatMap(Optional::stream).toList();
+                        List<Resource<?>> meshes =
+                            found.stream().flatMap(Optional::stream).toList();
                         return Page.of(meshes.size(), slice(new ArrayList<>(meshes), query), query);
                       });
             });
@@ -200,11 +213,18 @@ public final class ResourceStore {
   private Uni<TreeSet<String>> matchingNames(ResourceType type, String tag, ListQuery query) {
     Uni<Set<String>> candidates;
     if (query.tags().isEmpty()) {
-      candidates = redis.send(Request.cmd(Command.ZRANGE).arg(keys.index(type, tag)).arg(0).arg(-1)).map(r -> new HashSet<>(strings(r)));
+      candidates =
+          redis
+              .send(Request.cmd(Command.ZRANGE).arg(keys.index(type, tag)).arg(0).arg(-1))
+              .map(r -> new HashSet<>(strings(r)));
     } else {
       List<Request> lookups = new ArrayList<>();
       for (String key : query.tags().keySet()) {
-        lookups.add(Request.cmd(Command.ZRANGEBYLEX).arg(keys.tagIndex(type, tag)).arg("[" + key + TAG_SEPARATOR).arg("(" + key + (char) (TAG_SEPARATOR + 1)));
+        lookups.add(
+            Request.cmd(Command.ZRANGEBYLEX)
+                .arg(keys.tagIndex(type, tag))
+                .arg("[" + key + TAG_SEPARATOR)
+                .arg("(" + key + (char) (TAG_SEPARATOR + 1)));
       }
       candidates =
           redis
@@ -268,7 +288,13 @@ public final class ResourceStore {
   }
 
   private Request hmget(ResourceType type, String mesh, String name) {
-    return Request.cmd(Command.HMGET).arg(keys.record(type, mesh, name)).arg("v").arg("ct").arg("mt").arg("labels").arg("spec");
+    return Request.cmd(Command.HMGET)
+        .arg(keys.record(type, mesh, name))
+        .arg("v")
+        .arg("ct")
+        .arg("mt")
+        .arg("labels")
+        .arg("spec");
   }
 
   private Resource<?> decode(ResourceType type, String mesh, String name, Response fields) {
@@ -280,7 +306,9 @@ public final class ResourceStore {
     Instant modified = Instant.parse(fields.get(2).toString());
     SortedMap<String, String> labels = readLabels(fields.get(3));
     Object spec = codec.readStoredSpec(fields.get(4).toString(), type.specClass());
-    ResourceMeta meta = new ResourceMeta(type, type.meshScoped() ? mesh : null, name, created, modified, labels, version);
+    ResourceMeta meta =
+        new ResourceMeta(
+            type, type.meshScoped() ? mesh : null, name, created, modified, labels, version);
     return new Resource<>(meta, spec);
   }
 
@@ -322,7 +350,9 @@ public final class ResourceStore {
             keys.tagIndex(type, tag),
             keys.events(tag),
             keys.sequence(tag),
-            type.meshScoped() ? keys.record(ResourceType.MESH, null, mesh) : keys.record(type, mesh, name));
+            type.meshScoped()
+                ? keys.record(ResourceType.MESH, null, mesh)
+                : keys.record(type, mesh, name));
     List<String> args =
         List.of(
             mode,
@@ -336,31 +366,58 @@ public final class ResourceStore {
             name,
             String.valueOf(settings.streamMaxLength()),
             type.meshScoped() ? "1" : "0");
-    Uni<Void> before = type == ResourceType.MESH ? addToMeshIndex(name) : Uni.createFrom().voidItem();
+    Uni<Void> before =
+        type == ResourceType.MESH ? addToMeshIndex(name) : Uni.createFrom().voidItem();
     return before
         .flatMap(x -> PUT.run(redis, scriptKeys, args))
         .flatMap(
             response -> {
               String status = response.get(0).toString();
               return switch (status) {
-                case "created" -> afterMeshCreated(type, name).replaceWith(new WriteResult(true, response.get(1).toLong(), now, now));
-                case "updated" -> Uni.createFrom().item(new WriteResult(false, response.get(1).toLong(), Instant.parse(response.get(2).toString()), now));
-                case "exists" -> Uni.createFrom().failure(ResourceConflictException.alreadyExists(type, mesh, name, response.get(1).toLong()));
+                case "created" ->
+                    afterMeshCreated(type, name)
+                        .replaceWith(new WriteResult(true, response.get(1).toLong(), now, now));
+                case "updated" ->
+                    Uni.createFrom()
+                        .item(
+                            new WriteResult(
+                                false,
+                                response.get(1).toLong(),
+                                Instant.parse(response.get(2).toString()),
+                                now));
+                case "exists" ->
+                    Uni.createFrom()
+                        .failure(
+                            ResourceConflictException.alreadyExists(
+                                type, mesh, name, response.get(1).toLong()));
                 case "conflict" ->
-                    Uni.createFrom().failure(ResourceConflictException.staleVersion(type, mesh, name, expectedVersion.orElse(-1), response.get(1).toLong()));
-                case "not_found" -> Uni.createFrom().failure(new ResourceNotFoundException(type, mesh, name));
-                case "no_mesh" -> Uni.createFrom().failure(new MeshNotFoundException(type, mesh, name));
-                default -> Uni.createFrom().failure(new IllegalStateException("unexpected store answer " + status));
+                    Uni.createFrom()
+                        .failure(
+                            ResourceConflictException.staleVersion(
+                                type,
+                                mesh,
+                                name,
+                                expectedVersion.orElse(-1),
+                                response.get(1).toLong()));
+                case "not_found" ->
+                    Uni.createFrom().failure(new ResourceNotFoundException(type, mesh, name));
+                case "no_mesh" ->
+                    Uni.createFrom().failure(new MeshNotFoundException(type, mesh, name));
+                default ->
+                    Uni.createFrom()
+                        .failure(new IllegalStateException("unexpected store answer " + status));
               };
             });
   }
 
   /**
-   * Deletes the resource (only at {@code expectedVersion} when given). A mesh is deleted only while it
-   * has no dataplanes ({@link MeshNotEmptyException}); its secrets go with it.
+   * Deletes the resource (only at {@code expectedVersion} when given). A mesh is deleted only while
+   * it has no dataplanes ({@link MeshNotEmptyException}); its secrets go with it.
    */
-  public Uni<Long> delete(ResourceType type, String mesh, String name, OptionalLong expectedVersion) {
-    String expected = expectedVersion.isPresent() ? String.valueOf(expectedVersion.getAsLong()) : "";
+  public Uni<Long> delete(
+      ResourceType type, String mesh, String name, OptionalLong expectedVersion) {
+    String expected =
+        expectedVersion.isPresent() ? String.valueOf(expectedVersion.getAsLong()) : "";
     String tag = Keys.tagOf(type, mesh, name);
     Uni<Response> run;
     if (type == ResourceType.MESH) {
@@ -374,7 +431,13 @@ public final class ResourceStore {
                   keys.sequence(tag),
                   keys.index(ResourceType.DATAPLANE, name),
                   keys.index(ResourceType.SECRET, name)),
-              List.of(expected, name, String.valueOf(settings.streamMaxLength()), type.kumaName(), keys.recordPrefix(ResourceType.SECRET, name), ResourceType.SECRET.kumaName()));
+              List.of(
+                  expected,
+                  name,
+                  String.valueOf(settings.streamMaxLength()),
+                  type.kumaName(),
+                  keys.recordPrefix(ResourceType.SECRET, name),
+                  ResourceType.SECRET.kumaName()));
     } else {
       run =
           DELETE.run(
@@ -386,27 +449,46 @@ public final class ResourceStore {
                   keys.events(tag),
                   keys.sequence(tag),
                   keys.index(type, tag),
-                  type == ResourceType.DATAPLANE ? keys.insight(mesh, name) : keys.record(type, mesh, name),
+                  type == ResourceType.DATAPLANE
+                      ? keys.insight(mesh, name)
+                      : keys.record(type, mesh, name),
                   type == ResourceType.DATAPLANE ? keys.lastSeen(mesh) : keys.index(type, tag)),
-              List.of(expected, type.kumaName(), mesh == null ? "" : mesh, name, String.valueOf(settings.streamMaxLength()), "0"));
+              List.of(
+                  expected,
+                  type.kumaName(),
+                  mesh == null ? "" : mesh,
+                  name,
+                  String.valueOf(settings.streamMaxLength()),
+                  "0"));
     }
     return run.flatMap(
         response -> {
           String status = response.get(0).toString();
           return switch (status) {
             case "deleted" -> afterMeshDeleted(type, name).replaceWith(response.get(1).toLong());
-            case "not_found" -> Uni.createFrom().failure(new ResourceNotFoundException(type, mesh, name));
+            case "not_found" ->
+                Uni.createFrom().failure(new ResourceNotFoundException(type, mesh, name));
             case "conflict" ->
-                Uni.createFrom().failure(ResourceConflictException.staleVersion(type, mesh, name, expectedVersion.orElse(-1), response.get(1).toLong()));
-            case "not_empty" -> Uni.createFrom().failure(new MeshNotEmptyException(name, response.get(1).toLong()));
-            default -> Uni.createFrom().failure(new IllegalStateException("unexpected store answer " + status));
+                Uni.createFrom()
+                    .failure(
+                        ResourceConflictException.staleVersion(
+                            type,
+                            mesh,
+                            name,
+                            expectedVersion.orElse(-1),
+                            response.get(1).toLong()));
+            case "not_empty" ->
+                Uni.createFrom().failure(new MeshNotEmptyException(name, response.get(1).toLong()));
+            default ->
+                Uni.createFrom()
+                    .failure(new IllegalStateException("unexpected store answer " + status));
           };
         });
   }
 
   /**
-   * Creates the mesh once in the life of this store: a marker in the mesh's slot records that it was
-   * created, so that a mesh the operator deleted is not brought back by the next restart.
+   * Creates the mesh once in the life of this store: a marker in the mesh's slot records that it
+   * was created, so that a mesh the operator deleted is not brought back by the next restart.
    */
   public Uni<Boolean> createMeshOnce(Resource<?> mesh) {
     String marker = keys.defaultMeshMarker(mesh.name());
@@ -422,12 +504,30 @@ public final class ResourceStore {
                   .onFailure(ResourceConflictException.class)
                   .recoverWithItem(false)
                   .onFailure(e -> !(e instanceof ResourceConflictException))
-                  .call(() -> redis.send(Request.cmd(Command.DEL).arg(marker))); // let a later start retry
+                  .call(
+                      () ->
+                          redis.send(
+                              Request.cmd(Command.DEL).arg(marker))); // let a later start retry
             });
   }
 
+  /** A random id given to this control plane's store the first time any replica asks for it. */
+  public Uni<String> clusterId() {
+    Request claim =
+        Request.cmd(Command.SET)
+            .arg(keys.clusterId())
+            .arg(java.util.UUID.randomUUID().toString())
+            .arg("NX");
+    return redis
+        .send(claim)
+        .flatMap(x -> redis.send(Request.cmd(Command.GET).arg(keys.clusterId())))
+        .map(Response::toString);
+  }
+
   private Uni<Void> addToMeshIndex(String mesh) {
-    return redis.send(Request.cmd(Command.ZADD).arg(keys.meshIndex()).arg(0).arg(mesh)).replaceWithVoid();
+    return redis
+        .send(Request.cmd(Command.ZADD).arg(keys.meshIndex()).arg(0).arg(mesh))
+        .replaceWithVoid();
   }
 
   private Uni<Void> afterMeshCreated(ResourceType type, String mesh) {
@@ -441,10 +541,15 @@ public final class ResourceStore {
     if (type != ResourceType.MESH) {
       return Uni.createFrom().voidItem();
     }
-    return redis.send(Request.cmd(Command.ZREM).arg(keys.meshIndex()).arg(mesh)).flatMap(x -> globalEvent("delete", mesh));
+    return redis
+        .send(Request.cmd(Command.ZREM).arg(keys.meshIndex()).arg(mesh))
+        .flatMap(x -> globalEvent("delete", mesh));
   }
 
-  /** Meshes come and go on the global stream too, so that followers learn which mesh streams to read. */
+  /**
+   * Meshes come and go on the global stream too, so that followers learn which mesh streams to
+   * read.
+   */
   private Uni<Void> globalEvent(String op, String mesh) {
     Request xadd =
         Request.cmd(Command.XADD)
@@ -474,7 +579,9 @@ public final class ResourceStore {
     return mesh == null ? "" : mesh;
   }
 
-  /** Tag index entries ("key\1value"), one per distinct tag of a dataplane; none for other types. */
+  /**
+   * Tag index entries ("key\1value"), one per distinct tag of a dataplane; none for other types.
+   */
   private static String tagEntries(Resource<?> resource) {
     if (!(resource.spec() instanceof Dataplane dataplane)) {
       return "";
@@ -513,5 +620,4 @@ public final class ResourceStore {
     }
     return out;
   }
-
 }

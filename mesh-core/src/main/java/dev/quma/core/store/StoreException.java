@@ -28,6 +28,8 @@ public abstract class StoreException extends RuntimeException {
   }
 
   static String describe(ResourceType type, String mesh, String name) {
-    return type.meshScoped() ? type.kumaName() + " \"" + name + "\" in mesh \"" + mesh + "\"" : type.kumaName() + " \"" + name + "\"";
+    return type.meshScoped()
+        ? type.kumaName() + " \"" + name + "\" in mesh \"" + mesh + "\""
+        : type.kumaName() + " \"" + name + "\"";
   }
 }

@@ -11,7 +11,8 @@ public final class Addresses {
   private Addresses() {}
 
   private static final Pattern DNS_NAME =
-      Pattern.compile("^([a-zA-Z0-9_][a-zA-Z0-9_-]{0,62})(\\.[a-zA-Z0-9_][a-zA-Z0-9_-]{0,62})*[._]?$");
+      Pattern.compile(
+          "^([a-zA-Z0-9_][a-zA-Z0-9_-]{0,62})(\\.[a-zA-Z0-9_][a-zA-Z0-9_-]{0,62})*[._]?$");
 
   public static boolean isIp(String s) {
     return isIpv4(s) || isIpv6(s);
@@ -71,7 +72,8 @@ public final class Addresses {
     if (!tail.isEmpty()) {
       parts.addAll(java.util.Arrays.asList(tail.split(":", -1)));
     }
-    // An embedded IPv4 address may only be the very last group, and not right before a trailing "::".
+    // An embedded IPv4 address may only be the very last group, and not right before a trailing
+    // "::".
     boolean lastIsFinal = doubleColon < 0 || !tail.isEmpty();
     int groups = 0;
     for (int i = 0; i < parts.size(); i++) {
@@ -83,7 +85,9 @@ public final class Addresses {
         groups += 2;
         continue;
       }
-      if (part.isEmpty() || part.length() > 4 || !part.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+      if (part.isEmpty()
+          || part.length() > 4
+          || !part.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
         return false;
       }
       groups++;

@@ -23,7 +23,8 @@ public final class DataplaneValidator {
 
   static final String PORT_RANGE = "port must be in the range [1, 65535]";
   private static final String LOOPBACK = "127.0.0.1";
-  private static final List<String> BACKEND_KINDS = List.of("MeshExternalService", "MeshMultiZoneService", "MeshService");
+  private static final List<String> BACKEND_KINDS =
+      List.of("MeshExternalService", "MeshMultiZoneService", "MeshService");
   private static final Pattern PROTO_DURATION = Pattern.compile("^-?\\d+(\\.\\d{1,9})?s$");
 
   public static void validate(Dataplane dataplane, Violations out) {
@@ -75,10 +76,14 @@ public final class DataplaneValidator {
       out.add(path, PORT_RANGE);
       return;
     }
-    // Envoy's admin listens on loopback: it may not take a port that an inbound or outbound binds there.
+    // Envoy's admin listens on loopback: it may not take a port that an inbound or outbound binds
+    // there.
     for (Inbound inbound : networking.inbound()) {
-      boolean listener = Objects.equals(inbound.port(), port) && overlaps(inbound.effectiveAddress(networking.address()));
-      boolean workload = inbound.effectiveServicePort() == port && overlaps(inbound.effectiveServiceAddress());
+      boolean listener =
+          Objects.equals(inbound.port(), port)
+              && overlaps(inbound.effectiveAddress(networking.address()));
+      boolean workload =
+          inbound.effectiveServicePort() == port && overlaps(inbound.effectiveServiceAddress());
       if (listener || workload) {
         out.add(path, "must differ from inbound");
         break;
@@ -99,8 +104,13 @@ public final class DataplaneValidator {
   private static void checkNetworking(FieldPath net, Networking networking, Violations out) {
     checkAddress(net.field("address"), networking.address(), out);
     String advertised = networking.advertisedAddress();
-    if (advertised != null && !advertised.isEmpty() && (Addresses.isUnspecified(advertised) || !Addresses.isIp(advertised) && !Addresses.isDnsName(advertised))) {
-      out.add(net.field("advertisedAddress"), "advertisedAddress has to be valid IP address or domain name");
+    if (advertised != null
+        && !advertised.isEmpty()
+        && (Addresses.isUnspecified(advertised)
+            || !Addresses.isIp(advertised) && !Addresses.isDnsName(advertised))) {
+      out.add(
+          net.field("advertisedAddress"),
+          "advertisedAddress has to be valid IP address or domain name");
     }
 
     Map<String, Integer> inboundListeners = new HashMap<>();
@@ -115,7 +125,9 @@ public final class DataplaneValidator {
         String listener = inbound.effectiveAddress(networking.address()) + ":" + inbound.port();
         Integer first = inboundListeners.putIfAbsent(listener, i);
         if (first != null) {
-          out.add(path.field("port"), "port " + inbound.port() + " is already used by networking.inbound[" + first + "]");
+          out.add(
+              path.field("port"),
+              "port " + inbound.port() + " is already used by networking.inbound[" + first + "]");
         }
       }
     }
@@ -129,11 +141,20 @@ public final class DataplaneValidator {
         String listener = outbound.effectiveAddress() + ":" + outbound.port();
         Integer first = outboundListeners.putIfAbsent(listener, i);
         if (first != null) {
-          out.add(path.field("port"), "port " + outbound.port() + " on " + outbound.effectiveAddress() + " is already used by networking.outbound[" + first + "]");
+          out.add(
+              path.field("port"),
+              "port "
+                  + outbound.port()
+                  + " on "
+                  + outbound.effectiveAddress()
+                  + " is already used by networking.outbound["
+                  + first
+                  + "]");
         }
       }
     }
-    checkTransparentProxying(net.field("transparentProxying"), networking.transparentProxying(), out);
+    checkTransparentProxying(
+        net.field("transparentProxying"), networking.transparentProxying(), out);
   }
 
   private static void checkAddress(FieldPath path, String address, Violations out) {
@@ -149,21 +170,25 @@ public final class DataplaneValidator {
     }
   }
 
-  private static void checkInbound(FieldPath path, Inbound inbound, String dataplaneAddress, Violations out) {
+  private static void checkInbound(
+      FieldPath path, Inbound inbound, String dataplaneAddress, Violations out) {
     if (inbound.port() == null || !inPortRange(inbound.port())) {
       out.add(path.field("port"), PORT_RANGE);
     }
     if (inbound.servicePort() != null && !inPortRange(inbound.servicePort())) {
       out.add(path.field("servicePort"), PORT_RANGE);
     }
-    boolean sameServicePort = inbound.servicePort() == null || inbound.servicePort().equals(inbound.port());
+    boolean sameServicePort =
+        inbound.servicePort() == null || inbound.servicePort().equals(inbound.port());
     String serviceAddress = inbound.serviceAddress();
     if (serviceAddress != null && !serviceAddress.isEmpty()) {
       if (!Addresses.isIp(serviceAddress)) {
         out.add(path.field("serviceAddress"), "serviceAddress has to be valid IP address");
       }
       if (serviceAddress.equals(dataplaneAddress) && sameServicePort) {
-        out.add(path.field("serviceAddress"), "serviceAddress and servicePort has to differ from address and port");
+        out.add(
+            path.field("serviceAddress"),
+            "serviceAddress and servicePort has to differ from address and port");
       }
     }
     String address = inbound.address();
@@ -172,7 +197,9 @@ public final class DataplaneValidator {
         out.add(path.field("address"), "address has to be valid IP address");
       }
       if (address.equals(serviceAddress) && sameServicePort) {
-        out.add(path.field("serviceAddress"), "serviceAddress and servicePort has to differ from address and port");
+        out.add(
+            path.field("serviceAddress"),
+            "serviceAddress and servicePort has to differ from address and port");
       }
     }
     FieldPath tags = path.field("tags");
@@ -182,7 +209,8 @@ public final class DataplaneValidator {
     checkServiceProbe(path.field("serviceProbe"), inbound.serviceProbe(), out);
   }
 
-  private static void checkServiceProbe(FieldPath path, Inbound.ServiceProbe probe, Violations out) {
+  private static void checkServiceProbe(
+      FieldPath path, Inbound.ServiceProbe probe, Violations out) {
     if (probe == null) {
       return;
     }
@@ -202,7 +230,8 @@ public final class DataplaneValidator {
     }
     if (!PROTO_DURATION.matcher(duration).matches()) {
       out.add(path, "must have a valid value");
-    } else if (duration.startsWith("-") || Double.parseDouble(duration.substring(0, duration.length() - 1)) == 0) {
+    } else if (duration.startsWith("-")
+        || Double.parseDouble(duration.substring(0, duration.length() - 1)) == 0) {
       out.add(path, "must have a positive value");
     }
   }
@@ -211,19 +240,24 @@ public final class DataplaneValidator {
     if (outbound.port() == null || !inPortRange(outbound.port())) {
       out.add(path.field("port"), PORT_RANGE);
     }
-    if (outbound.address() != null && !outbound.address().isEmpty() && !Addresses.isIp(outbound.address())) {
+    if (outbound.address() != null
+        && !outbound.address().isEmpty()
+        && !Addresses.isIp(outbound.address())) {
       out.add(path.field("address"), "address has to be valid IP address");
     }
     Outbound.BackendRef ref = outbound.backendRef();
     boolean hasService = outbound.service() != null && !outbound.service().isEmpty();
     if (ref != null) {
       if (!BACKEND_KINDS.contains(ref.kind())) {
-        out.add(path.field("backendRef.kind"), "invalid value. Available values are: " + String.join(",", BACKEND_KINDS));
+        out.add(
+            path.field("backendRef.kind"),
+            "invalid value. Available values are: " + String.join(",", BACKEND_KINDS));
       }
       if ((ref.name() == null || ref.name().isEmpty()) && ref.labels().isEmpty()) {
         out.add(path.field("backendRef"), "either 'name' or 'labels' should be specified");
       }
-      if (!"MeshExternalService".equals(ref.kind()) && (ref.port() == null || !inPortRange(ref.port()))) {
+      if (!"MeshExternalService".equals(ref.kind())
+          && (ref.port() == null || !inPortRange(ref.port()))) {
         out.add(path.field("backendRef").field("port"), PORT_RANGE);
       }
       if (!outbound.tags().isEmpty() || hasService) {
@@ -243,14 +277,17 @@ public final class DataplaneValidator {
     FieldPath tags = path.field("tags");
     String protocol = gateway.tags().get(Dataplane.PROTOCOL_TAG);
     if (protocol != null && !protocol.equals("tcp")) {
-      out.add(tags.key(Dataplane.PROTOCOL_TAG), "other values than tcp are not allowed, provided value \"" + protocol + "\"");
+      out.add(
+          tags.key(Dataplane.PROTOCOL_TAG),
+          "other values than tcp are not allowed, provided value \"" + protocol + "\"");
     }
     TagRules.check(tags, gateway.tags(), out);
     TagRules.requireService(tags, gateway.tags(), out);
     TagRules.forbidZone(tags, gateway.tags(), out);
   }
 
-  private static void checkTransparentProxying(FieldPath path, Dataplane.TransparentProxying tp, Violations out) {
+  private static void checkTransparentProxying(
+      FieldPath path, Dataplane.TransparentProxying tp, Violations out) {
     if (tp == null) {
       return;
     }
@@ -265,12 +302,16 @@ public final class DataplaneValidator {
       var ref = refs.get(i);
       FieldPath refPath = path.field("reachableBackends").field("refs").index(i);
       if (!BACKEND_KINDS.contains(ref.kind())) {
-        out.add(refPath.field("kind"), "invalid value. Available values are: " + String.join(",", BACKEND_KINDS));
+        out.add(
+            refPath.field("kind"),
+            "invalid value. Available values are: " + String.join(",", BACKEND_KINDS));
       }
       boolean hasName = ref.name() != null && !ref.name().isEmpty();
       boolean hasNamespace = ref.namespace() != null && !ref.namespace().isEmpty();
       if (hasName && !MetaValidator.isIdentifier(ref.name())) {
-        out.add(refPath.field("name"), "invalid characters. A lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
+        out.add(
+            refPath.field("name"),
+            "invalid characters. A lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
       }
       if (!hasName && !hasNamespace && ref.labels().isEmpty()) {
         out.add(refPath.field("name"), "name or labels are required");
@@ -309,7 +350,9 @@ public final class DataplaneValidator {
 
   private static void checkMetrics(Dataplane.MetricsBackend metrics, Violations out) {
     if (metrics != null && !"prometheus".equals(metrics.type())) {
-      out.add(FieldPath.of("metrics").field("type"), "unknown backend type. Available backends: \"prometheus\"");
+      out.add(
+          FieldPath.of("metrics").field("type"),
+          "unknown backend type. Available backends: \"prometheus\"");
     }
   }
 

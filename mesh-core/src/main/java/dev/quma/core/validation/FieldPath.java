@@ -1,8 +1,8 @@
 package dev.quma.core.validation;
 
 /**
- * A field path in Kuma's notation: {@code networking.inbound[0].tags["kuma.io/service"]}. Immutable;
- * every step returns a new path.
+ * A field path in Kuma's notation: {@code networking.inbound[0].tags["kuma.io/service"]}.
+ * Immutable; every step returns a new path.
  */
 public record FieldPath(String text) {
 

@@ -8,17 +8,21 @@ import java.util.regex.Pattern;
 public final class MetaValidator {
   private MetaValidator() {}
 
-  private static final Pattern IDENTIFIER = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
+  private static final Pattern IDENTIFIER =
+      Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
   private static final String IDENTIFIER_MESSAGE =
       "invalid characters. A lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.',"
           + " and must start and end with an alphanumeric character";
-  // Meshes created before Kuma 2.5 may contain '_': the mesh of a resource is checked with the older rule.
+  // Meshes created before Kuma 2.5 may contain '_': the mesh of a resource is checked with the
+  // older rule.
   private static final Pattern MESH_REFERENCE = Pattern.compile("^[0-9a-z-_.]*$");
   private static final String MESH_REFERENCE_MESSAGE =
       "invalid characters. Valid characters are numbers, lowercase latin letters and '-', '_', '.' symbols.";
 
-  private static final Pattern LABEL_NAME = Pattern.compile("^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$");
-  private static final Pattern LABEL_VALUE = Pattern.compile("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$");
+  private static final Pattern LABEL_NAME =
+      Pattern.compile("^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$");
+  private static final Pattern LABEL_VALUE =
+      Pattern.compile("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$");
   private static final Pattern DNS_SUBDOMAIN = IDENTIFIER;
 
   /** Validates the name (and mesh) of a resource of {@code type}. */
@@ -31,11 +35,17 @@ public final class MetaValidator {
 
   /** True when {@code mesh} could name a mesh; used before touching the store with it. */
   public static boolean isMeshReference(String mesh) {
-    return mesh != null && !mesh.isEmpty() && mesh.length() <= 253 && MESH_REFERENCE.matcher(mesh).matches();
+    return mesh != null
+        && !mesh.isEmpty()
+        && mesh.length() <= 253
+        && MESH_REFERENCE.matcher(mesh).matches();
   }
 
   public static boolean isIdentifier(String name) {
-    return name != null && !name.isEmpty() && name.length() <= 253 && IDENTIFIER.matcher(name).matches();
+    return name != null
+        && !name.isEmpty()
+        && name.length() <= 253
+        && IDENTIFIER.matcher(name).matches();
   }
 
   /** Label keys and values follow Kubernetes' rules, as Kuma's do. */
@@ -70,7 +80,9 @@ public final class MetaValidator {
         out.add(path, "prefix part " + IDENTIFIER_MESSAGE.replace("invalid characters. ", ""));
       }
     } else {
-      out.add(path, "a qualified name must consist of an optional DNS subdomain prefix and '/' followed by a name");
+      out.add(
+          path,
+          "a qualified name must consist of an optional DNS subdomain prefix and '/' followed by a name");
       return;
     }
     if (name.isEmpty()) {
@@ -84,7 +96,8 @@ public final class MetaValidator {
     }
   }
 
-  private static void checkIdentifier(FieldPath path, String value, Pattern pattern, String message, Violations out) {
+  private static void checkIdentifier(
+      FieldPath path, String value, Pattern pattern, String message, Violations out) {
     if (value == null || value.isEmpty()) {
       out.add(path, "cannot be empty");
     } else if (value.length() > 253) {

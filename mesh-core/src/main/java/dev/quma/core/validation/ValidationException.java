@@ -8,7 +8,10 @@ public class ValidationException extends RuntimeException {
   private final transient List<Violation> violations;
 
   public ValidationException(List<Violation> violations) {
-    super(violations.stream().map(v -> v.field() + ": " + v.message()).collect(Collectors.joining("; ")));
+    super(
+        violations.stream()
+            .map(v -> v.field() + ": " + v.message())
+            .collect(Collectors.joining("; ")));
     this.violations = List.copyOf(violations);
   }
 

@@ -32,11 +32,19 @@ class UserTokensTest {
   void theAdminTokenIsCreatedOnceAcrossReplicasAndVerifiesAsAdmin() {
     UserTokens replicaA = new UserTokens(store, Clock.systemUTC());
     UserTokens replicaB = new UserTokens(store, Clock.systemUTC());
-    await(Uni.join().all(List.of(replicaA.ensureAdminToken(Duration.ofDays(1)), replicaB.ensureAdminToken(Duration.ofDays(1)))).andFailFast());
+    await(
+        Uni.join()
+            .all(
+                List.of(
+                    replicaA.ensureAdminToken(Duration.ofDays(1)),
+                    replicaB.ensureAdminToken(Duration.ofDays(1))))
+            .andFailFast());
     await(replicaA.ensureAdminToken(Duration.ofDays(1)));
 
     var secrets = await(store.list(ResourceType.GLOBAL_SECRET, null, ListQuery.page(0, 10)));
-    assertThat(secrets.items()).extracting(r -> r.name()).containsExactly(UserTokens.ADMIN_TOKEN_SECRET, UserTokens.SIGNING_KEY_SECRET);
+    assertThat(secrets.items())
+        .extracting(r -> r.name())
+        .containsExactly(UserTokens.ADMIN_TOKEN_SECRET, UserTokens.SIGNING_KEY_SECRET);
 
     String token = await(replicaB.adminToken());
     Caller caller = await(replicaA.verify(token));
@@ -52,11 +60,18 @@ class UserTokensTest {
     assertThat(ops.admin()).isFalse();
     assertThat(ops.groups()).contains("team-a", Caller.AUTHENTICATED_GROUP);
 
-    UserTokens later = new UserTokens(store, Clock.fixed(Instant.now().plus(Duration.ofHours(2)), ZoneOffset.UTC));
-    assertThatThrownBy(() -> await(later.verify(token))).isInstanceOf(InvalidTokenException.class).hasMessage("the token has expired");
+    UserTokens later =
+        new UserTokens(store, Clock.fixed(Instant.now().plus(Duration.ofHours(2)), ZoneOffset.UTC));
+    assertThatThrownBy(() -> await(later.verify(token)))
+        .isInstanceOf(InvalidTokenException.class)
+        .hasMessage("the token has expired");
 
     String[] parts = token.split("\\.");
-    String forgedClaims = b64("{\"Name\":\"ops\",\"Groups\":[\"mesh-system:admin\"],\"exp\":" + (Instant.now().getEpochSecond() + 3600) + "}");
+    String forgedClaims =
+        b64(
+            "{\"Name\":\"ops\",\"Groups\":[\"mesh-system:admin\"],\"exp\":"
+                + (Instant.now().getEpochSecond() + 3600)
+                + "}");
     assertThatThrownBy(() -> await(tokens.verify(parts[0] + "." + forgedClaims + "." + parts[2])))
         .isInstanceOf(InvalidTokenException.class)
         .hasMessage("the token's signature or claims are not valid");
@@ -67,13 +82,24 @@ class UserTokensTest {
     // HS256 "signed" with the public key: the classic algorithm-confusion attack.
     String hsHeader = b64("{\"alg\":\"HS256\",\"kid\":\"1\"}");
     Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec("any-public-key-bytes".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    String hsSignature = Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal((hsHeader + "." + forgedClaims).getBytes(StandardCharsets.US_ASCII)));
-    assertThatThrownBy(() -> await(tokens.verify(hsHeader + "." + forgedClaims + "." + hsSignature))).isInstanceOf(InvalidTokenException.class);
+    mac.init(
+        new SecretKeySpec("any-public-key-bytes".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    String hsSignature =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                mac.doFinal((hsHeader + "." + forgedClaims).getBytes(StandardCharsets.US_ASCII)));
+    assertThatThrownBy(
+            () -> await(tokens.verify(hsHeader + "." + forgedClaims + "." + hsSignature)))
+        .isInstanceOf(InvalidTokenException.class);
 
-    assertThatThrownBy(() -> await(tokens.verify("not-a-jwt"))).isInstanceOf(InvalidTokenException.class).hasMessage("the token is not a well-formed JWT");
+    assertThatThrownBy(() -> await(tokens.verify("not-a-jwt")))
+        .isInstanceOf(InvalidTokenException.class)
+        .hasMessage("the token is not a well-formed JWT");
     String otherKid = b64("{\"alg\":\"RS256\",\"kid\":\"7\"}") + "." + parts[1] + "." + parts[2];
-    assertThatThrownBy(() -> await(tokens.verify(otherKid))).isInstanceOf(InvalidTokenException.class).hasMessage("the token names an unknown signing key");
+    assertThatThrownBy(() -> await(tokens.verify(otherKid)))
+        .isInstanceOf(InvalidTokenException.class)
+        .hasMessage("the token names an unknown signing key");
   }
 
   @Test
@@ -82,13 +108,18 @@ class UserTokensTest {
     String pem = PemKeys.toPkcs1Pem(key);
     assertThat(pem).startsWith("-----BEGIN RSA PRIVATE KEY-----\n");
     assertThat(PemKeys.parsePrivateKey(pem)).isEqualTo(key);
-    String pkcs8 = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(key.getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+    String pkcs8 =
+        "-----BEGIN PRIVATE KEY-----\n"
+            + Base64.getMimeEncoder().encodeToString(key.getEncoded())
+            + "\n-----END PRIVATE KEY-----\n";
     assertThat(PemKeys.parsePrivateKey(pkcs8)).isEqualTo(key);
     assertThat(PemKeys.publicKeyOf(key).getModulus()).isEqualTo(key.getModulus());
   }
 
   private static String b64(String json) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(json.getBytes(StandardCharsets.UTF_8));
   }
 
   private static <T> T await(Uni<T> uni) {

@@ -47,7 +47,8 @@ class ResourceStoreTest {
 
   @Test
   void createsReadsUpdatesAndDeletesWithIncreasingVersions() {
-    WriteResult created = await(store.create(dataplane("default", "redis-1", "redis", "192.168.0.1", 9000)));
+    WriteResult created =
+        await(store.create(dataplane("default", "redis-1", "redis", "192.168.0.1", 9000)));
     assertThat(created.created()).isTrue();
 
     Resource<?> read = await(store.get(ResourceType.DATAPLANE, "default", "redis-1"));
@@ -55,15 +56,22 @@ class ResourceStoreTest {
     assertThat(read.meta().creationTime()).isEqualTo(created.creationTime());
     assertThat(((Dataplane) read.spec()).networking().address()).isEqualTo("192.168.0.1");
 
-    WriteResult updated = await(store.put(dataplane("default", "redis-1", "redis", "192.168.0.9", 9000), OptionalLong.of(created.version())));
+    WriteResult updated =
+        await(
+            store.put(
+                dataplane("default", "redis-1", "redis", "192.168.0.9", 9000),
+                OptionalLong.of(created.version())));
     assertThat(updated.created()).isFalse();
     assertThat(updated.version()).isGreaterThan(created.version());
     assertThat(updated.creationTime()).isEqualTo(created.creationTime());
 
-    long deletedAt = await(store.delete(ResourceType.DATAPLANE, "default", "redis-1", OptionalLong.empty()));
+    long deletedAt =
+        await(store.delete(ResourceType.DATAPLANE, "default", "redis-1", OptionalLong.empty()));
     assertThat(deletedAt).isGreaterThan(updated.version());
-    assertThatThrownBy(() -> await(store.get(ResourceType.DATAPLANE, "default", "redis-1"))).isInstanceOf(ResourceNotFoundException.class);
-    assertThat(await(store.list(ResourceType.DATAPLANE, "default", ListQuery.page(0, 10))).total()).isZero();
+    assertThatThrownBy(() -> await(store.get(ResourceType.DATAPLANE, "default", "redis-1")))
+        .isInstanceOf(ResourceNotFoundException.class);
+    assertThat(await(store.list(ResourceType.DATAPLANE, "default", ListQuery.page(0, 10))).total())
+        .isZero();
   }
 
   @Test
@@ -71,23 +79,43 @@ class ResourceStoreTest {
     WriteResult first = await(store.create(dataplane("default", "a", "web", "10.0.0.1", 80)));
     await(store.put(dataplane("default", "a", "web", "10.0.0.2", 80), OptionalLong.empty()));
 
-    assertThatThrownBy(() -> await(store.put(dataplane("default", "a", "web", "10.0.0.3", 80), OptionalLong.of(first.version()))))
+    assertThatThrownBy(
+            () ->
+                await(
+                    store.put(
+                        dataplane("default", "a", "web", "10.0.0.3", 80),
+                        OptionalLong.of(first.version()))))
         .isInstanceOf(ResourceConflictException.class)
         .hasMessageContaining("expected version " + first.version());
-    assertThatThrownBy(() -> await(store.create(dataplane("default", "a", "web", "10.0.0.3", 80)))).isInstanceOf(ResourceConflictException.class).hasMessageContaining("already exists");
-    assertThatThrownBy(() -> await(store.create(dataplane("nowhere", "a", "web", "10.0.0.3", 80)))).isInstanceOf(MeshNotFoundException.class);
-    assertThatThrownBy(() -> await(store.update(dataplane("default", "b", "web", "10.0.0.3", 80), OptionalLong.empty()))).isInstanceOf(ResourceNotFoundException.class);
-    assertThatThrownBy(() -> await(store.delete(ResourceType.DATAPLANE, "default", "a", OptionalLong.of(first.version())))).isInstanceOf(ResourceConflictException.class);
+    assertThatThrownBy(() -> await(store.create(dataplane("default", "a", "web", "10.0.0.3", 80))))
+        .isInstanceOf(ResourceConflictException.class)
+        .hasMessageContaining("already exists");
+    assertThatThrownBy(() -> await(store.create(dataplane("nowhere", "a", "web", "10.0.0.3", 80))))
+        .isInstanceOf(MeshNotFoundException.class);
+    assertThatThrownBy(
+            () ->
+                await(
+                    store.update(
+                        dataplane("default", "b", "web", "10.0.0.3", 80), OptionalLong.empty())))
+        .isInstanceOf(ResourceNotFoundException.class);
+    assertThatThrownBy(
+            () ->
+                await(
+                    store.delete(
+                        ResourceType.DATAPLANE, "default", "a", OptionalLong.of(first.version()))))
+        .isInstanceOf(ResourceConflictException.class);
 
     // A rejected write leaves the resource exactly as it was.
     Dataplane kept = (Dataplane) await(store.get(ResourceType.DATAPLANE, "default", "a")).spec();
     assertThat(kept.networking().address()).isEqualTo("10.0.0.2");
-    assertThat(await(store.list(ResourceType.DATAPLANE, "nowhere", ListQuery.page(0, 10))).total()).isZero();
+    assertThat(await(store.list(ResourceType.DATAPLANE, "nowhere", ListQuery.page(0, 10))).total())
+        .isZero();
   }
 
   @Test
   void ofFiftyConcurrentUpdatesFromOneVersionExactlyOneWins() throws Exception {
-    long version = await(store.create(dataplane("default", "contended", "web", "10.0.0.1", 80))).version();
+    long version =
+        await(store.create(dataplane("default", "contended", "web", "10.0.0.1", 80))).version();
     int writers = 50;
     ExecutorService pool = Executors.newFixedThreadPool(writers);
     CountDownLatch start = new CountDownLatch(1);
@@ -103,7 +131,10 @@ class ResourceStoreTest {
               () -> {
                 start.await();
                 try {
-                  await(store.put(dataplane("default", "contended", "web", address, 80), OptionalLong.of(version)));
+                  await(
+                      store.put(
+                          dataplane("default", "contended", "web", address, 80),
+                          OptionalLong.of(version)));
                   wins.incrementAndGet();
                   winners.add(address);
                 } catch (ResourceConflictException e) {
@@ -126,15 +157,26 @@ class ResourceStoreTest {
     Resource<?> stored = await(store.get(ResourceType.DATAPLANE, "default", "contended"));
     assertThat(((Dataplane) stored.spec()).networking().address()).isEqualTo(winners.peek());
     // The winner's write is one event; the losers left none.
-    List<ChangeEvent> events = await(new ChangeStream(redis.client(), store.keys()).readMesh("default", ChangeStream.BEGINNING, 1000));
-    assertThat(events.stream().filter(e -> e.name().equals("contended")).map(ChangeEvent::op)).containsExactly(ChangeEvent.Op.CREATE, ChangeEvent.Op.UPDATE);
+    List<ChangeEvent> events =
+        await(
+            new ChangeStream(redis.client(), store.keys())
+                .readMesh("default", ChangeStream.BEGINNING, 1000));
+    assertThat(events.stream().filter(e -> e.name().equals("contended")).map(ChangeEvent::op))
+        .containsExactly(ChangeEvent.Op.CREATE, ChangeEvent.Op.UPDATE);
   }
 
   @Test
   void aPaginatedWalkOverAThousandDataplanesSeesEachExactlyOnce() {
     List<Uni<WriteResult>> writes = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
-      writes.add(store.create(dataplane("default", "dp-" + i, "svc-" + (i % 10), "10.0." + (i / 250) + "." + (i % 250 + 1), 8000)));
+      writes.add(
+          store.create(
+              dataplane(
+                  "default",
+                  "dp-" + i,
+                  "svc-" + (i % 10),
+                  "10.0." + (i / 250) + "." + (i % 250 + 1),
+                  8000)));
     }
     await(Uni.join().all(writes).andFailFast());
 
@@ -143,10 +185,12 @@ class ResourceStoreTest {
     long offset = 0;
     int pages = 0;
     while (true) {
-      Page<Resource<?>> page = await(store.list(ResourceType.DATAPLANE, "default", ListQuery.page(offset, 100)));
+      Page<Resource<?>> page =
+          await(store.list(ResourceType.DATAPLANE, "default", ListQuery.page(offset, 100)));
       assertThat(page.total()).isEqualTo(1000);
       page.items().forEach(r -> order.add(r.name()));
-      page.items().forEach(r -> assertThat(seen.add(r.name())).as("seen twice: " + r.name()).isTrue());
+      page.items()
+          .forEach(r -> assertThat(seen.add(r.name())).as("seen twice: " + r.name()).isTrue());
       pages++;
       if (page.nextOffset().isEmpty()) {
         break;
@@ -166,30 +210,70 @@ class ResourceStoreTest {
     await(store.create(dataplane("default", "backend-1", "backend", "10.0.0.3", 8000)));
     await(store.create(dataplane("other", "redis-3", "redis-cache", "10.0.0.4", 9000)));
 
-    Page<Resource<?>> redis = await(store.list(ResourceType.DATAPLANE, "default", ListQuery.page(0, 10).withTags(Map.of("kuma.io/service", "redis"))));
+    Page<Resource<?>> redis =
+        await(
+            store.list(
+                ResourceType.DATAPLANE,
+                "default",
+                ListQuery.page(0, 10).withTags(Map.of("kuma.io/service", "redis"))));
     assertThat(redis.items()).extracting(Resource::name).containsExactly("redis-1", "redis-2");
 
-    Page<Resource<?>> byName = await(store.list(ResourceType.DATAPLANE, "default", ListQuery.page(0, 10).withNameContains("end")));
+    Page<Resource<?>> byName =
+        await(
+            store.list(
+                ResourceType.DATAPLANE, "default", ListQuery.page(0, 10).withNameContains("end")));
     assertThat(byName.items()).extracting(Resource::name).containsExactly("backend-1");
 
-    Page<Resource<?>> everywhere = await(store.listAcrossMeshes(ResourceType.DATAPLANE, ListQuery.page(1, 2).withTags(Map.of("kuma.io/service", "redis"))));
+    Page<Resource<?>> everywhere =
+        await(
+            store.listAcrossMeshes(
+                ResourceType.DATAPLANE,
+                ListQuery.page(1, 2).withTags(Map.of("kuma.io/service", "redis"))));
     assertThat(everywhere.total()).isEqualTo(3);
-    assertThat(everywhere.items()).extracting(r -> r.mesh() + "/" + r.name()).containsExactly("default/redis-2", "other/redis-3");
+    assertThat(everywhere.items())
+        .extracting(r -> r.mesh() + "/" + r.name())
+        .containsExactly("default/redis-2", "other/redis-3");
     assertThat(everywhere.nextOffset()).isEmpty();
 
     // The tag index follows updates and deletes.
-    await(store.put(dataplane("default", "redis-1", "postgres", "10.0.0.1", 9000), OptionalLong.empty()));
+    await(
+        store.put(
+            dataplane("default", "redis-1", "postgres", "10.0.0.1", 9000), OptionalLong.empty()));
     await(store.delete(ResourceType.DATAPLANE, "default", "redis-2", OptionalLong.empty()));
-    assertThat(await(store.list(ResourceType.DATAPLANE, "default", ListQuery.page(0, 10).withTags(Map.of("kuma.io/service", "redis")))).total()).isZero();
-    assertThat(await(store.list(ResourceType.DATAPLANE, "default", ListQuery.page(0, 10).withTags(Map.of("kuma.io/service", "postgres", "version", "v")))).total()).isEqualTo(1);
+    assertThat(
+            await(
+                    store.list(
+                        ResourceType.DATAPLANE,
+                        "default",
+                        ListQuery.page(0, 10).withTags(Map.of("kuma.io/service", "redis"))))
+                .total())
+        .isZero();
+    assertThat(
+            await(
+                    store.list(
+                        ResourceType.DATAPLANE,
+                        "default",
+                        ListQuery.page(0, 10)
+                            .withTags(Map.of("kuma.io/service", "postgres", "version", "v"))))
+                .total())
+        .isEqualTo(1);
   }
 
   @Test
   void aMeshWithDataplanesIsNotDeletedAndItsSecretsGoWithIt() {
     await(store.create(dataplane("default", "redis-1", "redis", "10.0.0.1", 9000)));
-    await(store.create(new Resource<>(ResourceMeta.of(ResourceType.SECRET, "default", "dataplane-token-signing-key-default-1", Map.of()), new SecretData("c2VjcmV0"))));
+    await(
+        store.create(
+            new Resource<>(
+                ResourceMeta.of(
+                    ResourceType.SECRET,
+                    "default",
+                    "dataplane-token-signing-key-default-1",
+                    Map.of()),
+                new SecretData("c2VjcmV0"))));
 
-    assertThatThrownBy(() -> await(store.delete(ResourceType.MESH, null, "default", OptionalLong.empty())))
+    assertThatThrownBy(
+            () -> await(store.delete(ResourceType.MESH, null, "default", OptionalLong.empty())))
         .isInstanceOf(MeshNotEmptyException.class)
         .hasMessage("mesh \"default\" still has 1 dataplane; delete them first");
     assertThat(await(store.find(ResourceType.MESH, null, "default"))).isPresent();
@@ -199,19 +283,26 @@ class ResourceStoreTest {
     assertThat(await(store.meshNames())).isEmpty();
 
     await(store.create(mesh("default")));
-    assertThat(await(store.find(ResourceType.SECRET, "default", "dataplane-token-signing-key-default-1"))).isEmpty();
+    assertThat(
+            await(
+                store.find(
+                    ResourceType.SECRET, "default", "dataplane-token-signing-key-default-1")))
+        .isEmpty();
   }
 
   @Test
   void everyChangeIsAnEventOnTheMeshStreamAndMeshesOnTheGlobalOne() {
     ChangeStream changes = new ChangeStream(redis.client(), store.keys());
     long v1 = await(store.create(dataplane("default", "a", "web", "10.0.0.1", 80))).version();
-    long v2 = await(store.put(dataplane("default", "a", "web", "10.0.0.2", 80), OptionalLong.empty())).version();
+    long v2 =
+        await(store.put(dataplane("default", "a", "web", "10.0.0.2", 80), OptionalLong.empty()))
+            .version();
     long v3 = await(store.delete(ResourceType.DATAPLANE, "default", "a", OptionalLong.empty()));
 
     List<ChangeEvent> events = await(changes.readMesh("default", ChangeStream.BEGINNING, 100));
     assertThat(events)
-        .extracting(e -> e.op() + " " + e.type() + " " + e.mesh() + "/" + e.name() + " " + e.version())
+        .extracting(
+            e -> e.op() + " " + e.type() + " " + e.mesh() + "/" + e.name() + " " + e.version())
         .containsExactly(
             "CREATE Mesh default/default " + (v1 - 1),
             "CREATE Dataplane default/a " + v1,
@@ -219,7 +310,9 @@ class ResourceStoreTest {
             "DELETE Dataplane default/a " + v3);
     List<ChangeEvent> after = await(changes.readMesh("default", events.get(1).id(), 100));
     assertThat(after).hasSize(2);
-    assertThat(await(changes.readGlobal(ChangeStream.BEGINNING, 10))).extracting(ChangeEvent::name).containsExactly("default");
+    assertThat(await(changes.readGlobal(ChangeStream.BEGINNING, 10)))
+        .extracting(ChangeEvent::name)
+        .containsExactly("default");
   }
 
   @Test
@@ -237,13 +330,19 @@ class ResourceStoreTest {
     InsightStore insights = new InsightStore(redis.client(), store.keys());
     DataplaneInsight insight =
         new DataplaneInsight(
-            List.of(new DataplaneInsight.DiscoverySubscription("s-1", "cp-1", Instant.parse("2026-01-01T00:00:00Z"), null, null, null, 0)), null, null);
+            List.of(
+                new DataplaneInsight.DiscoverySubscription(
+                    "s-1", "cp-1", Instant.parse("2026-01-01T00:00:00Z"), null, null, null, 0)),
+            null,
+            null);
     assertThat(await(insights.put("default", "a", insight, Instant.now()))).isFalse();
 
     await(store.create(dataplane("default", "a", "web", "10.0.0.1", 80)));
     assertThat(await(insights.put("default", "a", insight, Instant.now()))).isTrue();
     assertThat(await(insights.get("default", "a")).online()).isTrue();
-    assertThat(await(insights.getAll("default", List.of("a", "b")))).extracting(DataplaneInsight::online).containsExactly(true, false);
+    assertThat(await(insights.getAll("default", List.of("a", "b"))))
+        .extracting(DataplaneInsight::online)
+        .containsExactly(true, false);
 
     await(store.delete(ResourceType.DATAPLANE, "default", "a", OptionalLong.empty()));
     assertThat(await(insights.get("default", "a"))).isEqualTo(DataplaneInsight.EMPTY);

@@ -19,7 +19,8 @@ public final class Fixtures {
   }
 
   /** A dataplane with one inbound of {@code service} on {@code address:port}. */
-  public static Resource<Dataplane> dataplane(String mesh, String name, String service, String address, int port) {
+  public static Resource<Dataplane> dataplane(
+      String mesh, String name, String service, String address, int port) {
     String yaml =
         """
         type: Dataplane
@@ -34,6 +35,9 @@ public final class Fixtures {
               version: v1
         """
             .formatted(mesh, name, address, port, service);
-    return ResourceCodec.instance().<Dataplane>decode(yaml.getBytes(StandardCharsets.UTF_8), Format.YAML, ResourceType.DATAPLANE).toResource(ResourceType.DATAPLANE);
+    return ResourceCodec.instance()
+        .<Dataplane>decode(
+            yaml.getBytes(StandardCharsets.UTF_8), Format.YAML, ResourceType.DATAPLANE)
+        .toResource(ResourceType.DATAPLANE);
   }
 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real redis-server of the test class's own (on a free port, so it can be flushed freely), with a
- * Vert.x client connected to it. Register with {@code @RegisterExtension static PrivateRedis redis}.
+ * Vert.x client connected to it. Register with {@code @RegisterExtension static PrivateRedis
+ * redis}.
  */
 public final class PrivateRedis implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
   private LocalRedis server;
@@ -25,7 +26,13 @@ public final class PrivateRedis implements BeforeAllCallback, AfterAllCallback, 
   public void beforeAll(ExtensionContext context) {
     server = LocalRedis.startEphemeral();
     vertx = Vertx.vertx();
-    client = Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url()).setMaxPoolSize(16).setMaxPoolWaiting(1024));
+    client =
+        Redis.createClient(
+            vertx,
+            new RedisOptions()
+                .setConnectionString(server.url())
+                .setMaxPoolSize(16)
+                .setMaxPoolWaiting(1024));
   }
 
   @Override

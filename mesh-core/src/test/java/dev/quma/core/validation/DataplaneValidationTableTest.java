@@ -28,7 +28,12 @@ class DataplaneValidationTableTest {
 
   static Stream<Arguments> validCases() {
     List<Arguments> cases = new ArrayList<>();
-    CASES.get("valid").forEach(c -> cases.add(Arguments.of(Named.of(c.get("name").asText(), c.get("resource").asText()))));
+    CASES
+        .get("valid")
+        .forEach(
+            c ->
+                cases.add(
+                    Arguments.of(Named.of(c.get("name").asText(), c.get("resource").asText()))));
     return cases.stream();
   }
 
@@ -36,8 +41,11 @@ class DataplaneValidationTableTest {
     List<Arguments> cases = new ArrayList<>();
     for (JsonNode c : CASES.get("invalid")) {
       List<Violation> expected = new ArrayList<>();
-      c.get("violations").forEach(v -> expected.add(new Violation(v.get("field").asText(), v.get("message").asText())));
-      cases.add(Arguments.of(Named.of(c.get("name").asText(), c.get("resource").asText()), expected));
+      c.get("violations")
+          .forEach(
+              v -> expected.add(new Violation(v.get("field").asText(), v.get("message").asText())));
+      cases.add(
+          Arguments.of(Named.of(c.get("name").asText(), c.get("resource").asText()), expected));
     }
     return cases.stream();
   }
@@ -53,17 +61,24 @@ class DataplaneValidationTableTest {
   @ParameterizedTest
   @MethodSource("invalidCases")
   void reportsEveryViolationWithKumasPathAndMessage(String yaml, List<Violation> expected) {
-    ValidationException error = catchThrowableOfType(ValidationException.class, () -> ResourceValidator.validate(parse(yaml)));
+    ValidationException error =
+        catchThrowableOfType(
+            ValidationException.class, () -> ResourceValidator.validate(parse(yaml)));
     assertThat(error).as("expected violations, got none").isNotNull();
     assertThat(error.violations()).containsExactlyElementsOf(expected);
   }
 
   private static Resource<Dataplane> parse(String yaml) {
-    return ResourceCodec.instance().<Dataplane>decode(yaml.getBytes(StandardCharsets.UTF_8), Format.YAML, ResourceType.DATAPLANE).toResource(ResourceType.DATAPLANE);
+    return ResourceCodec.instance()
+        .<Dataplane>decode(
+            yaml.getBytes(StandardCharsets.UTF_8), Format.YAML, ResourceType.DATAPLANE)
+        .toResource(ResourceType.DATAPLANE);
   }
 
   private static JsonNode load() {
-    try (InputStream in = DataplaneValidationTableTest.class.getResourceAsStream("/validation/dataplane-cases.yaml")) {
+    try (InputStream in =
+        DataplaneValidationTableTest.class.getResourceAsStream(
+            "/validation/dataplane-cases.yaml")) {
       return new YAMLMapper().readTree(in);
     } catch (IOException e) {
       throw new IllegalStateException(e);

@@ -1,0 +1,120 @@
+package dev.quma.api.auth;
+
+import dev.quma.api.ApiConfig;
+import dev.quma.api.errors.KumaError;
+import dev.quma.core.auth.Caller;
+import dev.quma.core.auth.InvalidTokenException;
+import dev.quma.core.auth.UserTokens;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Establishes who is calling, Kuma's way: loopback callers are admin (unless switched off, or the
+ * request came through a proxy), others present {@code Authorization: Bearer <user token>}. Then it
+ * enforces {@link AccessRules}.
+ */
+public class CallerFilter {
+  private final ApiConfig config;
+  private final UserTokens tokens;
+  private final CurrentCaller current;
+
+  @Inject
+  public CallerFilter(ApiConfig config, UserTokens tokens, CurrentCaller current) {
+    this.config = config;
+    this.tokens = tokens;
+    this.current = current;
+  }
+
+  @ServerRequestFilter
+  public Uni<Response> authenticate(ContainerRequestContext context, HttpServerRequest request) {
+    String path = request.path();
+    if (AccessRules.isOperationsPath(path)) {
+      return Uni.createFrom().nullItem();
+    }
+    String method = context.getMethod();
+    String authorization = context.getHeaderString(HttpHeaders.AUTHORIZATION);
+    Uni<Caller> caller;
+    if (authorization != null && !authorization.isBlank()) {
+      if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        return Uni.createFrom()
+            .item(unauthenticated("the Authorization header must be \"Bearer <user token>\""));
+      }
+      caller = tokens.verify(authorization.substring(7).trim());
+    } else if (config.localhostIsAdmin() && isDirectLoopback(context, request)) {
+      caller = Uni.createFrom().item(Caller.LOCALHOST_ADMIN);
+    } else {
+      caller = Uni.createFrom().item(Caller.ANONYMOUS);
+    }
+    return caller
+        .map(
+            who -> {
+              current.set(who);
+              return decide(who, method, path);
+            })
+        .onFailure(InvalidTokenException.class)
+        .recoverWithItem(e -> unauthenticated("the user token was refused: " + e.getMessage()));
+  }
+
+  private Response decide(Caller who, String method, String path) {
+    if (AccessRules.needsAdmin(method, path)) {
+      if (!who.authenticated()) {
+        return unauthenticated(
+            method
+                + " "
+                + path
+                + " needs an admin: send \"Authorization: Bearer <admin user token>\"");
+      }
+      if (!who.admin()) {
+        return forbidden(
+            "user \"" + who.name() + "\" is not an admin and cannot " + method + " " + path);
+      }
+    } else if (config.readsRequireAuth() && !who.authenticated()) {
+      return unauthenticated(
+          "reads need a user token on this control plane: send \"Authorization: Bearer <user token>\"");
+    }
+    return null;
+  }
+
+  /** Loopback, and not relayed by a proxy on the same host (which would make everyone local). */
+  private static boolean isDirectLoopback(
+      ContainerRequestContext context, HttpServerRequest request) {
+    if (context.getHeaderString("X-Forwarded-For") != null
+        || context.getHeaderString("Forwarded") != null) {
+      return false;
+    }
+    SocketAddress remote = request.remoteAddress();
+    if (remote == null || remote.hostAddress() == null) {
+      return false;
+    }
+    try {
+      return InetAddress.getByName(remote.hostAddress()).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  private static Response unauthenticated(String detail) {
+    return Response.status(401)
+        .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .entity(KumaError.of(401, "Unauthenticated", detail, List.of(), null))
+        .build();
+  }
+
+  private static Response forbidden(String detail) {
+    return Response.status(403)
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .entity(KumaError.of(403, "Access Denied", detail, List.of(), null))
+        .build();
+  }
+}

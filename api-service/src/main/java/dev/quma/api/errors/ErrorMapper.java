@@ -1,0 +1,88 @@
+package dev.quma.api.errors;
+
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Every error leaves the service as a Kuma error body; never a stack trace. */
+public class ErrorMapper {
+  private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+
+  @ServerExceptionMapper
+  public Response api(ApiException e) {
+    return respond(KumaError.of(e.status(), e.title(), e.getMessage(), e.causes(), null));
+  }
+
+  @ServerExceptionMapper
+  public Response notFound(NotFoundException e, HttpServerRequest request) {
+    return respond(
+        KumaError.of(
+            404,
+            "Not found",
+            "no endpoint at " + request.method() + " " + request.path(),
+            List.of(),
+            null));
+  }
+
+  @ServerExceptionMapper
+  public Response notAllowed(NotAllowedException e, HttpServerRequest request) {
+    return respond(
+        KumaError.of(
+            405,
+            "Method not allowed",
+            request.method() + " is not allowed on " + request.path(),
+            List.of(),
+            null));
+  }
+
+  @ServerExceptionMapper
+  public Response unsupported(NotSupportedException e) {
+    return respond(
+        KumaError.of(
+            415,
+            "Unsupported media type",
+            "send application/json or application/yaml",
+            List.of(),
+            null));
+  }
+
+  @ServerExceptionMapper
+  public Response webApplication(WebApplicationException e) {
+    int status = e.getResponse().getStatus();
+    return respond(KumaError.of(status, "Bad request", e.getMessage(), List.of(), null));
+  }
+
+  @ServerExceptionMapper
+  public Response unexpected(Throwable e) {
+    Throwable translated = Errors.translate(e, "Could not process the request");
+    if (translated instanceof ApiException api) {
+      return api(api);
+    }
+    // The correlation id lets an operator find the stack trace in the log; the client gets no
+    // details.
+    String instance = UUID.randomUUID().toString();
+    LOG.errorf(e, "unexpected error %s", instance);
+    return respond(
+        KumaError.of(
+            500,
+            "Internal Server Error",
+            "the server failed to handle the request; it is logged as " + instance,
+            List.of(),
+            instance));
+  }
+
+  static Response respond(KumaError error) {
+    return Response.status(error.status())
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .entity(error)
+        .build();
+  }
+}

@@ -1,0 +1,82 @@
+package dev.quma.api.rest;
+
+import dev.quma.api.errors.ApiException;
+import dev.quma.api.errors.Errors;
+import dev.quma.api.errors.KumaError;
+import dev.quma.core.store.ListQuery;
+import dev.quma.core.store.Page;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Kuma's list parameters ({@code size}, {@code offset}, {@code name}, {@code tag=key:value}) and
+ * {@code next} links.
+ */
+public final class Paging {
+  private Paging() {}
+
+  public static ListQuery query(UriInfo uri, int maxPageSize) {
+    MultivaluedMap<String, String> params = uri.getQueryParameters();
+    int size = ListQuery.DEFAULT_SIZE;
+    String sizeParam = params.getFirst("size");
+    if (sizeParam != null && !sizeParam.isEmpty()) {
+      try {
+        size = Integer.parseInt(sizeParam);
+      } catch (NumberFormatException e) {
+        throw invalid("Invalid page size", "size", "Invalid format");
+      }
+      if (size < 1) {
+        throw invalid("Invalid page size", "size", "must be a positive number");
+      }
+      if (size > maxPageSize) {
+        throw invalid(
+            "Invalid page size",
+            "size",
+            "Invalid page size of " + size + ". Maximum page size is " + maxPageSize);
+      }
+    }
+    long offset = 0;
+    String offsetParam = params.getFirst("offset");
+    if (offsetParam != null && !offsetParam.isEmpty()) {
+      try {
+        offset = Long.parseLong(offsetParam);
+      } catch (NumberFormatException e) {
+        throw invalid("Invalid offset", "offset", "Invalid format");
+      }
+      if (offset < 0) {
+        throw invalid("Invalid offset", "offset", "must not be negative");
+      }
+    }
+    TreeMap<String, String> tags = new TreeMap<>();
+    for (String tag : params.getOrDefault("tag", List.of())) {
+      int colon = tag.indexOf(':');
+      // Tag keys may contain ':' only in theory; Kuma splits at the first one too.
+      if (colon <= 0) {
+        throw invalid("Invalid tag filter", "tag", "must be key:value, got \"" + tag + "\"");
+      }
+      tags.put(tag.substring(0, colon), tag.substring(colon + 1));
+    }
+    return new ListQuery(offset, size, params.getFirst("name"), tags);
+  }
+
+  /**
+   * The absolute URL of the next page, keeping the other query parameters; null on the last page.
+   */
+  public static String next(UriInfo uri, ListQuery query, Page<?> page) {
+    if (page.nextOffset().isEmpty()) {
+      return null;
+    }
+    return uri.getRequestUriBuilder()
+        .replaceQueryParam("offset", page.nextOffset().getAsLong())
+        .replaceQueryParam("size", query.size())
+        .build()
+        .toString();
+  }
+
+  private static ApiException invalid(String detail, String field, String message) {
+    return new ApiException(
+        400, Errors.RETRIEVE_MANY, detail, List.of(new KumaError.Cause(field, message)));
+  }
+}
