@@ -1,0 +1,119 @@
+package dev.quma.launcher;
+
+import dev.quma.local.LocalRedis;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs the whole control plane on one machine: Redis (a local one unless {@code QUMA_REDIS_URL} or
+ * {@code --redis-url} names one), then every service as its own process; waits until each is ready,
+ * prints where they listen, and stops them all on Ctrl-C.
+ */
+public final class Launcher {
+  private static final int DEFAULT_REDIS_PORT = 6379;
+
+  public static void main(String[] args) throws Exception {
+    LauncherOptions options;
+    try {
+      options = LauncherOptions.parse(args, System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("launcher: " + e.getMessage());
+      System.err.println(LauncherOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    if (options.help()) {
+      System.out.println(LauncherOptions.USAGE);
+      return;
+    }
+    new Launcher().run(options, System.out);
+  }
+
+  void run(LauncherOptions options, PrintStream out) throws InterruptedException {
+    List<AutoCloseable> running = new ArrayList<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  out.println("stopping...");
+                  stopAll(running);
+                  stopped.countDown();
+                }));
+    long start = System.nanoTime();
+    String redisUrl = options.redisUrl();
+    if (redisUrl == null) {
+      int port =
+          LocalRedis.answersPing("127.0.0.1", DEFAULT_REDIS_PORT) || !portFree(DEFAULT_REDIS_PORT)
+              ? LocalRedis.freePort()
+              : DEFAULT_REDIS_PORT;
+      LocalRedis redis = LocalRedis.start(port, options.home().resolve(".quma/redis"));
+      running.add(redis);
+      redisUrl = redis.url();
+      out.println(
+          "started a local Redis on "
+              + redisUrl
+              + " (data in .quma/redis; set QUMA_REDIS_URL to use your own)");
+    } else {
+      out.println("using Redis at " + redisUrl);
+    }
+    Map<String, String> environment = Map.of("QUMA_REDIS_URL", redisUrl);
+    List<ServiceProcess> services = new ArrayList<>();
+    try {
+      for (ServiceSpec spec : ServiceSpec.all(options.home())) {
+        ServiceProcess service =
+            ServiceProcess.start(spec, options.javaHome(), environment, List.of("-Xmx256m"), out);
+        running.add(service);
+        services.add(service);
+      }
+      for (ServiceProcess service : services) {
+        service.awaitReady(Duration.ofSeconds(90));
+      }
+    } catch (RuntimeException e) {
+      out.println("launcher: " + e.getMessage());
+      System.exit(1);
+    }
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+    out.println();
+    out.printf("Quma control plane is ready (%.1f s):%n", elapsed.toMillis() / 1000.0);
+    for (ServiceProcess service : services) {
+      out.printf(
+          "  %-18s http://localhost:%d  %s (pid %d)%n",
+          service.spec().name(),
+          service.spec().httpPort(),
+          service.spec().description(),
+          service.pid());
+    }
+    out.println("  Redis              " + redisUrl);
+    out.println();
+    out.println("Try:  curl localhost:5681/meshes/default/dataplanes");
+    out.println("Admin token (for calls from other hosts):");
+    out.println(
+        "  curl -s localhost:5681/global-secrets/admin-user-token | sed 's/.*\"data\":\"\\([^\"]*\\)\".*/\\1/' | base64 -d");
+    out.println("Ctrl-C stops everything.");
+    stopped.await();
+  }
+
+  private static void stopAll(List<AutoCloseable> running) {
+    for (int i = running.size() - 1; i >= 0; i--) {
+      try {
+        running.get(i).close();
+      } catch (Exception e) {
+        // keep stopping the others
+      }
+    }
+  }
+
+  private static boolean portFree(int port) {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+      socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+}

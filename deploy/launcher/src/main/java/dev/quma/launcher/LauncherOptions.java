@@ -1,0 +1,48 @@
+package dev.quma.launcher;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The launcher's command line: {@code --redis-url}, {@code --home}, {@code --help}. */
+public record LauncherOptions(String redisUrl, Path home, Path javaHome, boolean help) {
+
+  static final String USAGE =
+      """
+      usage: bin/run [--redis-url redis://host:6379]
+
+        --redis-url URL   use this Redis (also QUMA_REDIS_URL); without it a local Redis is started,
+                          keeping its data in .quma/redis
+        --home DIR        the checkout whose services to run (default: current directory)
+        --help            this text
+      """;
+
+  static LauncherOptions parse(String[] args, Map<String, String> env) {
+    String redisUrl = blankToNull(env.get("QUMA_REDIS_URL"));
+    Path home = Path.of(env.getOrDefault("QUMA_HOME", ".")).toAbsolutePath().normalize();
+    boolean help = false;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--redis-url" -> redisUrl = value(args, ++i, "--redis-url");
+        case "--home" -> home = Path.of(value(args, ++i, "--home")).toAbsolutePath().normalize();
+        case "--help", "-h" -> help = true;
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    if (redisUrl != null && !redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
+      throw new IllegalArgumentException(
+          "--redis-url must start with redis:// or rediss://, got " + redisUrl);
+    }
+    return new LauncherOptions(redisUrl, home, Path.of(System.getProperty("java.home")), help);
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args[i];
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+}

@@ -1,0 +1,23 @@
+package dev.quma.launcher;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * One service of the control plane as the launcher runs it: its Quarkus jar, its HTTP port (where
+ * {@code /q/health/ready} answers) and the environment it needs beyond the Redis URL.
+ */
+public record ServiceSpec(
+    String name, Path jar, int httpPort, String description, Map<String, String> environment) {
+
+  /** The services of this checkout, in start order. Later tiers are added here as they land. */
+  public static java.util.List<ServiceSpec> all(Path home) {
+    return java.util.List.of(
+        new ServiceSpec(
+            "api-service",
+            home.resolve("api-service/target/quarkus-app/quarkus-run.jar"),
+            5681,
+            "HTTP API (Kuma-compatible)",
+            Map.of("KUMA_API_SERVER_HTTP_PORT", "5681")));
+  }
+}
