@@ -7,16 +7,6 @@ import java.time.Duration;
 /** Settings of the HTTP API; see the configuration table in the README. */
 @ConfigMapping(prefix = "quma.api")
 public interface ApiConfig {
-  /**
-   * Requests from loopback are admin, as Kuma's {@code KUMA_API_SERVER_AUTHN_LOCALHOST_IS_ADMIN}.
-   */
-  @WithDefault("true")
-  boolean localhostIsAdmin();
-
-  /** When true, reads need a valid user token too (they are open by default, as in Kuma). */
-  @WithDefault("false")
-  boolean readsRequireAuth();
-
   /** Largest {@code size} a list request may ask for. */
   @WithDefault("1000")
   int maxPageSize();

@@ -30,7 +30,7 @@ class AuthTest {
   public static class RemoteCallers implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("quma.api.localhost-is-admin", "false");
+      return Map.of("quma.auth.localhost-is-admin", "false");
     }
   }
 

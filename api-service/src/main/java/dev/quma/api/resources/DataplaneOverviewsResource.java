@@ -1,7 +1,6 @@
 package dev.quma.api.resources;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.quma.api.errors.Errors;
 import dev.quma.api.rest.Formats;
 import dev.quma.api.rest.ResourceEndpoints;
 import dev.quma.core.codec.Format;
@@ -12,6 +11,7 @@ import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.Page;
 import dev.quma.core.store.ResourceStore;
+import dev.quma.http.errors.Errors;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

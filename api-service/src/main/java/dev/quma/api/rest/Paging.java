@@ -1,10 +1,10 @@
 package dev.quma.api.rest;
 
-import dev.quma.api.errors.ApiException;
-import dev.quma.api.errors.Errors;
-import dev.quma.api.errors.KumaError;
 import dev.quma.core.store.ListQuery;
 import dev.quma.core.store.Page;
+import dev.quma.http.errors.ApiException;
+import dev.quma.http.errors.Errors;
+import dev.quma.http.errors.KumaError;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;

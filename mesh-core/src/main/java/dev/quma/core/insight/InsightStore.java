@@ -20,11 +20,18 @@ import java.util.List;
  * so that the lifecycle sweeps find stale proxies with a range query.
  */
 public final class InsightStore {
+  // KEYS: dataplane record, insight, lastseen, online; ARGV: insight json, heartbeat ms, name,
+  // online?
   private static final String PUT_SCRIPT =
       """
       if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
       redis.call('SET', KEYS[2], ARGV[1])
       redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
+      if ARGV[4] == '1' then
+        redis.call('ZADD', KEYS[4], ARGV[2], ARGV[3])
+      else
+        redis.call('ZREM', KEYS[4], ARGV[3])
+      end
       return 1
       """;
 
@@ -61,7 +68,11 @@ public final class InsightStore {
             });
   }
 
-  /** Writes the insight and heartbeat if the dataplane still exists; true when written. */
+  /**
+   * Writes the insight and the heartbeat if the dataplane still exists (true when written). The
+   * heartbeat goes into {@code lastseen}, and into {@code online} while the insight has an open
+   * subscription (it leaves {@code online} when the last subscription closes).
+   */
   public Uni<Boolean> put(String mesh, String name, DataplaneInsight insight, Instant heartbeat) {
     String json;
     try {
@@ -72,13 +83,15 @@ public final class InsightStore {
     Request eval =
         Request.cmd(Command.EVAL)
             .arg(PUT_SCRIPT)
-            .arg(3)
+            .arg(4)
             .arg(keys.record(ResourceType.DATAPLANE, mesh, name))
             .arg(keys.insight(mesh, name))
             .arg(keys.lastSeen(mesh))
+            .arg(keys.online(mesh))
             .arg(json)
             .arg(heartbeat.toEpochMilli())
-            .arg(name);
+            .arg(name)
+            .arg(insight.online() ? "1" : "0");
     return redis.send(eval).map(r -> r.toInteger() == 1);
   }
 

@@ -15,8 +15,14 @@ import dev.quma.core.model.ResourceType;
  * PREFIX:{TAG}:seq           counter: every write takes the next version
  * PREFIX:{@global}:i:Mesh    zset of all mesh names (a secondary index kept beside each mesh's own)
  * PREFIX:{MESH}:insight:NAME  the xDS tier's DataplaneInsight (JSON)
- * PREFIX:{MESH}:lastseen     zset name -> last heartbeat (epoch ms), for the lifecycle sweeps
+ * PREFIX:{MESH}:lastseen     zset name -> last heartbeat (epoch ms) of every dataplane ever connected
+ * PREFIX:{MESH}:online       zset name -> last heartbeat (epoch ms) of those with an open subscription
  * </pre>
+ *
+ * <p>The two heartbeat sets are what the lifecycle sweeps range over: {@code online} entries older
+ * than the idle timeout are proxies that vanished (mark them offline and remove them from the set),
+ * {@code lastseen} entries older than the cleanup age are candidates for deletion. Both lose the
+ * dataplane's entry when the dataplane is deleted.
  */
 public final class Keys {
   public static final String GLOBAL_TAG = "@global";
@@ -82,6 +88,10 @@ public final class Keys {
 
   public String lastSeen(String mesh) {
     return base(mesh) + "lastseen";
+  }
+
+  public String online(String mesh) {
+    return base(mesh) + "online";
   }
 
   /** This control plane's cluster id (Kuma's {@code clusterId} in {@code GET /}). */

@@ -452,7 +452,8 @@ public final class ResourceStore {
                   type == ResourceType.DATAPLANE
                       ? keys.insight(mesh, name)
                       : keys.record(type, mesh, name),
-                  type == ResourceType.DATAPLANE ? keys.lastSeen(mesh) : keys.index(type, tag)),
+                  type == ResourceType.DATAPLANE ? keys.lastSeen(mesh) : keys.index(type, tag),
+                  type == ResourceType.DATAPLANE ? keys.online(mesh) : keys.index(type, tag)),
               List.of(
                   expected,
                   type.kumaName(),

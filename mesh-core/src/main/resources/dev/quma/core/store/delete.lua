@@ -1,9 +1,10 @@
 -- Deletes one resource atomically, with its index entries, its insight and a change event.
 -- KEYS: 1 record hash, 2 name index, 3 tag index, 4 event stream, 5 version sequence,
---       6 guard index (must be empty when ARGV[6] == '1'), 7 insight key, 8 last-seen zset
+--       6 guard index (must be empty when ARGV[6] == '1'), 7 insight key, 8 last-seen zset,
+--       9 online zset
 -- ARGV: 1 expected version ('' = any), 2 type, 3 mesh, 4 name, 5 stream max length, 6 guard ('1'|'0')
 -- Returns: {status, version} where status is deleted|conflict|not_found|not_empty
-local record, index, tagIndex, events, seq, guard, insight, lastSeen = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local record, index, tagIndex, events, seq, guard, insight, lastSeen, online = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
 local expected, rtype, mesh, name, maxlen, useGuard = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 
 local current = redis.call('HMGET', record, 'v', 'ti')
@@ -21,6 +22,7 @@ end
 redis.call('DEL', record, insight)
 redis.call('ZREM', index, name)
 redis.call('ZREM', lastSeen, name)
+redis.call('ZREM', online, name)
 local version = redis.call('INCR', seq)
 redis.call('XADD', events, 'MAXLEN', '~', maxlen, '*', 'op', 'delete', 'type', rtype, 'mesh', mesh, 'name', name, 'version', version)
 return {'deleted', version}

@@ -340,12 +340,25 @@ class ResourceStoreTest {
     await(store.create(dataplane("default", "a", "web", "10.0.0.1", 80)));
     assertThat(await(insights.put("default", "a", insight, Instant.now()))).isTrue();
     assertThat(await(insights.get("default", "a")).online()).isTrue();
+    var online =
+        io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.ZSCORE)
+            .arg(store.keys().online("default"))
+            .arg("a");
+    assertThat(await(redis.client().send(online))).isNotNull();
+    assertThat(await(insights.put("default", "a", DataplaneInsight.EMPTY, Instant.now()))).isTrue();
+    assertThat(await(redis.client().send(online)))
+        .as("no open subscription: not in the online set")
+        .isNull();
+    assertThat(await(insights.put("default", "a", insight, Instant.now()))).isTrue();
     assertThat(await(insights.getAll("default", List.of("a", "b"))))
         .extracting(DataplaneInsight::online)
         .containsExactly(true, false);
 
     await(store.delete(ResourceType.DATAPLANE, "default", "a", OptionalLong.empty()));
     assertThat(await(insights.get("default", "a"))).isEqualTo(DataplaneInsight.EMPTY);
+    assertThat(await(redis.client().send(online)))
+        .as("deleting the dataplane removes its heartbeat")
+        .isNull();
   }
 
   private static <T> T await(Uni<T> uni) {

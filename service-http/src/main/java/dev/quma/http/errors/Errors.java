@@ -1,4 +1,4 @@
-package dev.quma.api.errors;
+package dev.quma.http.errors;
 
 import dev.quma.core.auth.InvalidTokenException;
 import dev.quma.core.codec.MalformedResourceException;

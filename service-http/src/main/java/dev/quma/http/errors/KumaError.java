@@ -1,4 +1,4 @@
-package dev.quma.api.errors;
+package dev.quma.http.errors;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;

@@ -1,4 +1,4 @@
-package dev.quma.api.auth;
+package dev.quma.http.auth;
 
 import dev.quma.core.auth.Caller;
 import jakarta.enterprise.context.RequestScoped;
@@ -12,7 +12,7 @@ public class CurrentCaller {
     return caller;
   }
 
-  void set(Caller caller) {
+  public void set(Caller caller) {
     this.caller = caller;
   }
 }

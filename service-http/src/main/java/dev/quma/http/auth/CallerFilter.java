@@ -1,10 +1,9 @@
-package dev.quma.api.auth;
+package dev.quma.http.auth;
 
-import dev.quma.api.ApiConfig;
-import dev.quma.api.errors.KumaError;
 import dev.quma.core.auth.Caller;
 import dev.quma.core.auth.InvalidTokenException;
 import dev.quma.core.auth.UserTokens;
+import dev.quma.http.errors.KumaError;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
@@ -21,16 +20,19 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 /**
  * Establishes who is calling, Kuma's way: loopback callers are admin (unless switched off, or the
  * request came through a proxy), others present {@code Authorization: Bearer <user token>}. Then it
- * enforces {@link AccessRules}.
+ * enforces the service's {@link AccessPolicy}.
  */
 public class CallerFilter {
-  private final ApiConfig config;
+  private final AuthConfig config;
+  private final AccessPolicy policy;
   private final UserTokens tokens;
   private final CurrentCaller current;
 
   @Inject
-  public CallerFilter(ApiConfig config, UserTokens tokens, CurrentCaller current) {
+  public CallerFilter(
+      AuthConfig config, AccessPolicy policy, UserTokens tokens, CurrentCaller current) {
     this.config = config;
+    this.policy = policy;
     this.tokens = tokens;
     this.current = current;
   }
@@ -38,10 +40,11 @@ public class CallerFilter {
   @ServerRequestFilter
   public Uni<Response> authenticate(ContainerRequestContext context, HttpServerRequest request) {
     String path = request.path();
-    if (AccessRules.isOperationsPath(path)) {
+    String method = context.getMethod();
+    AccessPolicy.Access access = policy.required(method, path);
+    if (access == AccessPolicy.Access.PUBLIC) {
       return Uni.createFrom().nullItem();
     }
-    String method = context.getMethod();
     String authorization = context.getHeaderString(HttpHeaders.AUTHORIZATION);
     Uni<Caller> caller;
     if (authorization != null && !authorization.isBlank()) {
@@ -59,14 +62,14 @@ public class CallerFilter {
         .map(
             who -> {
               current.set(who);
-              return decide(who, method, path);
+              return decide(who, access, method, path);
             })
         .onFailure(InvalidTokenException.class)
         .recoverWithItem(e -> unauthenticated("the user token was refused: " + e.getMessage()));
   }
 
-  private Response decide(Caller who, String method, String path) {
-    if (AccessRules.needsAdmin(method, path)) {
+  private Response decide(Caller who, AccessPolicy.Access access, String method, String path) {
+    if (access == AccessPolicy.Access.ADMIN) {
       if (!who.authenticated()) {
         return unauthenticated(
             method

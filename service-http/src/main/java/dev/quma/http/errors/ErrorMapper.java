@@ -1,4 +1,4 @@
-package dev.quma.api.errors;
+package dev.quma.http.errors;
 
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.NotAllowedException;

@@ -1,0 +1,23 @@
+package dev.quma.api.auth;
+
+import dev.quma.http.auth.AccessPolicy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Kuma's rules for the resource API, plus: secrets are for admins only, reads included. */
+@ApplicationScoped
+public class ApiAccessPolicy implements AccessPolicy {
+  @Override
+  public Access required(String method, String path) {
+    if (AccessPolicy.isOperations(path)) {
+      return Access.PUBLIC;
+    }
+    if (!AccessPolicy.isRead(method) || isSecretPath(path)) {
+      return Access.ADMIN;
+    }
+    return Access.READ;
+  }
+
+  static boolean isSecretPath(String path) {
+    return path.startsWith("/global-secrets") || path.matches("^/meshes/[^/]+/secrets(/.*)?$");
+  }
+}
