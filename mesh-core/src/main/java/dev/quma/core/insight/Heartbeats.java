@@ -64,7 +64,8 @@ public final class Heartbeats {
       args.addAll(sharedArgs);
       calls.add(
           new LuaScript.Call(
-              List.of(keys.online(mesh), keys.insight(mesh, name), keys.sweepFence(mesh)), args));
+              List.of(keys.online(mesh), keys.insight(mesh, name), keys.fence(mesh, fence.lease())),
+              args));
     }
     return MARK_OFFLINE
         .runAll(redis, calls)

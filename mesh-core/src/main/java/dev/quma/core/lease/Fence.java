@@ -4,13 +4,16 @@ import java.time.Duration;
 
 /**
  * A writer's fencing token: the token of the lease it holds. Scripts that accept a fence keep the
- * newest token they saw per mesh and refuse writes carrying an older one, so a writer that lost its
- * lease (a long pause, a partition) cannot write after its successor started.
+ * newest token of that lease they saw per mesh and refuse writes carrying an older one, so a writer
+ * that lost its lease (a long pause, a partition) cannot write after its successor started.
+ *
+ * @param lease the lease's name
+ * @param token the token of the holder's acquisition
  */
-public record Fence(long token) {
+public record Fence(String lease, long token) {
   /**
-   * How long a mesh remembers the newest token after it last changed. Far longer than any lease, so
-   * only a writer paused for a day could slip past it; it keeps no key behind a deleted mesh.
+   * How long a mesh remembers the newest token after it last changed: far longer than any lease, so
+   * only a writer paused for a day could slip past; it leaves no key behind a deleted mesh.
    */
   public static final Duration MEMORY = Duration.ofHours(24);
 

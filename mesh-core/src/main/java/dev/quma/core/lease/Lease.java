@@ -20,8 +20,11 @@ public final class Lease {
   private static final LuaScript ACQUIRE = LuaScript.load(Lease.class, "acquire.lua");
   private static final LuaScript RENEW = LuaScript.load(Lease.class, "renew.lua");
   private static final LuaScript RELEASE = LuaScript.load(Lease.class, "release.lua");
+  private static final LuaScript RAISE_EPOCH = LuaScript.load(Lease.class, "raise-epoch.lua");
 
   private final Redis redis;
+  private final Keys keys;
+  private final String name;
   private final String key;
   private final String epochKey;
   private final String holder;
@@ -34,6 +37,8 @@ public final class Lease {
       throw new IllegalArgumentException("a holder id cannot contain '#': " + holder);
     }
     this.redis = redis;
+    this.keys = keys;
+    this.name = name;
     this.key = keys.lease(name);
     this.epochKey = keys.leaseEpoch(name);
     this.holder = holder;
@@ -43,6 +48,10 @@ public final class Lease {
     return holder;
   }
 
+  public String name() {
+    return name;
+  }
+
   /** The lease for {@code ttl}, if nobody holds it. */
   public Uni<Optional<LeaseGrant>> tryAcquire(Duration ttl) {
     return ACQUIRE
@@ -50,7 +59,8 @@ public final class Lease {
         .map(
             reply ->
                 "acquired".equals(reply.get(0).toString())
-                    ? Optional.of(new LeaseGrant(reply.get(1).toString(), reply.get(2).toLong()))
+                    ? Optional.of(
+                        new LeaseGrant(name, reply.get(1).toString(), reply.get(2).toLong()))
                     : Optional.empty());
   }
 
@@ -66,6 +76,26 @@ public final class Lease {
     return RELEASE
         .run(redis, List.of(key), List.of(grant.value()))
         .map(reply -> reply.toInteger() == 1);
+  }
+
+  /**
+   * After a write in {@code mesh} was fenced out: moves the epoch past the newest token that mesh
+   * saw, so that the next acquisition is not fenced out too. Harmless when a genuinely newer holder
+   * exists (the epoch is already past it). Answers the newest token the mesh saw (0 if none).
+   */
+  public Uni<Long> catchUpWith(String mesh) {
+    return redis
+        .send(Request.cmd(Command.GET).arg(keys.fence(mesh, name)))
+        .flatMap(
+            newest -> {
+              long token = newest == null ? 0 : newest.toLong();
+              if (token == 0) {
+                return Uni.createFrom().item(0L);
+              }
+              return RAISE_EPOCH
+                  .run(redis, List.of(keys.leaseEpoch(name)), List.of(String.valueOf(token)))
+                  .replaceWith(token);
+            });
   }
 
   /** Who holds the lease now ("holder#token"), if anyone. */

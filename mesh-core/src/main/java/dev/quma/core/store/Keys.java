@@ -17,7 +17,7 @@ import dev.quma.core.model.ResourceType;
  * PREFIX:{MESH}:insight:NAME  the xDS tier's DataplaneInsight (JSON)
  * PREFIX:{MESH}:lastseen     zset name -> last heartbeat (epoch ms) of every dataplane ever connected
  * PREFIX:{MESH}:online       zset name -> last heartbeat (epoch ms) of those with an open subscription
- * PREFIX:{MESH}:sweep-fence  the newest lease token that swept this mesh (older ones are refused)
+ * PREFIX:{MESH}:fence:LEASE  the newest token of lease LEASE that wrote in this mesh (older are refused)
  * PREFIX:{@global}:lease:NAME        a lease: "holder#token", with an expiry (SET NX PX)
  * PREFIX:{@global}:lease:NAME:epoch  counter: each acquisition of the lease takes the next token
  * </pre>
@@ -28,7 +28,7 @@ import dev.quma.core.model.ResourceType;
  * dataplane's entry when the dataplane is deleted.
  *
  * <p>The lifecycle sweeps run under a lease whose token is a fencing value: the sweep scripts keep
- * the newest token per mesh in {@code sweep-fence} and refuse a sweeper holding an older one, so a
+ * the newest token per mesh in {@code fence:LEASE} and refuse a sweeper holding an older one, so a
  * sweeper that lost its lease while paused cannot write after its successor started.
  */
 public final class Keys {
@@ -101,9 +101,9 @@ public final class Keys {
     return base(mesh) + "online";
   }
 
-  /** The newest lease token that swept a mesh: the lifecycle scripts refuse older tokens. */
-  public String sweepFence(String mesh) {
-    return base(mesh) + "sweep-fence";
+  /** The newest token of a lease that wrote in a mesh: scripts taking a fence refuse older ones. */
+  public String fence(String mesh, String lease) {
+    return base(mesh) + "fence:" + lease;
   }
 
   /** A lease (who holds it, until it expires) in the global slot. */

@@ -524,7 +524,7 @@ public final class ResourceStore {
                   keys.insight(mesh, name),
                   keys.lastSeen(mesh),
                   keys.online(mesh),
-                  keys.sweepFence(mesh)),
+                  keys.fence(mesh, fence.lease())),
               List.of(
                   String.valueOf(candidate.version()),
                   type.kumaName(),

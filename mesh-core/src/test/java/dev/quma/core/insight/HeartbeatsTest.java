@@ -30,7 +30,7 @@ class HeartbeatsTest {
 
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
   private static final Instant CUTOFF = NOW.minus(Duration.ofMinutes(5));
-  private static final Fence FENCE = new Fence(1);
+  private static final Fence FENCE = new Fence("sweeper", 1);
 
   private ResourceStore store;
   private InsightStore insights;
@@ -149,17 +149,23 @@ class HeartbeatsTest {
     await(insights.put("default", "quiet", open, NOW.minus(Duration.ofMinutes(6))));
     await(insights.put("default", "alive", open, NOW.minus(Duration.ofMinutes(6))));
     assertThat(
-            await(heartbeats.markOffline("default", List.of("alive"), CUTOFF, NOW, new Fence(5))))
+            await(
+                heartbeats.markOffline(
+                    "default", List.of("alive"), CUTOFF, NOW, new Fence("sweeper", 5))))
         .containsExactly(OfflineMark.MARKED_OFFLINE);
 
     assertThat(
-            await(heartbeats.markOffline("default", List.of("quiet"), CUTOFF, NOW, new Fence(4))))
+            await(
+                heartbeats.markOffline(
+                    "default", List.of("quiet"), CUTOFF, NOW, new Fence("sweeper", 4))))
         .containsExactly(OfflineMark.FENCED);
     assertThat(await(insights.get("default", "quiet")).online()).isTrue();
     assertThat(score("online", "quiet")).isNotNull();
 
     assertThat(
-            await(heartbeats.markOffline("default", List.of("quiet"), CUTOFF, NOW, new Fence(6))))
+            await(
+                heartbeats.markOffline(
+                    "default", List.of("quiet"), CUTOFF, NOW, new Fence("sweeper", 6))))
         .containsExactly(OfflineMark.MARKED_OFFLINE);
   }
 

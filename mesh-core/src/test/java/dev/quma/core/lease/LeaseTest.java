@@ -29,7 +29,7 @@ class LeaseTest {
     assertThat(grant.token()).isEqualTo(1);
 
     assertThat(await(b.tryAcquire(LONG))).isEmpty();
-    LeaseGrant forged = new LeaseGrant("b#1", 1);
+    LeaseGrant forged = new LeaseGrant("sweeper", "b#1", 1);
     assertThat(await(b.renew(forged, LONG))).isFalse();
     assertThat(await(b.release(forged))).isFalse();
     assertThat(await(a.currentValue())).contains(grant.value());
@@ -71,6 +71,26 @@ class LeaseTest {
       assertThat(await(a.renew(grant, ttl))).isTrue();
     }
     assertThat(await(lease("b").tryAcquire(ttl))).isEmpty();
+  }
+
+  @Test
+  void afterAnEpochWentBackwardsCatchingUpWithAMeshGivesTheNextHolderALargerToken() {
+    Lease a = lease("a");
+    assertThat(await(a.catchUpWith("default"))).as("no fence in the mesh yet").isZero();
+    LeaseGrant grant = await(a.tryAcquire(LONG)).orElseThrow();
+    await(a.release(grant));
+    // a failover lost the epoch's last increments: the mesh already saw token 7
+    await(
+        redis
+            .client()
+            .send(
+                io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.SET)
+                    .arg(keys.fence("default", "sweeper"))
+                    .arg(7)));
+
+    assertThat(await(a.catchUpWith("default"))).isEqualTo(7);
+    assertThat(await(a.tryAcquire(LONG)).orElseThrow().token()).isEqualTo(8);
+    assertThat(await(a.catchUpWith("default"))).as("never moves the epoch back").isEqualTo(7);
   }
 
   private static <T> T await(Uni<T> uni) {

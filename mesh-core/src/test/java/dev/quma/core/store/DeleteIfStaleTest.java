@@ -55,7 +55,7 @@ class DeleteIfStaleTest {
     long version = create("gone");
     await(insights.put("default", "gone", CLOSED, LONG_AGO));
 
-    assertThat(deleteIfStale(new StaleDataplane("gone", version), new Fence(1)))
+    assertThat(deleteIfStale(new StaleDataplane("gone", version), new Fence("sweeper", 1)))
         .isEqualTo(StaleDeleteOutcome.DELETED);
 
     assertThat(await(store.find(ResourceType.DATAPLANE, "default", "gone"))).isEmpty();
@@ -96,7 +96,7 @@ class DeleteIfStaleTest {
                     new StaleDataplane("never", never),
                     new StaleDataplane("missing", 1)),
                 CUTOFF,
-                new Fence(1)));
+                new Fence("sweeper", 1)));
 
     assertThat(outcomes)
         .containsExactly(
@@ -115,12 +115,12 @@ class DeleteIfStaleTest {
     long other = create("other");
     await(insights.put("default", "other", CLOSED, LONG_AGO));
 
-    assertThat(deleteIfStale(new StaleDataplane("gone", version), new Fence(7)))
+    assertThat(deleteIfStale(new StaleDataplane("gone", version), new Fence("sweeper", 7)))
         .isEqualTo(StaleDeleteOutcome.DELETED);
-    assertThat(deleteIfStale(new StaleDataplane("other", other), new Fence(6)))
+    assertThat(deleteIfStale(new StaleDataplane("other", other), new Fence("sweeper", 6)))
         .isEqualTo(StaleDeleteOutcome.FENCED);
     assertThat(await(store.find(ResourceType.DATAPLANE, "default", "other"))).isPresent();
-    assertThat(deleteIfStale(new StaleDataplane("other", other), new Fence(7)))
+    assertThat(deleteIfStale(new StaleDataplane("other", other), new Fence("sweeper", 7)))
         .isEqualTo(StaleDeleteOutcome.DELETED);
 
     // A heartbeat-set entry left without its record would be "not found", never an error.
@@ -132,7 +132,7 @@ class DeleteIfStaleTest {
                     .arg(store.keys().lastSeen("default"))
                     .arg(LONG_AGO.toEpochMilli())
                     .arg("orphan")));
-    assertThat(deleteIfStale(new StaleDataplane("orphan", 3), new Fence(7)))
+    assertThat(deleteIfStale(new StaleDataplane("orphan", 3), new Fence("sweeper", 7)))
         .isEqualTo(StaleDeleteOutcome.NOT_FOUND);
   }
 
