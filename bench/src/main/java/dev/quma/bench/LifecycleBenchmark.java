@@ -111,7 +111,8 @@ public final class LifecycleBenchmark {
           Map.of(
               "round_trips", "requests or pipelines the sweeper sent (median)",
               "commands_sent", "commands in them; a pipeline of n counts n (median)",
-              "commands_run_by_redis", "INFO commandstats calls, the ones inside scripts included (median)",
+              "commands_run_by_redis",
+                  "INFO commandstats calls, the ones inside scripts included (median)",
               "redis_cpu_ms", "CPU time of the Redis process during the sweep, INFO cpu (median)",
               "sweep_ms_median", "wall time of the sweep, from start to report"));
       report.put("cases", cases);
