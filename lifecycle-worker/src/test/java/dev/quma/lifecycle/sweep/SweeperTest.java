@@ -17,7 +17,9 @@ import dev.quma.lifecycle.testing.RedisServer;
 import dev.quma.lifecycle.testing.TestLease;
 import dev.quma.local.LocalRedis;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -215,6 +217,53 @@ class SweeperTest {
     assertThat(report.markedOffline()).isZero();
     assertThat(fleet.insight("default", "second").online()).isTrue();
     assertThat(paused.fencedOutIn()).containsExactly("default");
+  }
+
+  @Test
+  void theRedisWorkOfASweepDoesNotGrowWithTheHealthyDataplanes() {
+    for (int i = 0; i < 10; i++) {
+      fleet.direct("default", "stale-" + i);
+    }
+    redisCommandsOfOneSweep(
+        0); // loads the scripts into Redis' cache (a NOSCRIPT round the first time)
+    long withFewHealthy = redisCommandsOfOneSweep(50);
+    long withManyHealthy = redisCommandsOfOneSweep(1_000);
+    assertThat(withManyHealthy)
+        .as("commands Redis ran, inside scripts included")
+        .isEqualTo(withFewHealthy)
+        .isLessThan(150);
+  }
+
+  /** Adds healthy proxies up to {@code healthy}, makes the ten stale ones stale, sweeps once. */
+  private long redisCommandsOfOneSweep(int healthy) {
+    for (int i = 0; i < healthy; i++) {
+      fleet.direct("default", "healthy-" + i);
+      fleet.connected("default", "healthy-" + i, T0, clock.instant());
+    }
+    for (int i = 0; i < 10; i++) {
+      if (!fleet.exists("default", "stale-" + i)) {
+        fleet.direct("default", "stale-" + i);
+      }
+      Instant quiet = clock.instant().minus(i < 5 ? IDLE : CLEANUP).minusSeconds(1);
+      if (i < 5) {
+        fleet.connected("default", "stale-" + i, quiet, quiet);
+      } else {
+        fleet.disconnected("default", "stale-" + i, quiet, quiet);
+      }
+    }
+    await(redis.client().send(Request.cmd(Command.CONFIG).arg("RESETSTAT")));
+    SweepReport report = await(sweeper(settings(true, 100), TestLease.held(1)).sweep());
+    assertThat(report.markedOffline()).isEqualTo(5);
+    assertThat(report.deleted()).isEqualTo(5);
+    String stats =
+        await(redis.client().send(Request.cmd(Command.INFO).arg("commandstats"))).toString();
+    long calls = 0;
+    for (String line : stats.split("\r?\n")) {
+      if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_config")) {
+        calls += Long.parseLong(line.replaceAll("^cmdstat_[^:]+:calls=(\\d+),.*", "$1"));
+      }
+    }
+    return calls;
   }
 
   @Test
