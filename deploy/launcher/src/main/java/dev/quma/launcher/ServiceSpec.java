@@ -18,6 +18,12 @@ public record ServiceSpec(
             home.resolve("api-service/target/quarkus-app/quarkus-run.jar"),
             5681,
             "HTTP API (Kuma-compatible)",
-            Map.of("KUMA_API_SERVER_HTTP_PORT", "5681")));
+            Map.of("KUMA_API_SERVER_HTTP_PORT", "5681")),
+        new ServiceSpec(
+            "lifecycle-worker",
+            home.resolve("lifecycle-worker/target/quarkus-app/quarkus-run.jar"),
+            5680,
+            "Offline and cleanup sweeps (health and metrics only)",
+            Map.of("QUMA_LIFECYCLE_HTTP_PORT", "5680")));
   }
 }
