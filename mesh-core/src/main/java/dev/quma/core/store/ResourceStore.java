@@ -13,6 +13,7 @@ import io.vertx.mutiny.redis.client.Response;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,6 +84,18 @@ public final class ResourceStore {
     return redis
         .send(hmget(type, mesh, name))
         .map(response -> Optional.ofNullable(decode(type, mesh, name, response)));
+  }
+
+  /** The resources of these names that exist (one pipelined read); names that do not are absent. */
+  public Uni<Map<String, Resource<?>>> findAll(
+      ResourceType type, String mesh, Collection<String> names) {
+    return fetch(type, mesh, List.copyOf(names))
+        .map(
+            found -> {
+              Map<String, Resource<?>> byName = new LinkedHashMap<>();
+              found.forEach(resource -> byName.put(resource.name(), resource));
+              return byName;
+            });
   }
 
   /** A page of resources of a mesh-scoped type in one mesh, or of a global type (mesh ignored). */
