@@ -32,6 +32,13 @@ public interface XdsConfig {
   @WithDefault("10m")
   Duration resyncInterval();
 
+  /**
+   * Serves {@code /debug/recompute-all} and {@code /debug/heap} on the HTTP port, for benchmarks.
+   * Off by default: they cost CPU and reveal the fleet's size.
+   */
+  @WithDefault("false")
+  boolean debugEndpoints();
+
   /** Change events read per round. */
   @WithDefault("1000")
   int eventBatchSize();

@@ -20,25 +20,30 @@ public final class LoadAssignmentFactory {
   private LoadAssignmentFactory() {}
 
   public static ClusterLoadAssignment of(String cluster, List<ServiceEndpoint> endpoints) {
-    LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder();
-    for (ServiceEndpoint endpoint : endpoints) {
-      LbEndpoint.Builder lb =
-          LbEndpoint.newBuilder()
-              .setEndpoint(
-                  Endpoint.newBuilder()
-                      .setAddress(ListenerFactory.socket(endpoint.address(), endpoint.port())));
-      Metadata metadata = lbMetadata(endpoint.tags());
-      if (metadata != null) {
-        lb.setMetadata(metadata);
-      }
-      locality.addLbEndpoints(lb);
-    }
     ClusterLoadAssignment.Builder assignment =
         ClusterLoadAssignment.newBuilder().setClusterName(cluster);
     if (!endpoints.isEmpty()) {
+      LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder();
+      for (ServiceEndpoint endpoint : endpoints) {
+        locality.addLbEndpoints(endpoint.lbEndpoint());
+      }
       assignment.addEndpoints(locality);
     }
     return assignment.build();
+  }
+
+  /**
+   * One endpoint as EDS sends it; built once per inbound, shared by every assignment that lists it.
+   */
+  public static LbEndpoint lbEndpoint(String address, int port, Map<String, String> tags) {
+    LbEndpoint.Builder lb =
+        LbEndpoint.newBuilder()
+            .setEndpoint(Endpoint.newBuilder().setAddress(ListenerFactory.socket(address, port)));
+    Metadata metadata = lbMetadata(tags);
+    if (metadata != null) {
+      lb.setMetadata(metadata);
+    }
+    return lb.build();
   }
 
   private static Metadata lbMetadata(Map<String, String> tags) {

@@ -1,14 +1,49 @@
 package dev.quma.xds.generate;
 
+import dev.quma.xds.envoy.LoadAssignmentFactory;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import java.util.Objects;
 import java.util.SortedMap;
 
 /**
  * One inbound of one dataplane, as other proxies reach it: the advertised (or inbound, or
- * dataplane) address, the inbound port, and the inbound's tags.
+ * dataplane) address, the inbound port, and the inbound's tags; with its EDS form built once.
  */
-public record ServiceEndpoint(
-    String dataplane, String address, int port, SortedMap<String, String> tags)
-    implements Comparable<ServiceEndpoint> {
+public final class ServiceEndpoint implements Comparable<ServiceEndpoint> {
+  private final String dataplane;
+  private final String address;
+  private final int port;
+  private final SortedMap<String, String> tags;
+  private final LbEndpoint lbEndpoint;
+
+  public ServiceEndpoint(
+      String dataplane, String address, int port, SortedMap<String, String> tags) {
+    this.dataplane = dataplane;
+    this.address = address;
+    this.port = port;
+    this.tags = tags;
+    this.lbEndpoint = LoadAssignmentFactory.lbEndpoint(address, port, tags);
+  }
+
+  public String dataplane() {
+    return dataplane;
+  }
+
+  public String address() {
+    return address;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public SortedMap<String, String> tags() {
+    return tags;
+  }
+
+  public LbEndpoint lbEndpoint() {
+    return lbEndpoint;
+  }
 
   @Override
   public int compareTo(ServiceEndpoint other) {
@@ -18,5 +53,19 @@ public record ServiceEndpoint(
     }
     int byPort = Integer.compare(port, other.port);
     return byPort != 0 ? byPort : dataplane.compareTo(other.dataplane);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ServiceEndpoint other
+        && port == other.port
+        && dataplane.equals(other.dataplane)
+        && address.equals(other.address)
+        && tags.equals(other.tags);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(dataplane, address, port, tags);
   }
 }

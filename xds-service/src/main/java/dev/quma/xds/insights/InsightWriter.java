@@ -14,10 +14,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -59,7 +62,7 @@ public final class InsightWriter {
                 String.valueOf(now.toEpochMilli()),
                 name,
                 String.valueOf(SUBSCRIPTIONS_KEPT)));
-    return redis.send(request).map(r -> r.toInteger() == 1);
+    return send(request).map(r -> r.toInteger() == 1);
   }
 
   /**
@@ -84,8 +87,7 @@ public final class InsightWriter {
     if (requests.isEmpty()) {
       return Uni.createFrom().item(List.of());
     }
-    return redis
-        .batch(requests)
+    return batch(requests)
         .map(
             responses -> {
               List<StreamSession> closed = new ArrayList<>();
@@ -122,8 +124,7 @@ public final class InsightWriter {
     if (requests.isEmpty()) {
       return Uni.createFrom().item(List.of());
     }
-    return redis
-        .batch(requests)
+    return batch(requests)
         .map(
             responses -> {
               List<StreamSession> lost = new ArrayList<>();
@@ -149,7 +150,7 @@ public final class InsightWriter {
         CLOSE.eval(
             List.of(keys.insight(mesh, name), keys.online(mesh)),
             List.of(session.subscriptionId(), now.toString(), write(subscription.status()), name));
-    return redis.send(request).replaceWithVoid();
+    return send(request).replaceWithVoid();
   }
 
   private String write(Object value) {
@@ -160,23 +161,62 @@ public final class InsightWriter {
     }
   }
 
+  private Uni<Response> send(Request request) {
+    return redis
+        .send(request)
+        .onFailure(InsightWriter::unknownScript)
+        .recoverWithUni(() -> loadScripts().flatMap(x -> redis.send(request)));
+  }
+
+  private Uni<List<Response>> batch(List<Request> requests) {
+    return redis
+        .batch(requests)
+        .onFailure(InsightWriter::unknownScript)
+        .recoverWithUni(() -> loadScripts().flatMap(x -> redis.batch(requests)));
+  }
+
+  private Uni<Void> loadScripts() {
+    return redis
+        .batch(
+            List.of(
+                OPEN.loadRequest(),
+                UPDATE.loadRequest(),
+                CLOSE.loadRequest(),
+                HEARTBEAT.loadRequest()))
+        .replaceWithVoid();
+  }
+
+  private static boolean unknownScript(Throwable error) {
+    return error.getMessage() != null && error.getMessage().contains("NOSCRIPT");
+  }
+
   /**
-   * A script sent with EVAL (Redis caches it by its hash); simple and robust across Redis restarts.
+   * A Lua script run by its SHA-1 (EVALSHA), so that only its hash travels with each call. Redis
+   * learns it with SCRIPT LOAD the first time it is missing, and again after a restart (NOSCRIPT).
    */
-  private record Script(String source) {
+  private record Script(String source, String sha) {
     static Script load(String name) {
       try (InputStream in = InsightWriter.class.getResourceAsStream(name)) {
-        return new Script(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        byte[] digest =
+            MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
+        return new Script(source, HexFormat.of().formatHex(digest));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
       }
     }
 
     Request eval(List<String> keys, List<String> args) {
-      Request request = Request.cmd(Command.EVAL).arg(source).arg(keys.size());
+      Request request = Request.cmd(Command.EVALSHA).arg(sha).arg(keys.size());
       keys.forEach(request::arg);
       args.forEach(request::arg);
       return request;
+    }
+
+    Request loadRequest() {
+      return Request.cmd(Command.SCRIPT).arg("LOAD").arg(source);
     }
   }
 }

@@ -48,7 +48,9 @@ final class ProxySnapshot extends io.envoyproxy.controlplane.cache.v3.Snapshot {
   static <T extends com.google.protobuf.Message> String version(
       Map<String, VersionedResource<T>> byName) {
     long hash = 0xcbf29ce484222325L;
-    for (Map.Entry<String, VersionedResource<T>> entry : new TreeMap<>(byName).entrySet()) {
+    Map<String, VersionedResource<T>> ordered =
+        byName instanceof java.util.SortedMap<?, ?> ? byName : new TreeMap<>(byName);
+    for (Map.Entry<String, VersionedResource<T>> entry : ordered.entrySet()) {
       hash = mix(hash, entry.getKey());
       hash = mix(hash, "=");
       hash = mix(hash, entry.getValue().version());

@@ -127,24 +127,12 @@ public final class ProxySnapshots {
             rebuildWhole.add(proxy.key);
           }
         });
-    Map<ProxyKey, Set<String>> affected = new HashMap<>();
-    Map<String, Set<ProxyKey>> meshConsumers = consumers.getOrDefault(mesh, Map.of());
-    for (String service : services) {
-      for (ProxyKey consumer : meshConsumers.getOrDefault(service, Set.of())) {
-        affected.computeIfAbsent(consumer, k -> new HashSet<>()).add(service);
-      }
-    }
     int updated = 0;
     for (ProxyKey key : rebuildWhole) {
       rebuild(proxies.get(key), view);
-      affected.remove(key);
       updated++;
     }
-    for (Map.Entry<ProxyKey, Set<String>> entry : affected.entrySet()) {
-      if (update(proxies.get(entry.getKey()), view, entry.getValue())) {
-        updated++;
-      }
-    }
+    updated += updateConsumers(mesh, view, services, rebuildWhole);
     snapshotsSet.accept(updated);
     return new ChangeResult(updated, threads.getCurrentThreadCpuTime() - cpuStart);
   }
@@ -157,11 +145,38 @@ public final class ProxySnapshots {
     if (view == null) {
       return false;
     }
-    view.apply(key.name(), version, spec);
     ConnectedProxy proxy = proxies.computeIfAbsent(key, k -> new ConnectedProxy(k, spec));
     proxy.spec = spec;
+    Set<String> services = view.apply(key.name(), version, spec);
     rebuild(proxy, view);
+    // Its inbounds may be new endpoints for proxies already here; the change event that follows
+    // finds the view up to date and does nothing more.
+    snapshotsSet.accept(1 + updateConsumers(key.mesh(), view, services, Set.of(key)));
     return true;
+  }
+
+  /**
+   * Recomputes the consumers of changed services (but those in {@code skip}); returns how many
+   * changed.
+   */
+  private int updateConsumers(
+      String mesh, MeshView view, Set<String> services, Set<ProxyKey> skip) {
+    Map<ProxyKey, Set<String>> affected = new HashMap<>();
+    Map<String, Set<ProxyKey>> meshConsumers = consumers.getOrDefault(mesh, Map.of());
+    for (String service : services) {
+      for (ProxyKey consumer : meshConsumers.getOrDefault(service, Set.of())) {
+        if (!skip.contains(consumer)) {
+          affected.computeIfAbsent(consumer, k -> new HashSet<>()).add(service);
+        }
+      }
+    }
+    int updated = 0;
+    for (Map.Entry<ProxyKey, Set<String>> entry : affected.entrySet()) {
+      if (update(proxies.get(entry.getKey()), view, entry.getValue())) {
+        updated++;
+      }
+    }
+    return updated;
   }
 
   public synchronized void disconnect(ProxyKey key) {

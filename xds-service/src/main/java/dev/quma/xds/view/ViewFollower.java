@@ -242,11 +242,14 @@ public final class ViewFollower {
                     String lastGenerated = field(info, "last-generated-id").toString();
                     Response first = field(info, "first-entry");
                     boolean reset = StreamIds.compare(lastGenerated, position) < 0;
-                    boolean trimmed =
-                        first != null
-                            && first.size() > 0
-                            && StreamIds.compare(first.get(0).toString(), position) > 0
-                            && !position.equals("0-0");
+                    // Events after our position happened, and the oldest one kept is newer than
+                    // our position (or none is kept): some may have been trimmed unread.
+                    boolean newer = StreamIds.compare(lastGenerated, position) > 0;
+                    boolean oldestKeptIsNewer =
+                        first == null
+                            || first.size() == 0
+                            || StreamIds.compare(first.get(0).toString(), position) > 0;
+                    boolean trimmed = newer && oldestKeptIsNewer;
                     if (reset || trimmed) {
                       LOG.warnf(
                           "the change stream of mesh %s was %s; reloading the mesh",

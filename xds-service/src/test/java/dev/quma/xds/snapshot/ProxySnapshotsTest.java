@@ -122,6 +122,37 @@ class ProxySnapshotsTest {
         .isEqualTo("envoy.filters.network.http_connection_manager");
   }
 
+  @Test
+  void aProxyJoiningThisReplicaIsAnEndpointForConsumersAlreadyHere() {
+    snapshots.loadMesh("default", Map.of());
+    DataplaneState backend = state(1, Seeds.backend("backend-1", "10.0.0.2"));
+    snapshots.connect(new ProxyKey("default", "backend-1"), 1, backend.spec());
+    assertThat(
+            snapshots
+                .cache()
+                .getSnapshot("default.backend-1")
+                .endpoints()
+                .resources()
+                .get("redis")
+                .getEndpointsCount())
+        .isZero();
+
+    DataplaneState redis = state(2, Seeds.redis("redis-1", "10.0.0.1"));
+    snapshots.connect(new ProxyKey("default", "redis-1"), 2, redis.spec());
+
+    var assignment =
+        snapshots.cache().getSnapshot("default.backend-1").endpoints().resources().get("redis");
+    assertThat(
+            assignment
+                .getEndpoints(0)
+                .getLbEndpoints(0)
+                .getEndpoint()
+                .getAddress()
+                .getSocketAddress()
+                .getAddress())
+        .isEqualTo("10.0.0.1");
+  }
+
   private static DataplaneState state(long version, String json) {
     Dataplane spec = Seeds.resource(json).spec();
     return new DataplaneState(version, spec);
