@@ -89,9 +89,18 @@ public class XdsBeans {
       ResourceStore store,
       @Named("xds-timers") ScheduledExecutorService timers,
       Clock clock,
-      XdsConfig config) {
+      XdsConfig config,
+      XdsMetrics metrics) {
     return new ProxyStreams(
-        snapshots, follower, writer, insights, store, timers, clock, config.deregistrationDelay());
+        snapshots,
+        follower,
+        writer,
+        insights,
+        store,
+        timers,
+        clock,
+        config.deregistrationDelay(),
+        metrics::nacked);
   }
 
   @Produces

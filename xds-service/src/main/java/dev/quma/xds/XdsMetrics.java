@@ -11,6 +11,7 @@ import java.time.Duration;
 @ApplicationScoped
 public class XdsMetrics {
   private final Counter snapshots;
+  private final Counter nacks;
   private final Counter changes;
   private final Counter changeCpu;
   private final Timer propagation;
@@ -21,6 +22,10 @@ public class XdsMetrics {
     this.snapshots =
         Counter.builder("xds.snapshots.set")
             .description("Snapshots set for connected proxies (each one a push)")
+            .register(registry);
+    this.nacks =
+        Counter.builder("xds.nacks")
+            .description("Configs rejected by proxies (NACKs)")
             .register(registry);
     this.changes =
         Counter.builder("xds.changes.applied")
@@ -39,6 +44,10 @@ public class XdsMetrics {
 
   void snapshotsSet(long count) {
     snapshots.increment(count);
+  }
+
+  void nacked() {
+    nacks.increment();
   }
 
   void changeApplied(long delayMillis, ChangeResult result) {

@@ -32,6 +32,7 @@ import java.util.Map;
  */
 public final class InsightWriter {
   private static final int SUBSCRIPTIONS_KEPT = 10;
+  private static final int HEARTBEATS_PER_SCRIPT = 500;
   private static final Script OPEN = Script.load("open-subscription.lua");
   private static final Script UPDATE = Script.load("update-subscription.lua");
   private static final Script CLOSE = Script.load("close-subscription.lua");
@@ -115,11 +116,15 @@ public final class InsightWriter {
     List<String> meshes = new ArrayList<>();
     byMesh.forEach(
         (mesh, named) -> {
-          List<String> args = new ArrayList<>();
-          args.add(String.valueOf(now.toEpochMilli()));
-          args.addAll(named.keySet());
-          requests.add(HEARTBEAT.eval(List.of(keys.lastSeen(mesh), keys.online(mesh)), args));
-          meshes.add(mesh);
+          // Bounded scripts: Redis runs one at a time, so no call may hold it for long.
+          List<String> names = new ArrayList<>(named.keySet());
+          for (int from = 0; from < names.size(); from += HEARTBEATS_PER_SCRIPT) {
+            List<String> args = new ArrayList<>();
+            args.add(String.valueOf(now.toEpochMilli()));
+            args.addAll(names.subList(from, Math.min(names.size(), from + HEARTBEATS_PER_SCRIPT)));
+            requests.add(HEARTBEAT.eval(List.of(keys.lastSeen(mesh), keys.online(mesh)), args));
+            meshes.add(mesh);
+          }
         });
     if (requests.isEmpty()) {
       return Uni.createFrom().item(List.of());

@@ -43,6 +43,7 @@ public final class ProxyStreams {
   private final ScheduledExecutorService timers;
   private final Clock clock;
   private final Duration deregistrationDelay;
+  private final Runnable onNack;
   private final Map<ProxyKey, Set<StreamSession>> sessions = new HashMap<>();
   private volatile boolean shuttingDown;
 
@@ -54,7 +55,8 @@ public final class ProxyStreams {
       ResourceStore store,
       ScheduledExecutorService timers,
       Clock clock,
-      Duration deregistrationDelay) {
+      Duration deregistrationDelay,
+      Runnable onNack) {
     this.snapshots = snapshots;
     this.follower = follower;
     this.insights = insights;
@@ -63,6 +65,7 @@ public final class ProxyStreams {
     this.timers = timers;
     this.clock = clock;
     this.deregistrationDelay = deregistrationDelay;
+    this.onNack = onNack;
   }
 
   /** Starts serving an admitted proxy: its snapshot, then its subscription. */
@@ -161,6 +164,11 @@ public final class ProxyStreams {
               }
             },
             e -> LOG.warnf("could not deregister %s: %s", key, e.getMessage()));
+  }
+
+  /** A proxy rejected a config (its stream counts it in the insight; this counts it in metrics). */
+  public void nacked() {
+    onNack.run();
   }
 
   public synchronized boolean connectedHere(ProxyKey key) {

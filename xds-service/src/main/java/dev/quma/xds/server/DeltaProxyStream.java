@@ -62,6 +62,7 @@ final class DeltaProxyStream extends ProxyStream<DeltaDiscoveryRequest, DeltaDis
     if (request.hasErrorDetail()) {
       session.rejected(
           request.getTypeUrl(), request.getErrorDetail().getMessage(), clock.instant());
+      streams().nacked();
       LOG.warnf(
           "%s rejected %s: %s",
           session.key(), request.getTypeUrl(), request.getErrorDetail().getMessage());

@@ -63,6 +63,10 @@ abstract class ProxyStream<Q, R> implements StreamObserver<Q> {
     }
   }
 
+  ProxyStreams streams() {
+    return streams;
+  }
+
   /** java-control-plane's handler, answering through {@code counted}. */
   abstract StreamObserver<Q> openHandler(StreamObserver<R> counted);
 

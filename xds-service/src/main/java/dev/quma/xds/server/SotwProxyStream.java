@@ -61,6 +61,7 @@ final class SotwProxyStream extends ProxyStream<DiscoveryRequest, DiscoveryRespo
       return request;
     }
     session.rejected(request.getTypeUrl(), request.getErrorDetail().getMessage(), clock.instant());
+    streams().nacked();
     LOG.warnf(
         "%s rejected %s version %s: %s",
         session.key(), request.getTypeUrl(), sentVersion, request.getErrorDetail().getMessage());
