@@ -105,7 +105,7 @@ public final class XdsBenchmark {
               Path.of(System.getProperty("java.home")),
               Map.of("QUMA_REDIS_URL", redisServer.url()),
               jvmOptions(),
-              null)) {
+              replicaLog())) {
         xds.awaitReady(Duration.ofSeconds(60));
         String base = "http://127.0.0.1:" + httpPort;
         long heapBefore = heap(base);
@@ -277,6 +277,20 @@ public final class XdsBenchmark {
       }
       redis.close();
       vertx.closeAndAwait();
+    }
+  }
+
+  /** Where the replica's output goes: {@code -Dbench.xds.log=FILE}, else nowhere. */
+  private static java.io.PrintStream replicaLog() {
+    String file = System.getProperty("bench.xds.log");
+    if (file == null) {
+      return null;
+    }
+    try {
+      return new java.io.PrintStream(
+          new java.io.FileOutputStream(file), true, StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.quma.xds;
 import dev.quma.core.insight.InsightStore;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.xds.insights.InsightWriter;
+import dev.quma.xds.lifecycle.AdmissionGate;
 import dev.quma.xds.lifecycle.ProxyAdmission;
 import dev.quma.xds.lifecycle.ProxyStreams;
 import dev.quma.xds.snapshot.ProxySnapshots;
@@ -100,7 +101,8 @@ public class XdsBeans {
         timers,
         clock,
         config.deregistrationDelay(),
-        metrics::nacked);
+        metrics::nacked,
+        new AdmissionGate(config.admissionConcurrency()));
   }
 
   @Produces

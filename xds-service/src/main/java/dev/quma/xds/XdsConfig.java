@@ -39,6 +39,13 @@ public interface XdsConfig {
   @WithDefault("false")
   boolean debugEndpoints();
 
+  /**
+   * Admissions (token check, registration, first snapshot) in flight at once; more wait in memory,
+   * so a fleet reconnecting together does not flood Redis.
+   */
+  @WithDefault("64")
+  int admissionConcurrency();
+
   /** Change events read per round. */
   @WithDefault("1000")
   int eventBatchSize();

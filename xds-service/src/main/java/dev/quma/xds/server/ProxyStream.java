@@ -123,19 +123,23 @@ abstract class ProxyStream<Q, R> implements StreamObserver<Q> {
   }
 
   private void admit() {
-    admission
-        .admit(node, token)
-        .flatMap(
-            admitted -> {
-              session =
-                  new StreamSession(
-                      admitted.key(),
-                      admitted.direct(),
-                      instanceId,
-                      clock.instant(),
-                      version(node));
-              return streams.opened(session, admitted).replaceWith(admitted);
-            })
+    streams
+        .gate()
+        .submit(
+            () ->
+                admission
+                    .admit(node, token)
+                    .flatMap(
+                        admitted -> {
+                          session =
+                              new StreamSession(
+                                  admitted.key(),
+                                  admitted.direct(),
+                                  instanceId,
+                                  clock.instant(),
+                                  version(node));
+                          return streams.opened(session, admitted).replaceWith(admitted);
+                        }))
         .subscribe()
         .with(this::serve, this::refuseAdmission);
   }
