@@ -11,11 +11,11 @@ import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
 import dev.quma.envoysim.SimulatedEnvoy;
+import dev.quma.envoysim.XdsChannels;
 import dev.quma.launcher.ServiceProcess;
 import dev.quma.launcher.ServiceSpec;
 import dev.quma.local.LocalRedis;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 import java.net.URI;
@@ -79,6 +79,7 @@ public final class XdsBenchmark {
           .await()
           .indefinitely();
 
+      Path tlsDir = Files.createTempDirectory("quma-bench-tls");
       int grpcPort = LocalRedis.freePort();
       int httpPort = LocalRedis.freePort();
       ServiceSpec spec =
@@ -95,7 +96,9 @@ public final class XdsBenchmark {
                   "QUMA_XDS_DEBUG_ENDPOINTS",
                   "true",
                   "QUMA_XDS_INSTANCE_ID",
-                  "bench"));
+                  "bench",
+                  "QUMA_TLS_DIR",
+                  tlsDir.toString()));
       try (ServiceProcess xds =
           ServiceProcess.start(
               spec,
@@ -110,11 +113,7 @@ public final class XdsBenchmark {
         // ---- join ----
         List<ManagedChannel> channels = new ArrayList<>();
         for (int i = 0; i < Math.max(1, proxies / 50); i++) {
-          channels.add(
-              NettyChannelBuilder.forAddress("127.0.0.1", grpcPort)
-                  .usePlaintext()
-                  .maxInboundMessageSize(64 << 20)
-                  .build());
+          channels.add(XdsChannels.tls("localhost", grpcPort, tlsDir.resolve("ca.crt")));
         }
         SimulatedEnvoy[] envoys = new SimulatedEnvoy[proxies];
         AtomicInteger configured = new AtomicInteger();

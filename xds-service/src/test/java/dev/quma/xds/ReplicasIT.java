@@ -7,12 +7,12 @@ import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
 import dev.quma.envoysim.SimulatedEnvoy;
+import dev.quma.envoysim.XdsChannels;
 import dev.quma.launcher.ServiceProcess;
 import dev.quma.launcher.ServiceSpec;
 import dev.quma.local.LocalRedis;
 import dev.quma.xds.testing.Seeds;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 import java.nio.file.Path;
@@ -146,7 +146,9 @@ class ReplicasIT {
                 "QUMA_XDS_INSTANCE_ID",
                 id,
                 "QUMA_XDS_DEREGISTRATION_DELAY",
-                "500ms"));
+                "500ms",
+                "QUMA_TLS_DIR",
+                tlsDir(id).toString()));
     ServiceProcess process =
         ServiceProcess.start(
             spec,
@@ -156,10 +158,14 @@ class ReplicasIT {
             System.out);
     closeables.add(process);
     process.awaitReady(Duration.ofSeconds(60));
-    ManagedChannel channel =
-        ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+    // Over TLS, trusting the CA the replica got its certificate from, as Envoy does.
+    ManagedChannel channel = XdsChannels.tls("localhost", grpcPort, tlsDir(id).resolve("ca.crt"));
     closeables.add(channel::shutdownNow);
     return new Replica(process, channel);
+  }
+
+  private static Path tlsDir(String replica) {
+    return Path.of("target", "tls-" + replica).toAbsolutePath();
   }
 
   private static SimulatedEnvoy join(Replica replica, String name, String resource) {
