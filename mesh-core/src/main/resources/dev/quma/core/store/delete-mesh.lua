@@ -2,7 +2,8 @@
 -- (a mesh re-created under the same name must not inherit the old one's signing keys).
 -- Every key is in the mesh's hash slot; secret records are addressed by ARGV[5] .. name.
 -- KEYS: 1 mesh record, 2 mesh's own name index, 3 event stream, 4 version sequence,
---       5 dataplane index of the mesh, 6 secret index of the mesh
+--       5 dataplane index of the mesh, 6 secret index of the mesh, 7 stats, 8 stats services,
+--       9 stats names (without dataplanes they hold nothing but the epoch: they go with the mesh)
 -- ARGV: 1 expected version ('' = any), 2 mesh name, 3 stream max length, 4 Mesh type name,
 --       5 secret record key prefix, 6 Secret type name
 -- Returns: {status, version} where status is deleted|conflict|not_found|not_empty
@@ -20,7 +21,7 @@ for _, secret in ipairs(redis.call('ZRANGE', secrets, 0, -1)) do
   local v = redis.call('INCR', seq)
   redis.call('XADD', events, 'MAXLEN', '~', maxlen, '*', 'op', 'delete', 'type', secretType, 'mesh', mesh, 'name', secret, 'version', v)
 end
-redis.call('DEL', secrets, record)
+redis.call('DEL', secrets, record, KEYS[7], KEYS[8], KEYS[9])
 redis.call('ZREM', index, mesh)
 local version = redis.call('INCR', seq)
 redis.call('XADD', events, 'MAXLEN', '~', maxlen, '*', 'op', 'delete', 'type', meshType, 'mesh', mesh, 'name', mesh, 'version', version)
