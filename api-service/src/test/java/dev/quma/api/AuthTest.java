@@ -1,6 +1,7 @@
 package dev.quma.api;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -135,6 +136,36 @@ class AuthTest {
         .then()
         .statusCode(200)
         .body("total", equalTo(2));
+  }
+
+  @Test
+  void theConfigIsForAdminsAndWhoAmINamesTheTokensUser() {
+    given().get("/config").then().statusCode(401);
+    String viewer =
+        tokens
+            .issue("viewer", Set.of("team-a"), Duration.ofHours(1))
+            .await()
+            .atMost(Duration.ofSeconds(5));
+    given().header("Authorization", "Bearer " + viewer).get("/config").then().statusCode(403);
+    given()
+        .header("Authorization", "Bearer " + adminToken)
+        .get("/config")
+        .then()
+        .statusCode(200)
+        .body("'quma.auth.localhost-is-admin'", equalTo("false"));
+    given()
+        .header("Authorization", "Bearer " + viewer)
+        .get("/who-am-i")
+        .then()
+        .statusCode(200)
+        .body("name", equalTo("viewer"))
+        .body("groups", contains("mesh-system:authenticated", "team-a"));
+    given()
+        .get("/who-am-i")
+        .then()
+        .statusCode(200)
+        .body("name", equalTo("mesh-system:anonymous"))
+        .body("groups", contains("mesh-system:unauthenticated"));
   }
 
   @Test

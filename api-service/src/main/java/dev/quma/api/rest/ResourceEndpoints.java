@@ -81,7 +81,17 @@ public class ResourceEndpoints {
       UriInfo uri,
       HttpHeaders headers,
       Function<Page<Resource<?>>, Uni<List<Object>>> render) {
-    ListQuery query = Paging.query(uri, config.maxPageSize());
+    return list(type, mesh, Paging.query(uri, config.maxPageSize()), uri, headers, render);
+  }
+
+  /** A page for an already parsed query (e.g. with the overviews' gateway filter). */
+  public Uni<Response> list(
+      ResourceType type,
+      String mesh,
+      ListQuery query,
+      UriInfo uri,
+      HttpHeaders headers,
+      Function<Page<Resource<?>>, Uni<List<Object>>> render) {
     Format format = Formats.wanted(headers);
     Uni<Page<Resource<?>>> page =
         mesh == null

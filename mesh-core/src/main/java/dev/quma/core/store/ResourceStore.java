@@ -197,6 +197,45 @@ public final class ResourceStore {
   }
 
   /**
+   * How many resources of each mesh-scoped type each mesh has, in one round trip (ZCARD of each
+   * name index), keyed as {@code meshes} and {@code types}.
+   */
+  public Uni<Map<String, Map<ResourceType, Long>>> countAll(
+      List<ResourceType> types, List<String> meshes) {
+    if (types.isEmpty() || meshes.isEmpty()) {
+      return Uni.createFrom().item(Map.of());
+    }
+    List<Request> counts = new ArrayList<>(types.size() * meshes.size());
+    for (String mesh : meshes) {
+      for (ResourceType type : types) {
+        counts.add(
+            Request.cmd(Command.ZCARD)
+                .arg(keys.index(type, type.meshScoped() ? mesh : Keys.GLOBAL_TAG)));
+      }
+    }
+    return redis
+        .batch(counts)
+        .map(
+            replies -> {
+              Map<String, Map<ResourceType, Long>> out = new LinkedHashMap<>();
+              int i = 0;
+              for (String mesh : meshes) {
+                Map<ResourceType, Long> perType = new LinkedHashMap<>();
+                for (ResourceType type : types) {
+                  perType.put(type, replies.get(i++).toLong());
+                }
+                out.put(mesh, perType);
+              }
+              return out;
+            });
+  }
+
+  /** How many meshes there are (the global index). */
+  public Uni<Long> meshCount() {
+    return redis.send(Request.cmd(Command.ZCARD).arg(keys.meshIndex())).map(Response::toLong);
+  }
+
+  /**
    * The named resources of one mesh (or of the global scope) that exist, in the order of {@code
    * names}, read in one round trip.
    */
