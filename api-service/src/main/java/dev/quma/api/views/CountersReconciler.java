@@ -76,7 +76,9 @@ public class CountersReconciler {
     try {
       meshes = store.meshNames().await().atMost(MESH_TIMEOUT);
     } catch (RuntimeException e) {
-      LOG.warnf("could not list the meshes to reconcile their counters: %s", e.getMessage());
+      if (!timer.isShutdown()) {
+        LOG.warnf("could not list the meshes to reconcile their counters: %s", e.getMessage());
+      }
       return;
     }
     for (String mesh : meshes) {
@@ -102,6 +104,9 @@ public class CountersReconciler {
               report.took().toMillis());
         }
       } catch (RuntimeException e) {
+        if (timer.isShutdown()) {
+          return; // stopping
+        }
         LOG.warnf("could not reconcile the counters of mesh %s: %s", mesh, e.getMessage());
       }
     }
