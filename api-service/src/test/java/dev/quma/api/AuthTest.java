@@ -8,7 +8,8 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.quma.api.testing.CleanStore;
 import dev.quma.api.testing.PrivateRedisResource;
 import dev.quma.core.auth.UserTokens;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * reads are open, writes and secrets need an admin user token.
  */
 @QuarkusTest
-@QuarkusTestResource(PrivateRedisResource.class)
+@WithTestResource(value = PrivateRedisResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 @TestProfile(AuthTest.RemoteCallers.class)
 class AuthTest {
   public static class RemoteCallers implements QuarkusTestProfile {

@@ -10,7 +10,8 @@ import dev.quma.api.testing.ControlPlaneProcesses.Replica;
 import dev.quma.core.stats.MeshStatsStore;
 import dev.quma.core.stats.ReconcileReport;
 import dev.quma.envoysim.SimulatedEnvoy;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * proxy acknowledged and what it rejected. Each test has a mesh of its own.
  */
 @QuarkusTest
-@QuarkusTestResource(ControlPlaneProcesses.class)
+@WithTestResource(value = ControlPlaneProcesses.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class ConnectedProxiesTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -8,7 +8,8 @@ import dev.quma.api.testing.PrivateRedisResource;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.Keys;
 import dev.quma.core.store.ResourceStore;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * dataplanes written before the counters existed.
  */
 @QuarkusTest
-@QuarkusTestResource(PrivateRedisResource.class)
+@WithTestResource(value = PrivateRedisResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 @TestProfile(CountersReconcileTest.FastReconcile.class)
 class CountersReconcileTest {
   public static class FastReconcile implements QuarkusTestProfile {

@@ -18,7 +18,8 @@ import dev.quma.api.testing.CleanStore;
 import dev.quma.api.testing.PrivateRedisResource;
 import dev.quma.core.insight.DataplaneInsight;
 import dev.quma.core.insight.InsightStore;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * counts as dataplanes come, change and go), the system endpoints, CORS.
  */
 @QuarkusTest
-@QuarkusTestResource(PrivateRedisResource.class)
+@WithTestResource(value = PrivateRedisResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class OperatorViewsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The rest of a control plane around the api-service under test, each in its own process as in
@@ -39,23 +40,24 @@ public class ControlPlaneProcesses implements QuarkusTestResourceLifecycleManage
   @Override
   public Map<String, String> start() {
     redis = LocalRedis.startEphemeral();
-    int lifecyclePort = LocalRedis.freePort();
-    ServiceProcess lifecycle =
-        run(
-            new ServiceSpec(
-                "lifecycle-worker",
-                jar("lifecycle-worker"),
-                lifecyclePort,
-                "lifecycle worker",
-                Map.of(
-                    "QUMA_LIFECYCLE_HTTP_PORT", String.valueOf(lifecyclePort),
-                    "KUMA_METRICS_DATAPLANE_IDLE_TIMEOUT", IDLE_TIMEOUT.toMillis() + "ms",
-                    "KUMA_RUNTIME_UNIVERSAL_DATAPLANE_CLEANUP_AGE", "1h",
-                    "QUMA_LIFECYCLE_SWEEP_INTERVAL", "300ms",
-                    "QUMA_LIFECYCLE_LEASE_TTL", "2s",
-                    "QUMA_LIFECYCLE_LEASE_RENEW_EVERY", "500ms")));
     first = startReplica("xds-a");
-    lifecycle.awaitReady(Duration.ofSeconds(60));
+    withRetries(
+        () -> {
+          int port = LocalRedis.freePort();
+          return run(
+              new ServiceSpec(
+                  "lifecycle-worker",
+                  jar("lifecycle-worker"),
+                  port,
+                  "lifecycle worker",
+                  Map.of(
+                      "QUMA_LIFECYCLE_HTTP_PORT", String.valueOf(port),
+                      "KUMA_METRICS_DATAPLANE_IDLE_TIMEOUT", IDLE_TIMEOUT.toMillis() + "ms",
+                      "KUMA_RUNTIME_UNIVERSAL_DATAPLANE_CLEANUP_AGE", "1h",
+                      "QUMA_LIFECYCLE_SWEEP_INTERVAL", "300ms",
+                      "QUMA_LIFECYCLE_LEASE_TTL", "2s",
+                      "QUMA_LIFECYCLE_LEASE_RENEW_EVERY", "500ms")));
+        });
     return Map.of("quarkus.redis.hosts", redis.url());
   }
 
@@ -66,33 +68,56 @@ public class ControlPlaneProcesses implements QuarkusTestResourceLifecycleManage
 
   /** Another xds-service replica on the same Redis. */
   public static Replica startReplica(String id) {
-    int grpcPort = LocalRedis.freePort();
-    int httpPort = LocalRedis.freePort();
+    int[] grpcPort = new int[1];
     ServiceProcess process =
-        run(
-            new ServiceSpec(
-                id,
-                jar("xds-service"),
-                httpPort,
-                "xDS replica",
-                Map.of(
-                    "QUMA_XDS_PORT",
-                    String.valueOf(grpcPort),
-                    "QUMA_XDS_HTTP_PORT",
-                    String.valueOf(httpPort),
-                    "QUMA_XDS_INSTANCE_ID",
-                    id,
-                    "QUMA_XDS_DEREGISTRATION_DELAY",
-                    "500ms",
-                    "QUMA_XDS_HEARTBEAT_INTERVAL",
-                    "500ms",
-                    "QUMA_XDS_STATS_FLUSH_INTERVAL",
-                    "100ms")));
-    process.awaitReady(Duration.ofSeconds(60));
+        withRetries(
+            () -> {
+              grpcPort[0] = LocalRedis.freePort();
+              int httpPort = LocalRedis.freePort();
+              return run(
+                  new ServiceSpec(
+                      id,
+                      jar("xds-service"),
+                      httpPort,
+                      "xDS replica",
+                      Map.of(
+                          "QUMA_XDS_PORT",
+                          String.valueOf(grpcPort[0]),
+                          "QUMA_XDS_HTTP_PORT",
+                          String.valueOf(httpPort),
+                          "QUMA_XDS_INSTANCE_ID",
+                          id,
+                          "QUMA_XDS_DEREGISTRATION_DELAY",
+                          "500ms",
+                          "QUMA_XDS_HEARTBEAT_INTERVAL",
+                          "500ms",
+                          "QUMA_XDS_STATS_FLUSH_INTERVAL",
+                          "100ms")));
+            });
     ManagedChannel channel =
-        ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort[0]).usePlaintext().build();
     RUNNING.add(channel::shutdownNow);
     return new Replica(id, process, channel);
+  }
+
+  /**
+   * Starts a process until it is ready, three tries at most: a port found free may be taken by
+   * another process of this busy machine before the service binds it.
+   */
+  private static ServiceProcess withRetries(Supplier<ServiceProcess> starter) {
+    IllegalStateException failure = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      ServiceProcess process = starter.get();
+      try {
+        process.awaitReady(Duration.ofSeconds(60));
+        return process;
+      } catch (IllegalStateException e) {
+        failure = e;
+        process.close();
+        RUNNING.remove(process);
+      }
+    }
+    throw failure;
   }
 
   private static ServiceProcess run(ServiceSpec spec) {
