@@ -48,16 +48,16 @@ import java.util.function.IntFunction;
 /**
  * Latency of the operator views over loopback with a mesh of 10,000 dataplanes (1 % offline, 2 %
  * gateways, 0.5 % partially degraded, three kuma-dp versions): {@code /mesh-insights/default},
- * {@code /global-insight} and a page of 100 overviews, beside the time of a full walk of the
- * 10,000 measured in the same run three ways (every overview over HTTP in pages of 1,000; every
- * record and insight read from Redis and counted in-process; the API's periodic reconcile). Starts
- * its own Redis and api-service; writes the fleet straight into Redis through the store and
- * insight APIs (the same scripts that keep the counters). Each measurement repeats {@code --runs}
- * times and medians are reported, because the machine is shared.
+ * {@code /global-insight} and a page of 100 overviews, beside the time of a full walk of the 10,000
+ * measured in the same run three ways (every overview over HTTP in pages of 1,000; every record and
+ * insight read from Redis and counted in-process; the API's periodic reconcile). Starts its own
+ * Redis and api-service; writes the fleet straight into Redis through the store and insight APIs
+ * (the same scripts that keep the counters). Each measurement repeats {@code --runs} times and
+ * medians are reported, because the machine is shared.
  */
 public final class ViewsBenchmark {
   private static final int IN_FLIGHT = 64;
-  private static final int WARMUP_REQUESTS = 1_500;
+  private static final int WARMUP_REQUESTS = 3_000;
   private static final Duration LOAD_TIMEOUT = Duration.ofMinutes(10);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -83,9 +83,11 @@ public final class ViewsBenchmark {
               port,
               "HTTP API",
               Map.of(
-                  "KUMA_API_SERVER_HTTP_PORT", String.valueOf(port),
+                  "KUMA_API_SERVER_HTTP_PORT",
+                  String.valueOf(port),
                   // The benchmark runs the reconcile itself, as one of its walks.
-                  "QUMA_API_INSIGHTS_RECONCILE_INTERVAL", "0s"));
+                  "QUMA_API_INSIGHTS_RECONCILE_INTERVAL",
+                  "0s"));
       try (ServiceProcess service =
           ServiceProcess.start(
               api,
@@ -241,7 +243,13 @@ public final class ViewsBenchmark {
     report.put("per_run", perRun);
     report.put(
         "walks_per_run_ms",
-        Map.of("http", rounded(httpWalks), "store", rounded(storeWalks), "reconcile", rounded(reconciles)));
+        Map.of(
+            "http",
+            rounded(httpWalks),
+            "store",
+            rounded(storeWalks),
+            "reconcile",
+            rounded(reconciles)));
     System.out.println();
     for (String key : endpoints.keySet()) {
       System.out.printf(
@@ -292,8 +300,7 @@ public final class ViewsBenchmark {
         break;
       }
       List<String> names = page.items().stream().map(Resource::name).toList();
-      List<DataplaneInsight> found =
-          insights.getAll("default", names).await().atMost(LOAD_TIMEOUT);
+      List<DataplaneInsight> found = insights.getAll("default", names).await().atMost(LOAD_TIMEOUT);
       for (int i = 0; i < names.size(); i++) {
         String spec = DataplaneClass.ofSpec((Dataplane) page.items().get(i).spec());
         String key = spec.substring(0, spec.indexOf('\t', spec.indexOf('\t') + 1));

@@ -1,5 +1,6 @@
 package dev.quma.api.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quma.api.ApiConfig;
@@ -206,7 +207,14 @@ public class ResourceEndpoints {
     ObjectNode body = codec.json().createObjectNode();
     body.put("total", page.total());
     ArrayNode array = body.putArray("items");
-    items.forEach(item -> array.add(codec.json().valueToTree(item)));
+    for (Object item : items) {
+      // Trees go in as they are, other items are serialised with the body: no copy of either.
+      if (item instanceof JsonNode node) {
+        array.add(node);
+      } else {
+        array.addPOJO(item);
+      }
+    }
     if (next == null) {
       body.putNull("next");
     } else {

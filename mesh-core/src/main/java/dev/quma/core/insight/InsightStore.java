@@ -1,5 +1,7 @@
 package dev.quma.core.insight;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.quma.core.codec.ResourceCodec;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.stats.DataplaneClass;
@@ -30,6 +32,11 @@ public final class InsightStore {
   private final Redis redis;
   private final Keys keys;
   private final ResourceCodec codec = ResourceCodec.instance();
+  private final ObjectReader reader =
+      codec
+          .json()
+          .readerFor(DataplaneInsight.class)
+          .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public InsightStore(Redis redis, Keys keys) {
     this.redis = redis;
@@ -96,11 +103,7 @@ public final class InsightStore {
       return DataplaneInsight.EMPTY;
     }
     try {
-      return codec
-          .json()
-          .readerFor(DataplaneInsight.class)
-          .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .readValue(value.toString());
+      return reader.readValue(value.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("stored insight is unreadable", e);
     }
