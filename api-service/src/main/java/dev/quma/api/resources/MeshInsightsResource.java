@@ -6,7 +6,6 @@ import dev.quma.api.views.Insights;
 import dev.quma.core.codec.Format;
 import dev.quma.core.codec.ResourceCodec;
 import dev.quma.core.model.ResourceType;
-import dev.quma.core.store.ResourceStore;
 import dev.quma.http.errors.Errors;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -17,19 +16,16 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.ArrayList;
-import java.util.List;
 
 /** {@code /mesh-insights}: Kuma's {@code MeshInsight} of each mesh, paginated, or of one. */
 @Path("/mesh-insights")
 public class MeshInsightsResource {
   private final ResourceEndpoints endpoints;
-  private final ResourceStore store;
   private final Insights insights;
   private final ResourceCodec codec = ResourceCodec.instance();
 
-  public MeshInsightsResource(ResourceEndpoints endpoints, ResourceStore store, Insights insights) {
+  public MeshInsightsResource(ResourceEndpoints endpoints, Insights insights) {
     this.endpoints = endpoints;
-    this.store = store;
     this.insights = insights;
   }
 
@@ -47,12 +43,9 @@ public class MeshInsightsResource {
   @Path("/{mesh}")
   public Uni<Response> get(@PathParam("mesh") String mesh, @Context HttpHeaders headers) {
     Format format = Formats.wanted(headers);
-    return store
-        .get(ResourceType.MESH, null, mesh)
-        .flatMap(found -> insights.meshInsights(List.of(found)))
-        .map(
-            found ->
-                Response.ok(codec.write(found.get(0), format), Formats.mediaType(format)).build())
+    return insights
+        .meshInsight(mesh)
+        .map(found -> Response.ok(codec.write(found, format), Formats.mediaType(format)).build())
         .onFailure()
         .transform(Errors.titled(Errors.RETRIEVE_ONE));
   }

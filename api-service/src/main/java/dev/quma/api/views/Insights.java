@@ -40,6 +40,23 @@ public class Insights {
     this.clock = clock;
   }
 
+  /**
+   * The insight of one mesh: its record and its counters read at once (one round trip's time);
+   * fails with ResourceNotFoundException when the mesh does not exist.
+   */
+  public Uni<ObjectNode> meshInsight(String mesh) {
+    return Uni.combine()
+        .all()
+        .unis(
+            store.get(ResourceType.MESH, null, mesh),
+            stats.readAll(List.of(mesh)),
+            store.countAll(MESH_TYPES, List.of(mesh)))
+        .asTuple()
+        .map(
+            read ->
+                meshInsight(read.getItem1(), read.getItem2().get(mesh), read.getItem3().get(mesh)));
+  }
+
   /** The insights of these meshes (their records, as listed), in their order. */
   public Uni<List<ObjectNode>> meshInsights(List<Resource<?>> meshes) {
     if (meshes.isEmpty()) {
