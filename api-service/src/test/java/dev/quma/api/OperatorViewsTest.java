@@ -26,6 +26,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -131,6 +132,30 @@ class OperatorViewsTest {
         .body("dpVersions.kumaDp.'2.9.1'.total", equalTo(2))
         .body("services.internal", equalTo(4))
         .body("resources.Dataplane.total", equalTo(4));
+  }
+
+  @Test
+  void mtlsBackendsAreCountedFromTheInsights() {
+    put("default", "web-1", standard("web-1", "10.0.0.1", "web", true));
+    DataplaneInsight connected = insight("2.9.1", "1.30.2", null);
+    insights
+        .put(
+            "default",
+            "web-1",
+            new DataplaneInsight(
+                connected.subscriptions(),
+                Map.of("issuedBackend", "ca-1", "supportedBackends", List.of("ca-1", "ca-2")),
+                null),
+            Instant.now())
+        .await()
+        .atMost(Duration.ofSeconds(5));
+    given()
+        .get("/mesh-insights/default")
+        .then()
+        .body("mTLS.issuedBackends.'ca-1'.online", equalTo(1))
+        .body("mTLS.issuedBackends.'ca-1'.total", equalTo(1))
+        .body("mTLS.supportedBackends.'ca-2'.online", equalTo(1))
+        .body("mTLS.supportedBackends.size()", equalTo(2));
   }
 
   @Test
