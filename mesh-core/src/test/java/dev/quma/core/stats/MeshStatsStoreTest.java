@@ -171,12 +171,20 @@ class MeshStatsStoreTest {
   }
 
   @Test
-  void deletingTheMeshTakesItsCountersWithIt() {
+  void deletingTheMeshTakesItsCountersWithItButTheEpochGoesOn() {
     await(store.create(mesh("other")));
     await(store.create(standard("web-1", "web", true, "other")));
     await(store.delete(ResourceType.DATAPLANE, "other", "web-1", OptionalLong.empty()));
+    long epoch = await(stats.read("other")).epoch();
     await(store.delete(ResourceType.MESH, null, "other", OptionalLong.empty()));
-    assertThat(exists(keys.stats("other"))).isFalse();
+    assertThat(fields(keys.stats("other")))
+        .as("only the epoch stays, so that it never repeats")
+        .isEqualTo(Map.of("epoch", String.valueOf(epoch)));
+    assertThat(exists(keys.statsServices("other"))).isFalse();
+    await(store.create(mesh("other")));
+    await(store.create(standard("web-1", "web", true, "other")));
+    assertThat(await(stats.read("other")).epoch()).isGreaterThan(epoch);
+    assertThat(await(stats.read("other")).dataplanes()).isEqualTo(counts(0, 1, 0));
   }
 
   @Test
