@@ -17,12 +17,12 @@ import java.util.function.Supplier;
 /**
  * The rest of a control plane around the api-service under test, each in its own process as in
  * production: a Redis of the test's own, an xds-service replica ({@code xds-a}) and a
- * lifecycle-worker with short durations (idle timeout 3 s). More xDS replicas can be started (and
+ * lifecycle-worker with short durations (idle timeout 5 s). More xDS replicas can be started (and
  * killed) by the tests. Needs the packaged jars: the reactor builds them before this module's
  * tests.
  */
 public class ControlPlaneProcesses implements QuarkusTestResourceLifecycleManager {
-  public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(3);
+  public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(5);
   private static final Path HOME = Path.of("..").toAbsolutePath().normalize();
   private static final List<AutoCloseable> RUNNING = new ArrayList<>();
   private static LocalRedis redis;
