@@ -14,4 +14,16 @@ public interface ApiConfig {
   /** How long the initial admin token is valid. */
   @WithDefault("87600h")
   Duration adminTokenValidFor();
+
+  /** How long {@code .../xds} waits for the xDS replica that holds the proxy's stream. */
+  @WithDefault("5s")
+  Duration xdsDumpTimeout();
+
+  /** How often each mesh's counters are reconciled with its dataplanes (0: never). */
+  @WithDefault("5m")
+  Duration insightsReconcileInterval();
+
+  /** Dataplanes per round trip of a reconcile. */
+  @WithDefault("500")
+  int insightsReconcileBatch();
 }

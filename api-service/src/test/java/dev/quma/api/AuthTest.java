@@ -1,13 +1,15 @@
 package dev.quma.api;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.quma.api.testing.CleanStore;
 import dev.quma.api.testing.PrivateRedisResource;
 import dev.quma.core.auth.UserTokens;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * reads are open, writes and secrets need an admin user token.
  */
 @QuarkusTest
-@QuarkusTestResource(PrivateRedisResource.class)
+@WithTestResource(value = PrivateRedisResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 @TestProfile(AuthTest.RemoteCallers.class)
 class AuthTest {
   public static class RemoteCallers implements QuarkusTestProfile {
@@ -135,6 +137,36 @@ class AuthTest {
         .then()
         .statusCode(200)
         .body("total", equalTo(2));
+  }
+
+  @Test
+  void theConfigIsForAdminsAndWhoAmINamesTheTokensUser() {
+    given().get("/config").then().statusCode(401);
+    String viewer =
+        tokens
+            .issue("viewer", Set.of("team-a"), Duration.ofHours(1))
+            .await()
+            .atMost(Duration.ofSeconds(5));
+    given().header("Authorization", "Bearer " + viewer).get("/config").then().statusCode(403);
+    given()
+        .header("Authorization", "Bearer " + adminToken)
+        .get("/config")
+        .then()
+        .statusCode(200)
+        .body("'quma.auth.localhost-is-admin'", equalTo("false"));
+    given()
+        .header("Authorization", "Bearer " + viewer)
+        .get("/who-am-i")
+        .then()
+        .statusCode(200)
+        .body("name", equalTo("viewer"))
+        .body("groups", contains("mesh-system:authenticated", "team-a"));
+    given()
+        .get("/who-am-i")
+        .then()
+        .statusCode(200)
+        .body("name", equalTo("mesh-system:anonymous"))
+        .body("groups", contains("mesh-system:unauthenticated"));
   }
 
   @Test

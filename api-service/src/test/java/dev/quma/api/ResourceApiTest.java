@@ -13,7 +13,8 @@ import dev.quma.api.testing.CleanStore;
 import dev.quma.api.testing.PrivateRedisResource;
 import dev.quma.core.insight.DataplaneInsight;
 import dev.quma.core.insight.InsightStore;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.config.EncoderConfig;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * localhost.
  */
 @QuarkusTest
-@QuarkusTestResource(PrivateRedisResource.class)
+@WithTestResource(value = PrivateRedisResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class ResourceApiTest {
   static final String REDIS_1 =
       """

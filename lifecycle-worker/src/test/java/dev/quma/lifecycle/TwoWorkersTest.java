@@ -94,8 +94,14 @@ class TwoWorkersTest {
         "the new leader marks p-2 Offline",
         () -> !fleet.insight("default", "p-2").online(),
         Duration.ofSeconds(5));
-    assertThat(sweeps)
-        .anyMatch(s -> s.replica().equals(follower.name) && s.report().markedOffline() == 1);
+    // The mark is visible in Redis a moment before the sweep's report is handed over.
+    waitUntil(
+        "the new leader's sweep reports p-2",
+        () ->
+            sweeps.stream()
+                .anyMatch(
+                    s -> s.replica().equals(follower.name) && s.report().markedOffline() == 1),
+        Duration.ofSeconds(5));
 
     List<Sweep> inOrder = new ArrayList<>(sweeps);
     inOrder.sort(Comparator.comparing(s -> s.report().startedAt()));

@@ -3,7 +3,10 @@ package dev.quma.api.auth;
 import dev.quma.http.auth.AccessPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Kuma's rules for the resource API, plus: secrets are for admins only, reads included. */
+/**
+ * Kuma's rules for the resource API, plus: secrets and the configuration ({@code /config}) are for
+ * admins only, reads included.
+ */
 @ApplicationScoped
 public class ApiAccessPolicy implements AccessPolicy {
   @Override
@@ -11,7 +14,7 @@ public class ApiAccessPolicy implements AccessPolicy {
     if (AccessPolicy.isOperations(path)) {
       return Access.PUBLIC;
     }
-    if (!AccessPolicy.isRead(method) || isSecretPath(path)) {
+    if (!AccessPolicy.isRead(method) || isSecretPath(path) || path.equals("/config")) {
       return Access.ADMIN;
     }
     return Access.READ;

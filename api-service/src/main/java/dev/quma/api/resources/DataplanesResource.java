@@ -1,27 +1,95 @@
 package dev.quma.api.resources;
 
 import dev.quma.api.rest.ResourceEndpoints;
+import dev.quma.api.views.DataplaneOverviews;
+import dev.quma.api.views.XdsDumps;
 import dev.quma.core.model.ResourceType;
+import dev.quma.http.errors.ApiException;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-/** {@code /meshes/{mesh}/dataplanes}. */
+/**
+ * {@code /meshes/{mesh}/dataplanes}: the resources, and the operator views of them ({@code
+ * _overview}, {@code {name}/_overview}, {@code {name}/xds}). The views live in this class, not in
+ * classes of their own, so that every path under {@code /meshes/{mesh}/dataplanes} is matched in
+ * one place ({@code _overview} is a literal, more specific than {@code {name}}).
+ */
 @Path("/meshes/{mesh}/dataplanes")
 public class DataplanesResource {
   private final ResourceEndpoints endpoints;
+  private final DataplaneOverviews overviews;
+  private final XdsDumps dumps;
 
-  public DataplanesResource(ResourceEndpoints endpoints) {
+  public DataplanesResource(
+      ResourceEndpoints endpoints, DataplaneOverviews overviews, XdsDumps dumps) {
     this.endpoints = endpoints;
+    this.overviews = overviews;
+    this.dumps = dumps;
+  }
+
+  @GET
+  @Path("/_overview")
+  public Uni<Response> overviews(
+      @PathParam("mesh") String mesh, @Context UriInfo uri, @Context HttpHeaders headers) {
+    return overviews.list(mesh, uri, headers);
+  }
+
+  @GET
+  @Path("/{name}/_overview")
+  public Uni<Response> overview(
+      @PathParam("mesh") String mesh,
+      @PathParam("name") String name,
+      @Context HttpHeaders headers) {
+    return overviews.get(mesh, name, headers);
+  }
+
+  /** Envoy's {@code config_dump} of the proxy, from the xDS replica holding its stream. */
+  @GET
+  @Path("/{name}/xds")
+  public Uni<Response> xds(
+      @PathParam("mesh") String mesh,
+      @PathParam("name") String name,
+      @QueryParam("include_eds") @DefaultValue("false") boolean includeEndpoints) {
+    return dumps.dump(mesh, name, includeEndpoints);
+  }
+
+  @GET
+  @Path("/{name}/stats")
+  public Response stats(@PathParam("mesh") String mesh, @PathParam("name") String name) {
+    throw notYet(mesh, name, "stats");
+  }
+
+  @GET
+  @Path("/{name}/clusters")
+  public Response clusters(@PathParam("mesh") String mesh, @PathParam("name") String name) {
+    throw notYet(mesh, name, "clusters");
+  }
+
+  /** Kuma reads these from the proxy's Envoy admin; there is no channel to it yet. */
+  private static ApiException notYet(String mesh, String name, String what) {
+    return new ApiException(
+        501,
+        "Not implemented",
+        "the proxy's Envoy "
+            + what
+            + " need a channel to its Envoy admin, which this control plane does not have yet; "
+            + "the config the proxy received is at /meshes/"
+            + mesh
+            + "/dataplanes/"
+            + name
+            + "/xds");
   }
 
   @GET

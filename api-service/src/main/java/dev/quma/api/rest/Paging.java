@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * Kuma's list parameters ({@code size}, {@code offset}, {@code name}, {@code tag=key:value}) and
- * {@code next} links.
+ * Kuma's list parameters ({@code size}, {@code offset}, {@code name}, {@code tag=key:value}, and
+ * for overviews {@code gateway}) and {@code next} links.
  */
 public final class Paging {
   private Paging() {}
@@ -59,6 +59,31 @@ public final class Paging {
       tags.put(tag.substring(0, colon), tag.substring(colon + 1));
     }
     return new ListQuery(offset, size, params.getFirst("name"), tags);
+  }
+
+  /**
+   * {@link #query} plus Kuma's overview filter {@code gateway=true|false|builtin|delegated}
+   * (case-insensitive).
+   */
+  public static ListQuery overviewQuery(UriInfo uri, int maxPageSize) {
+    ListQuery query = query(uri, maxPageSize);
+    String gateway = uri.getQueryParameters().getFirst("gateway");
+    if (gateway == null || gateway.isEmpty()) {
+      return query;
+    }
+    ListQuery.GatewayFilter filter =
+        switch (gateway.toLowerCase(java.util.Locale.ROOT)) {
+          case "true" -> ListQuery.GatewayFilter.GATEWAY;
+          case "false" -> ListQuery.GatewayFilter.NOT_GATEWAY;
+          case "builtin" -> ListQuery.GatewayFilter.BUILTIN;
+          case "delegated" -> ListQuery.GatewayFilter.DELEGATED;
+          default ->
+              throw invalid(
+                  "Invalid gateway filter",
+                  "gateway",
+                  "must be true, false, builtin or delegated, got \"" + gateway + "\"");
+        };
+    return query.withGateway(filter);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.quma.api.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quma.api.ApiConfig;
@@ -81,7 +82,17 @@ public class ResourceEndpoints {
       UriInfo uri,
       HttpHeaders headers,
       Function<Page<Resource<?>>, Uni<List<Object>>> render) {
-    ListQuery query = Paging.query(uri, config.maxPageSize());
+    return list(type, mesh, Paging.query(uri, config.maxPageSize()), uri, headers, render);
+  }
+
+  /** A page for an already parsed query (e.g. with the overviews' gateway filter). */
+  public Uni<Response> list(
+      ResourceType type,
+      String mesh,
+      ListQuery query,
+      UriInfo uri,
+      HttpHeaders headers,
+      Function<Page<Resource<?>>, Uni<List<Object>>> render) {
     Format format = Formats.wanted(headers);
     Uni<Page<Resource<?>>> page =
         mesh == null
@@ -196,7 +207,14 @@ public class ResourceEndpoints {
     ObjectNode body = codec.json().createObjectNode();
     body.put("total", page.total());
     ArrayNode array = body.putArray("items");
-    items.forEach(item -> array.add(codec.json().valueToTree(item)));
+    for (Object item : items) {
+      // Trees go in as they are, other items are serialised with the body: no copy of either.
+      if (item instanceof JsonNode node) {
+        array.add(node);
+      } else {
+        array.addPOJO(item);
+      }
+    }
     if (next == null) {
       body.putNull("next");
     } else {

@@ -1,6 +1,8 @@
 package dev.quma.core.insight;
 
 import dev.quma.core.lease.Fence;
+import dev.quma.core.model.ResourceType;
+import dev.quma.core.stats.MeshStatsStore;
 import dev.quma.core.store.Keys;
 import dev.quma.core.store.LuaScript;
 import io.smallrye.mutiny.Uni;
@@ -20,7 +22,7 @@ import java.util.List;
  */
 public final class Heartbeats {
   private static final LuaScript MARK_OFFLINE =
-      LuaScript.load(Heartbeats.class, "mark-offline.lua");
+      LuaScript.load(Heartbeats.class, MeshStatsStore.LUA_LIBRARY, "mark-offline.lua");
 
   private final Redis redis;
   private final Keys keys;
@@ -64,7 +66,14 @@ public final class Heartbeats {
       args.addAll(sharedArgs);
       calls.add(
           new LuaScript.Call(
-              List.of(keys.online(mesh), keys.insight(mesh, name), keys.fence(mesh, fence.lease())),
+              List.of(
+                  keys.online(mesh),
+                  keys.insight(mesh, name),
+                  keys.fence(mesh, fence.lease()),
+                  keys.record(ResourceType.DATAPLANE, mesh, name),
+                  keys.stats(mesh),
+                  keys.statsServices(mesh),
+                  keys.statsNames(mesh)),
               args));
     }
     return MARK_OFFLINE

@@ -1,8 +1,13 @@
 package dev.quma.core.insight;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.quma.core.codec.ResourceCodec;
 import dev.quma.core.model.ResourceType;
+import dev.quma.core.stats.DataplaneClass;
+import dev.quma.core.stats.MeshStatsStore;
 import dev.quma.core.store.Keys;
+import dev.quma.core.store.LuaScript;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -17,27 +22,21 @@ import java.util.List;
 /**
  * Dataplane insights: written by the xDS tier (only while the dataplane exists, so a deleted one
  * leaves nothing behind), read by the API. The last heartbeat also goes into a per-mesh sorted set,
- * so that the lifecycle sweeps find stale proxies with a range query.
+ * so that the lifecycle sweeps find stale proxies with a range query; the mesh's dataplane counters
+ * follow in the same script.
  */
 public final class InsightStore {
-  // KEYS: dataplane record, insight, lastseen, online; ARGV: insight json, heartbeat ms, name,
-  // online?
-  private static final String PUT_SCRIPT =
-      """
-      if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-      redis.call('SET', KEYS[2], ARGV[1])
-      redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
-      if ARGV[4] == '1' then
-        redis.call('ZADD', KEYS[4], ARGV[2], ARGV[3])
-      else
-        redis.call('ZREM', KEYS[4], ARGV[3])
-      end
-      return 1
-      """;
+  private static final LuaScript PUT =
+      LuaScript.load(InsightStore.class, MeshStatsStore.LUA_LIBRARY, "put-insight.lua");
 
   private final Redis redis;
   private final Keys keys;
   private final ResourceCodec codec = ResourceCodec.instance();
+  private final ObjectReader reader =
+      codec
+          .json()
+          .readerFor(DataplaneInsight.class)
+          .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public InsightStore(Redis redis, Keys keys) {
     this.redis = redis;
@@ -80,19 +79,23 @@ public final class InsightStore {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Request eval =
-        Request.cmd(Command.EVAL)
-            .arg(PUT_SCRIPT)
-            .arg(4)
-            .arg(keys.record(ResourceType.DATAPLANE, mesh, name))
-            .arg(keys.insight(mesh, name))
-            .arg(keys.lastSeen(mesh))
-            .arg(keys.online(mesh))
-            .arg(json)
-            .arg(heartbeat.toEpochMilli())
-            .arg(name)
-            .arg(insight.online() ? "1" : "0");
-    return redis.send(eval).map(r -> r.toInteger() == 1);
+    return PUT.run(
+            redis,
+            List.of(
+                keys.record(ResourceType.DATAPLANE, mesh, name),
+                keys.insight(mesh, name),
+                keys.lastSeen(mesh),
+                keys.online(mesh),
+                keys.stats(mesh),
+                keys.statsServices(mesh),
+                keys.statsNames(mesh)),
+            List.of(
+                json,
+                String.valueOf(heartbeat.toEpochMilli()),
+                name,
+                insight.online() ? "1" : "0",
+                DataplaneClass.ofInsight(insight)))
+        .map(r -> r.toInteger() == 1);
   }
 
   private DataplaneInsight parse(Response value) {
@@ -100,11 +103,7 @@ public final class InsightStore {
       return DataplaneInsight.EMPTY;
     }
     try {
-      return codec
-          .json()
-          .readerFor(DataplaneInsight.class)
-          .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .readValue(value.toString());
+      return reader.readValue(value.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("stored insight is unreadable", e);
     }

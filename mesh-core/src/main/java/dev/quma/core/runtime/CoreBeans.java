@@ -3,6 +3,7 @@ package dev.quma.core.runtime;
 import dev.quma.core.auth.UserTokens;
 import dev.quma.core.events.ChangeStream;
 import dev.quma.core.insight.InsightStore;
+import dev.quma.core.stats.MeshStatsStore;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
 import io.vertx.mutiny.redis.client.Redis;
@@ -38,6 +39,12 @@ public class CoreBeans {
   @Singleton
   ChangeStream changeStream(Redis redis, ResourceStore store) {
     return new ChangeStream(redis, store.keys());
+  }
+
+  @Produces
+  @Singleton
+  MeshStatsStore meshStats(Redis redis, ResourceStore store) {
+    return new MeshStatsStore(redis, store);
   }
 
   @Produces

@@ -18,6 +18,14 @@ import dev.quma.core.model.ResourceType;
  * PREFIX:{MESH}:lastseen     zset name -> last heartbeat (epoch ms) of every dataplane ever connected
  * PREFIX:{MESH}:online       zset name -> last heartbeat (epoch ms) of those with an open subscription
  * PREFIX:{MESH}:fence:LEASE  the newest token of lease LEASE that wrote in this mesh (older are refused)
+ * PREFIX:{MESH}:stats       hash: the mesh's dataplane counters (by type and status, by version,
+ *                           services by status), epoch (+1 per change), mt (last change, epoch ms)
+ * PREFIX:{MESH}:stats:services  hash: per service, its dataplanes and its online ones
+ * PREFIX:{MESH}:stats:names      hash: service name -> dataplanes carrying it (HLEN: distinct)
+ * PREFIX:{MESH}:stats:rebuild:RUN:PART  a reconcile's counters while it rebuilds them (expire)
+ * PREFIX:{MESH}:stats:reconcile  who reconciles the mesh's counters this interval (SET NX PX)
+ * PREFIX:{MESH}:xds-dump:ID  list: the answer to one config dump request (short-lived)
+ * PREFIX:xds-dump:INSTANCE   pub/sub channel (not a key) of the xDS replica INSTANCE's dump requests
  * PREFIX:{@global}:lease:NAME        a lease: "holder#token", with an expiry (SET NX PX)
  * PREFIX:{@global}:lease:NAME:epoch  counter: each acquisition of the lease takes the next token
  * </pre>
@@ -104,6 +112,44 @@ public final class Keys {
   /** The newest token of a lease that wrote in a mesh: scripts taking a fence refuse older ones. */
   public String fence(String mesh, String lease) {
     return base(mesh) + "fence:" + lease;
+  }
+
+  /**
+   * The mesh's dataplane counters; a dataplane's record remembers what it adds to them (fields
+   * {@code xs}, {@code xi}, {@code xc}, see {@code stats-lib.lua}).
+   */
+  public String stats(String mesh) {
+    return base(mesh) + "stats";
+  }
+
+  /** Per service of the mesh: how many dataplanes carry it, and how many of them are online. */
+  public String statsServices(String mesh) {
+    return base(mesh) + "stats:services";
+  }
+
+  /** Per service name of the mesh: how many dataplanes carry it (its size: distinct services). */
+  public String statsNames(String mesh) {
+    return base(mesh) + "stats:names";
+  }
+
+  /** Where reconcile run {@code run} rebuilds part {@code part} (stats, services, names). */
+  public String statsRebuild(String mesh, String run, String part) {
+    return base(mesh) + "stats:rebuild:" + run + ":" + part;
+  }
+
+  /** Taken by the replica that reconciles the mesh's counters in this interval. */
+  public String statsReconcileClaim(String mesh) {
+    return base(mesh) + "stats:reconcile";
+  }
+
+  /** The list where the answer to one xDS config dump request is pushed. */
+  public String xdsDumpReply(String mesh, String requestId) {
+    return base(mesh) + "xds-dump:" + requestId;
+  }
+
+  /** The pub/sub channel on which xDS replica {@code instanceId} takes config dump requests. */
+  public String xdsDumpChannel(String instanceId) {
+    return prefix + ":xds-dump:" + instanceId;
   }
 
   /** A lease (who holds it, until it expires) in the global slot. */

@@ -5,12 +5,28 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * A page request with Kuma's filters: {@code nameContains} (substring of the name) and {@code tags}
- * (every key must be present on the resource with a value containing the given text).
+ * A page request with Kuma's filters: {@code nameContains} (substring of the name), {@code tags}
+ * (every key must be present on the resource with a value containing the given text) and, for
+ * dataplanes, {@code gateway} (Kuma's {@code gateway=true|false|builtin|delegated}).
  */
 public record ListQuery(
-    long offset, int size, String nameContains, SortedMap<String, String> tags) {
+    long offset,
+    int size,
+    String nameContains,
+    SortedMap<String, String> tags,
+    GatewayFilter gateway) {
   public static final int DEFAULT_SIZE = 100;
+
+  /** Which dataplanes a {@code gateway} filter keeps. */
+  public enum GatewayFilter {
+    ANY,
+    /** {@code gateway=true}: gateways of either type. */
+    GATEWAY,
+    /** {@code gateway=false}: standard dataplanes. */
+    NOT_GATEWAY,
+    BUILTIN,
+    DELEGATED
+  }
 
   public ListQuery {
     if (offset < 0) {
@@ -21,6 +37,11 @@ public record ListQuery(
     }
     tags = tags == null ? new TreeMap<>() : new TreeMap<>(tags);
     nameContains = nameContains == null || nameContains.isEmpty() ? null : nameContains;
+    gateway = gateway == null ? GatewayFilter.ANY : gateway;
+  }
+
+  public ListQuery(long offset, int size, String nameContains, SortedMap<String, String> tags) {
+    this(offset, size, nameContains, tags, GatewayFilter.ANY);
   }
 
   public static ListQuery page(long offset, int size) {
@@ -32,14 +53,18 @@ public record ListQuery(
   }
 
   public ListQuery withTags(Map<String, String> filter) {
-    return new ListQuery(offset, size, nameContains, new TreeMap<>(filter));
+    return new ListQuery(offset, size, nameContains, new TreeMap<>(filter), gateway);
   }
 
   public ListQuery withNameContains(String text) {
-    return new ListQuery(offset, size, text, tags);
+    return new ListQuery(offset, size, text, tags, gateway);
+  }
+
+  public ListQuery withGateway(GatewayFilter filter) {
+    return new ListQuery(offset, size, nameContains, tags, filter);
   }
 
   boolean filtered() {
-    return nameContains != null || !tags.isEmpty();
+    return nameContains != null || !tags.isEmpty() || gateway != GatewayFilter.ANY;
   }
 }

@@ -6,6 +6,8 @@ import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceMeta;
 import dev.quma.core.model.ResourceType;
+import dev.quma.core.stats.DataplaneClass;
+import dev.quma.core.stats.MeshStatsStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -31,12 +33,21 @@ import java.util.TreeSet;
  * through sorted-set indexes, never KEYS or SCAN.
  */
 public final class ResourceStore {
-  private static final LuaScript PUT = LuaScript.load("put.lua");
-  private static final LuaScript DELETE = LuaScript.load("delete.lua");
+  private static final LuaScript PUT =
+      LuaScript.load(ResourceStore.class, MeshStatsStore.LUA_LIBRARY, "put.lua");
+  private static final LuaScript DELETE =
+      LuaScript.load(ResourceStore.class, MeshStatsStore.LUA_LIBRARY, "delete.lua");
   private static final LuaScript DELETE_MESH = LuaScript.load("delete-mesh.lua");
   private static final LuaScript DELETE_IF_STALE =
-      LuaScript.load(ResourceStore.class, "stale-guard.lua", "delete.lua");
+      LuaScript.load(
+          ResourceStore.class, MeshStatsStore.LUA_LIBRARY, "stale-guard.lua", "delete.lua");
   private static final char TAG_SEPARATOR = '\1';
+
+  /**
+   * The tag index entry of a gateway dataplane carries this key (not a valid tag key, so no tag
+   * filter meets it by accident) and its gateway type as value.
+   */
+  static final String GATEWAY_KEY = "@gateway";
 
   private final Redis redis;
   private final Keys keys;
@@ -186,6 +197,45 @@ public final class ResourceStore {
   }
 
   /**
+   * How many resources of each mesh-scoped type each mesh has, in one round trip (ZCARD of each
+   * name index), keyed as {@code meshes} and {@code types}.
+   */
+  public Uni<Map<String, Map<ResourceType, Long>>> countAll(
+      List<ResourceType> types, List<String> meshes) {
+    if (types.isEmpty() || meshes.isEmpty()) {
+      return Uni.createFrom().item(Map.of());
+    }
+    List<Request> counts = new ArrayList<>(types.size() * meshes.size());
+    for (String mesh : meshes) {
+      for (ResourceType type : types) {
+        counts.add(
+            Request.cmd(Command.ZCARD)
+                .arg(keys.index(type, type.meshScoped() ? mesh : Keys.GLOBAL_TAG)));
+      }
+    }
+    return redis
+        .batch(counts)
+        .map(
+            replies -> {
+              Map<String, Map<ResourceType, Long>> out = new LinkedHashMap<>();
+              int i = 0;
+              for (String mesh : meshes) {
+                Map<ResourceType, Long> perType = new LinkedHashMap<>();
+                for (ResourceType type : types) {
+                  perType.put(type, replies.get(i++).toLong());
+                }
+                out.put(mesh, perType);
+              }
+              return out;
+            });
+  }
+
+  /** How many meshes there are (the global index). */
+  public Uni<Long> meshCount() {
+    return redis.send(Request.cmd(Command.ZCARD).arg(keys.meshIndex())).map(Response::toLong);
+  }
+
+  /**
    * The named resources of one mesh (or of the global scope) that exist, in the order of {@code
    * names}, read in one round trip.
    */
@@ -222,6 +272,63 @@ public final class ResourceStore {
   }
 
   private Uni<TreeSet<String>> matchingNames(ResourceType type, String tag, ListQuery query) {
+    Uni<Set<String>> candidates = candidateNames(type, tag, query);
+    if (query.gateway() != ListQuery.GatewayFilter.ANY) {
+      candidates = candidates.flatMap(names -> keepGateways(type, tag, query.gateway(), names));
+    }
+    return candidates.map(
+        names -> {
+          TreeSet<String> sorted = new TreeSet<>();
+          for (String name : names) {
+            if (query.nameContains() == null || name.contains(query.nameContains())) {
+              sorted.add(name);
+            }
+          }
+          return sorted;
+        });
+  }
+
+  /**
+   * Keeps the names that pass a gateway filter, from the tag index's gateway entries (one per
+   * gateway dataplane: {@link #GATEWAY_KEY} with the gateway's type as value).
+   */
+  private Uni<Set<String>> keepGateways(
+      ResourceType type, String tag, ListQuery.GatewayFilter filter, Set<String> names) {
+    Request lookup =
+        Request.cmd(Command.ZRANGEBYLEX)
+            .arg(keys.tagIndex(type, tag))
+            .arg("[" + GATEWAY_KEY + TAG_SEPARATOR)
+            .arg("(" + GATEWAY_KEY + (char) (TAG_SEPARATOR + 1));
+    return redis
+        .send(lookup)
+        .map(
+            response -> {
+              Set<String> gateways = new HashSet<>();
+              for (String entry : strings(response)) {
+                int first = entry.indexOf(TAG_SEPARATOR);
+                int second = entry.indexOf(TAG_SEPARATOR, first + 1);
+                String gatewayType = entry.substring(first + 1, second);
+                boolean wanted =
+                    switch (filter) {
+                      case BUILTIN -> gatewayType.equals(Dataplane.Gateway.Type.BUILTIN.name());
+                      case DELEGATED -> gatewayType.equals(Dataplane.Gateway.Type.DELEGATED.name());
+                      default -> true;
+                    };
+                if (wanted) {
+                  gateways.add(entry.substring(second + 1));
+                }
+              }
+              Set<String> kept = new HashSet<>(names);
+              if (filter == ListQuery.GatewayFilter.NOT_GATEWAY) {
+                kept.removeAll(gateways);
+              } else {
+                kept.retainAll(gateways);
+              }
+              return kept;
+            });
+  }
+
+  private Uni<Set<String>> candidateNames(ResourceType type, String tag, ListQuery query) {
     Uni<Set<String>> candidates;
     if (query.tags().isEmpty()) {
       candidates =
@@ -263,16 +370,7 @@ public final class ResourceStore {
                     return result;
                   });
     }
-    return candidates.map(
-        names -> {
-          TreeSet<String> sorted = new TreeSet<>();
-          for (String name : names) {
-            if (query.nameContains() == null || name.contains(query.nameContains())) {
-              sorted.add(name);
-            }
-          }
-          return sorted;
-        });
+    return candidates;
   }
 
   private Uni<List<Resource<?>>> fetch(ResourceType type, String mesh, List<String> names) {
@@ -363,7 +461,11 @@ public final class ResourceStore {
             keys.sequence(tag),
             type.meshScoped()
                 ? keys.record(ResourceType.MESH, null, mesh)
-                : keys.record(type, mesh, name));
+                : keys.record(type, mesh, name),
+            keys.online(tag),
+            keys.stats(tag),
+            keys.statsServices(tag),
+            keys.statsNames(tag));
     List<String> args =
         List.of(
             mode,
@@ -376,7 +478,8 @@ public final class ResourceStore {
             eventMesh(type, mesh, name),
             name,
             String.valueOf(settings.streamMaxLength()),
-            type.meshScoped() ? "1" : "0");
+            type.meshScoped() ? "1" : "0",
+            resource.spec() instanceof Dataplane dataplane ? DataplaneClass.ofSpec(dataplane) : "");
     Uni<Void> before =
         type == ResourceType.MESH ? addToMeshIndex(name) : Uni.createFrom().voidItem();
     return before
@@ -441,7 +544,10 @@ public final class ResourceStore {
                   keys.events(tag),
                   keys.sequence(tag),
                   keys.index(ResourceType.DATAPLANE, name),
-                  keys.index(ResourceType.SECRET, name)),
+                  keys.index(ResourceType.SECRET, name),
+                  keys.stats(name),
+                  keys.statsServices(name),
+                  keys.statsNames(name)),
               List.of(
                   expected,
                   name,
@@ -464,7 +570,10 @@ public final class ResourceStore {
                       ? keys.insight(mesh, name)
                       : keys.record(type, mesh, name),
                   type == ResourceType.DATAPLANE ? keys.lastSeen(mesh) : keys.index(type, tag),
-                  type == ResourceType.DATAPLANE ? keys.online(mesh) : keys.index(type, tag)),
+                  type == ResourceType.DATAPLANE ? keys.online(mesh) : keys.index(type, tag),
+                  keys.stats(tag),
+                  keys.statsServices(tag),
+                  keys.statsNames(tag)),
               List.of(
                   expected,
                   type.kumaName(),
@@ -524,6 +633,9 @@ public final class ResourceStore {
                   keys.insight(mesh, name),
                   keys.lastSeen(mesh),
                   keys.online(mesh),
+                  keys.stats(mesh),
+                  keys.statsServices(mesh),
+                  keys.statsNames(mesh),
                   keys.fence(mesh, fence.lease())),
               List.of(
                   String.valueOf(candidate.version()),
@@ -653,13 +765,19 @@ public final class ResourceStore {
   }
 
   /**
-   * Tag index entries ("key\1value"), one per distinct tag of a dataplane; none for other types.
+   * Tag index entries ("key\1value"), one per distinct tag of a dataplane, and one for its gateway
+   * type when it is a gateway; none for other types.
    */
   private static String tagEntries(Resource<?> resource) {
     if (!(resource.spec() instanceof Dataplane dataplane)) {
       return "";
     }
     StringBuilder out = new StringBuilder();
+    if (dataplane.hasGateway()) {
+      out.append(GATEWAY_KEY)
+          .append(TAG_SEPARATOR)
+          .append(dataplane.networking().gateway().effectiveType().name());
+    }
     dataplane
         .tags()
         .forEach(

@@ -2,7 +2,9 @@
 -- subscription of its insight (disconnectTime = now, as Kuma's subscription finalizer does) and takes
 -- it out of the online set, atomically with the re-check of its heartbeat. A sweeper holding an older
 -- lease token than the newest seen in this mesh is refused.
--- KEYS: 1 online zset, 2 insight, 3 sweep fence
+-- The mesh's counters follow (stats-lib.lua is put in front of this script).
+-- KEYS: 1 online zset, 2 insight, 3 sweep fence, 4 dataplane record, 5 stats, 6 stats services,
+--       7 stats names
 -- ARGV: 1 name, 2 cutoff (epoch ms), 3 now (RFC 3339), 4 lease token, 5 fence expiry (ms)
 -- Returns: 'offline' | 'heard_from' | 'not_online' | 'fenced'
 local online, insightKey, fence = KEYS[1], KEYS[2], KEYS[3]
@@ -49,4 +51,5 @@ if document then
   end
 end
 redis.call('ZREM', online, name)
+qs_restat({record = KEYS[4], online = online, stats = KEYS[5], services = KEYS[6], names = KEYS[7]}, name, {})
 return 'offline'

@@ -2,7 +2,10 @@
 -- (a mesh re-created under the same name must not inherit the old one's signing keys).
 -- Every key is in the mesh's hash slot; secret records are addressed by ARGV[5] .. name.
 -- KEYS: 1 mesh record, 2 mesh's own name index, 3 event stream, 4 version sequence,
---       5 dataplane index of the mesh, 6 secret index of the mesh
+--       5 dataplane index of the mesh, 6 secret index of the mesh, 7 stats, 8 stats services,
+--       9 stats names (without dataplanes they hold nothing but the epoch and the time of the last
+--       change; the epoch stays, so that it never repeats and a reconcile that began before the mesh
+--       was deleted can never take a re-created mesh's counters for unchanged)
 -- ARGV: 1 expected version ('' = any), 2 mesh name, 3 stream max length, 4 Mesh type name,
 --       5 secret record key prefix, 6 Secret type name
 -- Returns: {status, version} where status is deleted|conflict|not_found|not_empty
@@ -20,7 +23,9 @@ for _, secret in ipairs(redis.call('ZRANGE', secrets, 0, -1)) do
   local v = redis.call('INCR', seq)
   redis.call('XADD', events, 'MAXLEN', '~', maxlen, '*', 'op', 'delete', 'type', secretType, 'mesh', mesh, 'name', secret, 'version', v)
 end
-redis.call('DEL', secrets, record)
+local epoch = redis.call('HGET', KEYS[7], 'epoch')
+redis.call('DEL', secrets, record, KEYS[7], KEYS[8], KEYS[9])
+if epoch then redis.call('HSET', KEYS[7], 'epoch', epoch) end
 redis.call('ZREM', index, mesh)
 local version = redis.call('INCR', seq)
 redis.call('XADD', events, 'MAXLEN', '~', maxlen, '*', 'op', 'delete', 'type', meshType, 'mesh', mesh, 'name', mesh, 'version', version)

@@ -19,8 +19,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Establishes who is calling, Kuma's way: loopback callers are admin (unless switched off, or the
- * request came through a proxy), others present {@code Authorization: Bearer <user token>}. Then it
- * enforces the service's {@link AccessPolicy}.
+ * request came through a proxy or from a web page of another origin), others present {@code
+ * Authorization: Bearer <user token>}. Then it enforces the service's {@link AccessPolicy}.
  */
 public class CallerFilter {
   private final AuthConfig config;
@@ -88,11 +88,19 @@ public class CallerFilter {
     return null;
   }
 
-  /** Loopback, and not relayed by a proxy on the same host (which would make everyone local). */
+  /**
+   * Loopback, not relayed by a proxy on the same host (which would make everyone local), and not
+   * sent by a browser page of another origin (with CORS open, any web page a local browser shows
+   * could otherwise act as admin on the local API).
+   */
   private static boolean isDirectLoopback(
       ContainerRequestContext context, HttpServerRequest request) {
     if (context.getHeaderString("X-Forwarded-For") != null
         || context.getHeaderString("Forwarded") != null) {
+      return false;
+    }
+    String origin = context.getHeaderString("Origin");
+    if (origin != null && !origin.equalsIgnoreCase(request.scheme() + "://" + request.host())) {
       return false;
     }
     SocketAddress remote = request.remoteAddress();

@@ -3,7 +3,10 @@ package dev.quma.xds.insights;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quma.core.codec.ResourceCodec;
+import dev.quma.core.insight.DataplaneInsight;
 import dev.quma.core.model.ResourceType;
+import dev.quma.core.stats.DataplaneClass;
+import dev.quma.core.stats.MeshStatsStore;
 import dev.quma.core.store.Keys;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -28,15 +31,16 @@ import java.util.Map;
  * Writes what the xDS tier knows into Kuma-shaped dataplane insights: a subscription is opened when
  * a stream is admitted, its counters are flushed in batches, heartbeats refresh the lifecycle sets
  * in one script per mesh, and the subscription is closed when the stream ends. Each step is one Lua
- * script, so several replicas (and the lifecycle sweep) never overwrite each other's subscriptions.
+ * script, so several replicas (and the lifecycle sweep) never overwrite each other's subscriptions;
+ * opening and closing keep the mesh's dataplane counters in the same script.
  */
 public final class InsightWriter {
   private static final int SUBSCRIPTIONS_KEPT = 10;
   private static final int HEARTBEATS_PER_SCRIPT = 500;
-  private static final Script OPEN = Script.load("open-subscription.lua");
-  private static final Script UPDATE = Script.load("update-subscription.lua");
-  private static final Script CLOSE = Script.load("close-subscription.lua");
-  private static final Script HEARTBEAT = Script.load("heartbeat.lua");
+  private static final Script OPEN = Script.load("open-subscription.lua", true);
+  private static final Script UPDATE = Script.load("update-subscription.lua", false);
+  private static final Script CLOSE = Script.load("close-subscription.lua", true);
+  private static final Script HEARTBEAT = Script.load("heartbeat.lua", false);
 
   private final Redis redis;
   private final Keys keys;
@@ -51,18 +55,24 @@ public final class InsightWriter {
   public Uni<Boolean> open(StreamSession session, Instant now) {
     String mesh = session.key().mesh();
     String name = session.key().name();
+    DataplaneInsight.DiscoverySubscription subscription = session.subscription(null);
     Request request =
         OPEN.eval(
             List.of(
                 keys.record(ResourceType.DATAPLANE, mesh, name),
                 keys.insight(mesh, name),
                 keys.lastSeen(mesh),
-                keys.online(mesh)),
+                keys.online(mesh),
+                keys.stats(mesh),
+                keys.statsServices(mesh),
+                keys.statsNames(mesh)),
             List.of(
-                write(session.subscription(null)),
+                write(subscription),
                 String.valueOf(now.toEpochMilli()),
                 name,
-                String.valueOf(SUBSCRIPTIONS_KEPT)));
+                String.valueOf(SUBSCRIPTIONS_KEPT),
+                DataplaneClass.kumaDpVersion(subscription.version()),
+                DataplaneClass.envoyVersion(subscription.version())));
     return send(request).map(r -> r.toInteger() == 1);
   }
 
@@ -153,7 +163,13 @@ public final class InsightWriter {
     var subscription = session.subscription(now);
     Request request =
         CLOSE.eval(
-            List.of(keys.insight(mesh, name), keys.online(mesh)),
+            List.of(
+                keys.insight(mesh, name),
+                keys.online(mesh),
+                keys.record(ResourceType.DATAPLANE, mesh, name),
+                keys.stats(mesh),
+                keys.statsServices(mesh),
+                keys.statsNames(mesh)),
             List.of(session.subscriptionId(), now.toString(), write(subscription.status()), name));
     return send(request).replaceWithVoid();
   }
@@ -200,9 +216,13 @@ public final class InsightWriter {
    * learns it with SCRIPT LOAD the first time it is missing, and again after a restart (NOSCRIPT).
    */
   private record Script(String source, String sha) {
-    static Script load(String name) {
+    /** {@code counting}: the script changes what the mesh's counters count (library in front). */
+    static Script load(String name, boolean counting) {
       try (InputStream in = InsightWriter.class.getResourceAsStream(name)) {
         String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        if (counting) {
+          source = MeshStatsStore.luaLibrary() + "\n" + source;
+        }
         byte[] digest =
             MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
         return new Script(source, HexFormat.of().formatHex(digest));

@@ -3,6 +3,7 @@ package dev.quma.xds.insights;
 import dev.quma.core.insight.DataplaneInsight;
 import dev.quma.core.insight.DataplaneInsight.DiscoverySubscription;
 import dev.quma.core.insight.DataplaneInsight.Stats;
+import dev.quma.xds.dump.ConfigMemory;
 import dev.quma.xds.snapshot.ProxyKey;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -43,6 +44,7 @@ public final class StreamSession {
   private final String controlPlaneInstanceId;
   private final Instant connectTime;
   private final DataplaneInsight.Version version;
+  private final ConfigMemory config;
   private volatile String subscriptionId = UUID.randomUUID().toString();
   private final Map<XdsType, long[]> counters = new EnumMap<>(XdsType.class);
   private Instant lastUpdate;
@@ -55,12 +57,14 @@ public final class StreamSession {
       boolean direct,
       String controlPlaneInstanceId,
       Instant connectTime,
-      DataplaneInsight.Version version) {
+      DataplaneInsight.Version version,
+      ConfigMemory config) {
     this.key = key;
     this.direct = direct;
     this.controlPlaneInstanceId = controlPlaneInstanceId;
     this.connectTime = connectTime;
     this.version = version;
+    this.config = config;
     for (XdsType type : XdsType.values()) {
       counters.put(type, new long[3]);
     }
@@ -72,6 +76,11 @@ public final class StreamSession {
 
   public boolean direct() {
     return direct;
+  }
+
+  /** What this stream sent and what the proxy acknowledged or rejected (for the config dump). */
+  public ConfigMemory config() {
+    return config;
   }
 
   public String subscriptionId() {

@@ -183,6 +183,12 @@ public final class ProxyStreams {
     return sessions.containsKey(key);
   }
 
+  /** The streams of one proxy on this replica (usually one; two while it reconnects). */
+  public synchronized List<StreamSession> sessionsOf(ProxyKey key) {
+    Set<StreamSession> ofProxy = sessions.get(key);
+    return ofProxy == null ? List.of() : List.copyOf(ofProxy);
+  }
+
   public synchronized List<StreamSession> sessions() {
     List<StreamSession> all = new ArrayList<>();
     sessions.values().forEach(all::addAll);

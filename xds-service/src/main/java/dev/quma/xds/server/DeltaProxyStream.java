@@ -1,13 +1,17 @@
 package dev.quma.xds.server;
 
+import dev.quma.xds.dump.ConfigMemory;
 import dev.quma.xds.lifecycle.ProxyAdmission;
 import dev.quma.xds.lifecycle.ProxyStreams;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.Resource;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
@@ -41,6 +45,11 @@ final class DeltaProxyStream extends ProxyStream<DeltaDiscoveryRequest, DeltaDis
   }
 
   @Override
+  ConfigMemory.Protocol protocol() {
+    return ConfigMemory.Protocol.DELTA;
+  }
+
+  @Override
   Node nodeOf(DeltaDiscoveryRequest request) {
     return request.hasNode() ? request.getNode() : null;
   }
@@ -62,12 +71,17 @@ final class DeltaProxyStream extends ProxyStream<DeltaDiscoveryRequest, DeltaDis
     if (request.hasErrorDetail()) {
       session.rejected(
           request.getTypeUrl(), request.getErrorDetail().getMessage(), clock.instant());
+      session
+          .config()
+          .rejected(
+              request.getTypeUrl(), nonce, request.getErrorDetail().getMessage(), clock.instant());
       streams().nacked();
       LOG.warnf(
           "%s rejected %s: %s",
           session.key(), request.getTypeUrl(), request.getErrorDetail().getMessage());
     } else {
       session.acknowledged(request.getTypeUrl(), clock.instant());
+      session.config().acknowledged(request.getTypeUrl(), nonce, clock.instant());
     }
     return request;
   }
@@ -76,5 +90,20 @@ final class DeltaProxyStream extends ProxyStream<DeltaDiscoveryRequest, DeltaDis
   void observeResponse(DeltaDiscoveryResponse response) {
     sentNonces.add(response.getNonce());
     session.sent(response.getTypeUrl(), clock.instant());
+    List<ConfigMemory.Named> changed = new ArrayList<>(response.getResourcesCount());
+    for (Resource resource : response.getResourcesList()) {
+      changed.add(
+          new ConfigMemory.Named(
+              resource.getName(), resource.getVersion(), resource.getResource()));
+    }
+    session
+        .config()
+        .sentChanges(
+            response.getTypeUrl(),
+            response.getSystemVersionInfo(),
+            response.getNonce(),
+            changed,
+            response.getRemovedResourcesList(),
+            clock.instant());
   }
 }

@@ -1,6 +1,7 @@
 package dev.quma.xds.server;
 
 import dev.quma.core.insight.DataplaneInsight;
+import dev.quma.xds.dump.ConfigMemory;
 import dev.quma.xds.insights.StreamSession;
 import dev.quma.xds.lifecycle.AdmissionException;
 import dev.quma.xds.lifecycle.AdmittedProxy;
@@ -72,6 +73,9 @@ abstract class ProxyStream<Q, R> implements StreamObserver<Q> {
 
   abstract Node nodeOf(Q request);
 
+  /** State of the world or Delta, for the config dump's memory of this stream. */
+  abstract ConfigMemory.Protocol protocol();
+
   abstract Q withNode(Q request, Node node);
 
   /**
@@ -137,7 +141,8 @@ abstract class ProxyStream<Q, R> implements StreamObserver<Q> {
                                   admitted.direct(),
                                   instanceId,
                                   clock.instant(),
-                                  version(node));
+                                  version(node),
+                                  new ConfigMemory(protocol()));
                           return streams.opened(session, admitted).replaceWith(admitted);
                         }))
         .subscribe()

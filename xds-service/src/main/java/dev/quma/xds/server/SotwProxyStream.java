@@ -1,5 +1,6 @@
 package dev.quma.xds.server;
 
+import dev.quma.xds.dump.ConfigMemory;
 import dev.quma.xds.lifecycle.ProxyAdmission;
 import dev.quma.xds.lifecycle.ProxyStreams;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
@@ -41,6 +42,11 @@ final class SotwProxyStream extends ProxyStream<DiscoveryRequest, DiscoveryRespo
   }
 
   @Override
+  ConfigMemory.Protocol protocol() {
+    return ConfigMemory.Protocol.SOTW;
+  }
+
+  @Override
   Node nodeOf(DiscoveryRequest request) {
     return request.hasNode() ? request.getNode() : null;
   }
@@ -58,9 +64,19 @@ final class SotwProxyStream extends ProxyStream<DiscoveryRequest, DiscoveryRespo
     String sentVersion = versionsByNonce.remove(request.getResponseNonce());
     if (!request.hasErrorDetail()) {
       session.acknowledged(request.getTypeUrl(), clock.instant());
+      session
+          .config()
+          .acknowledged(request.getTypeUrl(), request.getResponseNonce(), clock.instant());
       return request;
     }
     session.rejected(request.getTypeUrl(), request.getErrorDetail().getMessage(), clock.instant());
+    session
+        .config()
+        .rejected(
+            request.getTypeUrl(),
+            request.getResponseNonce(),
+            request.getErrorDetail().getMessage(),
+            clock.instant());
     streams().nacked();
     LOG.warnf(
         "%s rejected %s version %s: %s",
@@ -72,5 +88,13 @@ final class SotwProxyStream extends ProxyStream<DiscoveryRequest, DiscoveryRespo
   void observeResponse(DiscoveryResponse response) {
     versionsByNonce.put(response.getNonce(), response.getVersionInfo());
     session.sent(response.getTypeUrl(), clock.instant());
+    session
+        .config()
+        .sentAll(
+            response.getTypeUrl(),
+            response.getVersionInfo(),
+            response.getNonce(),
+            response.getResourcesList(),
+            clock.instant());
   }
 }

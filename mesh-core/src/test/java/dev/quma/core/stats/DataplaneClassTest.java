@@ -1,0 +1,106 @@
+package dev.quma.core.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quma.core.codec.Format;
+import dev.quma.core.codec.ResourceCodec;
+import dev.quma.core.insight.DataplaneInsight;
+import dev.quma.core.insight.DataplaneInsight.DiscoverySubscription;
+import dev.quma.core.model.Dataplane;
+import dev.quma.core.model.ResourceType;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The classes a dataplane is counted by, for Kuma's status rules. */
+class DataplaneClassTest {
+
+  @Test
+  void aStandardDataplaneIsReadyDegradedOrDownByItsCountedInbounds() {
+    assertThat(DataplaneClass.ofSpec(inbounds("{port: 1, tags: {kuma.io/service: a}}")))
+        .isEqualTo("standard\tready\tinternal\1a");
+    assertThat(
+            DataplaneClass.ofSpec(
+                inbounds(
+                    "{port: 1, health: {ready: false}, tags: {kuma.io/service: a}}",
+                    "{port: 2, tags: {kuma.io/service: b}}")))
+        .isEqualTo("standard\tdegraded\tinternal\1a\tinternal\1b");
+    assertThat(
+            DataplaneClass.ofSpec(
+                inbounds(
+                    "{port: 1, state: NotReady, tags: {kuma.io/service: a}}",
+                    "{port: 2, state: Ignored, tags: {kuma.io/service: b}}")))
+        .as("an Ignored inbound neither counts nor carries its service")
+        .isEqualTo("standard\tdown\tinternal\1a");
+    assertThat(
+            DataplaneClass.ofSpec(
+                inbounds(
+                    "{port: 1, state: Ready, health: {ready: false}, tags: {kuma.io/service: a}}")))
+        .as("Kuma: not ready when health says so, whatever the state")
+        .isEqualTo("standard\tdown\tinternal\1a");
+    assertThat(
+            DataplaneClass.ofSpec(
+                inbounds(
+                    "{port: 1, tags: {kuma.io/service: a}}",
+                    "{port: 2, tags: {kuma.io/service: a}}")))
+        .as("a service counts once per dataplane")
+        .isEqualTo("standard\tready\tinternal\1a");
+  }
+
+  @Test
+  void aGatewayIsCountedByItsType() {
+    assertThat(DataplaneClass.ofSpec(gateway("type: BUILTIN")))
+        .isEqualTo("gatewayBuiltin\tdown\tgatewayBuiltin\1edge");
+    assertThat(DataplaneClass.ofSpec(gateway("type: DELEGATED")))
+        .isEqualTo("gatewayDelegated\tdown\tgatewayDelegated\1edge");
+    assertThat(DataplaneClass.ofSpec(gateway("{}")))
+        .as("DELEGATED is the default type, as in Kuma")
+        .startsWith("gatewayDelegated\t");
+  }
+
+  @Test
+  void theInsightClassTakesTheLatestSubscriptionsVersionsAndTheMtlsBackends() {
+    DataplaneInsight insight =
+        new DataplaneInsight(
+            List.of(subscription("1.0.0", "1.29.0"), subscription("2.9.1", "1.30.2\tx")),
+            Map.of("issuedBackend", "ca-1", "supportedBackends", List.of("ca-1", "ca-2")),
+            null);
+    assertThat(DataplaneClass.ofInsight(insight)).isEqualTo("2.9.1\t1.30.2_x\t1\tca-1\tca-1\tca-2");
+    assertThat(DataplaneClass.ofInsight(DataplaneInsight.EMPTY)).isEqualTo("\t\t0");
+    assertThat(DataplaneClass.label("v".repeat(100))).hasSize(DataplaneClass.MAX_LABEL);
+  }
+
+  private static DiscoverySubscription subscription(String kumaDp, String envoy) {
+    return new DiscoverySubscription(
+        "s",
+        "cp",
+        Instant.EPOCH,
+        null,
+        null,
+        new DataplaneInsight.Version(
+            new DataplaneInsight.Version.KumaDp(kumaDp, null, null, null, null),
+            new DataplaneInsight.Version.Envoy(envoy, null, null),
+            null),
+        0);
+  }
+
+  private static Dataplane inbounds(String... inbounds) {
+    return spec("networking: {address: 10.0.0.1, inbound: [" + String.join(", ", inbounds) + "]}");
+  }
+
+  private static Dataplane gateway(String type) {
+    String typed = type.equals("{}") ? "" : type + ", ";
+    return spec(
+        "networking: {address: 10.0.0.1, gateway: {" + typed + "tags: {kuma.io/service: edge}}}");
+  }
+
+  private static Dataplane spec(String networking) {
+    String yaml = "type: Dataplane\nmesh: default\nname: dp\n" + networking + "\n";
+    return ResourceCodec.instance()
+        .<Dataplane>decode(
+            yaml.getBytes(StandardCharsets.UTF_8), Format.YAML, ResourceType.DATAPLANE)
+        .spec();
+  }
+}
