@@ -17,6 +17,7 @@ import dev.quma.core.model.ResourceType;
  * PREFIX:{MESH}:insight:NAME  the xDS tier's DataplaneInsight (JSON)
  * PREFIX:{MESH}:lastseen     zset name -> last heartbeat (epoch ms) of every dataplane ever connected
  * PREFIX:{MESH}:online       zset name -> last heartbeat (epoch ms) of those with an open subscription
+ * PREFIX:{MESH}:dataplane-token-serials  zset of every signing key serial ever used in the mesh
  * </pre>
  *
  * <p>The two heartbeat sets are what the lifecycle sweeps range over: {@code online} entries older
@@ -92,6 +93,15 @@ public final class Keys {
 
   public String online(String mesh) {
     return base(mesh) + "online";
+  }
+
+  /**
+   * Serial numbers of the mesh's dataplane token signing keys, including removed ones, so that a
+   * serial (the tokens' {@code kid}) is never given to a second key. It outlives the mesh on
+   * purpose: a mesh re-created under the same name goes on counting.
+   */
+  public String tokenKeySerials(String mesh) {
+    return base(mesh) + "dataplane-token-serials";
   }
 
   /** This control plane's cluster id (Kuma's {@code clusterId} in {@code GET /}). */
