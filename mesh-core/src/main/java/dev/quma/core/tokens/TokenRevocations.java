@@ -32,7 +32,7 @@ public final class TokenRevocations {
 
   /** Adds {@code ids} to the mesh's list; answers those that were not on it before. */
   public Uni<Set<String>> revoke(String mesh, Collection<String> ids) {
-    return attempt(mesh, Set.copyOf(ids), ATTEMPTS);
+    return attempt(mesh, new LinkedHashSet<>(ids), ATTEMPTS);
   }
 
   /** The ids on the mesh's list. */
@@ -72,7 +72,7 @@ public final class TokenRevocations {
                   found.isPresent()
                       ? store.update(list, OptionalLong.of(found.get().version()))
                       : store.create(list);
-              return write.replaceWith(Set.copyOf(added));
+              return write.replaceWith(java.util.Collections.unmodifiableSet(added));
             })
         // A concurrent writer changed (or removed) the list since it was read: read it again.
         .onFailure(
