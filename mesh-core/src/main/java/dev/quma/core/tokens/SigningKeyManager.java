@@ -82,11 +82,7 @@ public final class SigningKeyManager {
               if (latest != null) {
                 return privateKey(latest);
               }
-              return create(mesh, state)
-                  .invoke(
-                      key ->
-                          LOG.infof(
-                              "created the first dataplane token signing key of mesh %s", mesh))
+              return create(mesh, true)
                   .onFailure(ResourceConflictException.class)
                   .recoverWithUni(() -> existingLatest(mesh))
                   .flatMap(this::privateKey);
@@ -95,9 +91,7 @@ public final class SigningKeyManager {
 
   /** Adds a key with the next serial; it signs every token from now on. */
   public Uni<SigningKeyInfo> rotate(String mesh) {
-    return states
-        .current(mesh)
-        .flatMap(state -> create(mesh, state))
+    return create(mesh, false)
         .invoke(
             key ->
                 LOG.infof(
@@ -107,12 +101,14 @@ public final class SigningKeyManager {
 
   /** Removes a key: every token it signed stops verifying. */
   public Uni<Void> remove(String mesh, int serial) {
-    return store
-        .delete(
-            ResourceType.SECRET,
-            mesh,
-            DataplaneTokenNames.signingKey(mesh, serial),
-            OptionalLong.empty())
+    return recordSerial(mesh, serial)
+        .flatMap(
+            x ->
+                store.delete(
+                    ResourceType.SECRET,
+                    mesh,
+                    DataplaneTokenNames.signingKey(mesh, serial),
+                    OptionalLong.empty()))
         .invoke(
             () -> {
               states.invalidate(mesh);
@@ -139,30 +135,58 @@ public final class SigningKeyManager {
             });
   }
 
-  /** Creates the key with the next serial; a replica that loses the race gets a conflict. */
-  private Uni<SigningKeyInfo> create(String mesh, MeshTokenState state) {
-    String serials = store.keys().tokenKeySerials(mesh);
+  /**
+   * Creates the key with the next serial. The used serials are read before the keys, and a serial
+   * is recorded as used only once its key exists: so replicas that race for a mesh's first key all
+   * aim at the same serial, the store creates it once, and the others get a conflict.
+   *
+   * @param onlyIfNone make no key if the mesh has one by now (answer that one instead)
+   */
+  private Uni<SigningKeyInfo> create(String mesh, boolean onlyIfNone) {
+    return highestUsedSerial(mesh)
+        .flatMap(used -> states.current(mesh).map(state -> new Seen(used, state)))
+        .flatMap(
+            seen -> {
+              MeshTokenState state = seen.state();
+              if (onlyIfNone && state.latest() != null) {
+                return Uni.createFrom().item(state.latest());
+              }
+              int known = state.keys().isEmpty() ? 0 : state.keys().lastKey();
+              int serial = Math.max(seen.highestUsedSerial(), known) + 1;
+              return Uni.createFrom()
+                  .item(generator)
+                  .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                  .flatMap(key -> store(mesh, serial, key))
+                  .call(created -> recordSerial(mesh, created.serial()))
+                  .invoke(
+                      created -> {
+                        if (onlyIfNone) {
+                          LOG.infof(
+                              "created the first dataplane token signing key of mesh %s", mesh);
+                        }
+                      });
+            })
+        .eventually(() -> states.invalidate(mesh));
+  }
+
+  private record Seen(int highestUsedSerial, MeshTokenState state) {}
+
+  private Uni<Integer> highestUsedSerial(String mesh) {
     return store
         .redis()
-        .send(Request.cmd(Command.ZREVRANGE).arg(serials).arg(0).arg(0))
-        .flatMap(
-            highest -> {
-              int used = highest == null || highest.size() == 0 ? 0 : highest.get(0).toInteger();
-              int known = state.keys().isEmpty() ? 0 : state.keys().lastKey();
-              int serial = Math.max(used, known) + 1;
-              // Reserved before the key exists, so the serial stays taken whatever happens next.
-              return store
-                  .redis()
-                  .send(Request.cmd(Command.ZADD).arg(serials).arg(serial).arg(serial))
-                  .replaceWith(serial);
-            })
-        .flatMap(
-            serial ->
-                Uni.createFrom()
-                    .item(generator)
-                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                    .flatMap(key -> store(mesh, serial, key)))
-        .eventually(() -> states.invalidate(mesh));
+        .send(Request.cmd(Command.ZREVRANGE).arg(store.keys().tokenKeySerials(mesh)).arg(0).arg(0))
+        .map(highest -> highest == null || highest.size() == 0 ? 0 : highest.get(0).toInteger());
+  }
+
+  private Uni<Void> recordSerial(String mesh, int serial) {
+    return store
+        .redis()
+        .send(
+            Request.cmd(Command.ZADD)
+                .arg(store.keys().tokenKeySerials(mesh))
+                .arg(serial)
+                .arg(serial))
+        .replaceWithVoid();
   }
 
   private Uni<SigningKeyInfo> store(String mesh, int serial, RSAPrivateCrtKey key) {
