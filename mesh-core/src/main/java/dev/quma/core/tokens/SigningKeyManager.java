@@ -6,6 +6,7 @@ import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceMeta;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.model.SecretData;
+import dev.quma.core.store.MeshNotFoundException;
 import dev.quma.core.store.ResourceConflictException;
 import dev.quma.core.store.ResourceStore;
 import io.smallrye.mutiny.Uni;
@@ -143,7 +144,20 @@ public final class SigningKeyManager {
    * @param onlyIfNone make no key if the mesh has one by now (answer that one instead)
    */
   private Uni<SigningKeyInfo> create(String mesh, boolean onlyIfNone) {
-    return highestUsedSerial(mesh)
+    // Checked first so that a mistyped mesh costs no key generation (the store checks again).
+    return store
+        .find(ResourceType.MESH, null, mesh)
+        .flatMap(
+            found ->
+                found.isPresent()
+                    ? highestUsedSerial(mesh)
+                    : Uni.createFrom()
+                        .failure(
+                            new MeshNotFoundException(
+                                ResourceType.SECRET,
+                                mesh,
+                                DataplaneTokenNames.signingKey(
+                                    mesh, DataplaneTokenNames.FIRST_SERIAL))))
         .flatMap(used -> states.current(mesh).map(state -> new Seen(used, state)))
         .flatMap(
             seen -> {

@@ -33,6 +33,7 @@ final class TokenStateCache {
   private static final Logger LOG = Logger.getLogger(TokenStateCache.class);
   private static final int EVENTS_PER_READ = 1000;
   private static final int MAX_MESHES = 10_000;
+  private static final Duration REFRESH_TIMEOUT = Duration.ofSeconds(10);
   private static final String SECRET = ResourceType.SECRET.kumaName();
 
   private final ResourceStore store;
@@ -139,21 +140,40 @@ final class TokenStateCache {
               .flatMap(x -> notOlderThan(notBeforeNanos));
         }
         long started = System.nanoTime();
-        CompletableFuture<MeshTokenState> run =
-            refresh(mesh, state, started).subscribeAsCompletionStage();
+        // Waiters are completed only after the state is published and the refresh is no longer
+        // in flight, so that whatever they do next sees both.
+        CompletableFuture<MeshTokenState> run = new CompletableFuture<>();
         inflight = run;
         inflightStartedNanos = started;
-        run.whenComplete(
-            (fresh, failure) -> {
-              synchronized (this) {
-                if (fresh != null && (state == null || newer(fresh, state))) {
-                  state = fresh;
-                }
-                if (inflight == run) {
-                  inflight = null;
-                }
-              }
-            });
+        refresh(mesh, state, started)
+            // A refresh that never ends would hold every caller of this mesh: fail it instead.
+            .ifNoItem()
+            .after(REFRESH_TIMEOUT)
+            .failWith(
+                () ->
+                    new IllegalStateException(
+                        "reading the token state of mesh " + mesh + " timed out"))
+            .subscribe()
+            .with(
+                fresh -> {
+                  synchronized (this) {
+                    if (state == null || newer(fresh, state)) {
+                      state = fresh;
+                    }
+                    if (inflight == run) {
+                      inflight = null;
+                    }
+                  }
+                  run.complete(fresh);
+                },
+                failure -> {
+                  synchronized (this) {
+                    if (inflight == run) {
+                      inflight = null;
+                    }
+                  }
+                  run.completeExceptionally(failure);
+                });
         return Uni.createFrom().completionStage(run);
       }
     }
