@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Properties;
 import java.util.regex.Pattern;
 
 /**
@@ -119,8 +120,12 @@ public final class LocalPostgres implements AutoCloseable {
   }
 
   private static Connection connect(String host, int port) throws SQLException {
-    return java.sql.DriverManager.getConnection(
-        "jdbc:postgresql://" + host + ":" + port + "/postgres", "postgres", "");
+    // The driver directly, not DriverManager: test frameworks load this class in class loaders
+    // that DriverManager does not consider.
+    Properties properties = new Properties();
+    properties.setProperty("user", "postgres");
+    return new org.postgresql.Driver()
+        .connect("jdbc:postgresql://" + host + ":" + port + "/postgres", properties);
   }
 
   private static void checkName(String database) {

@@ -17,6 +17,10 @@ import org.hibernate.type.SqlTypes;
 public class IssuedToken {
   @Id public UUID jti;
 
+  /** Issue order, assigned by the database. */
+  @Column(insertable = false, updatable = false)
+  public Long seq;
+
   @Column(nullable = false)
   public String mesh;
 

@@ -39,8 +39,7 @@ public class TokenLedger {
           Mutiny.SelectionQuery<IssuedToken> items =
               session
                   .createSelectionQuery(
-                      "from IssuedToken t " + where + " order by t.issuedAt desc, t.jti",
-                      IssuedToken.class)
+                      "from IssuedToken t " + where + " order by t.seq desc", IssuedToken.class)
                   .setFirstResult((int) Math.min(offset, Integer.MAX_VALUE))
                   .setMaxResults(size);
           count.setParameter("mesh", mesh);
