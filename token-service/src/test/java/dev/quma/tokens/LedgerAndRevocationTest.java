@@ -71,6 +71,26 @@ class LedgerAndRevocationTest {
   }
 
   @Test
+  void concurrentIssuancesAllLandInTheLedger() throws Exception {
+    String mesh = meshes.create();
+    List<java.util.concurrent.CompletableFuture<String>> issued = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String name = "dp-" + i;
+      issued.add(
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> Issue.token(mesh, name, "web")));
+    }
+    java.util.Set<String> jtis = new java.util.HashSet<>();
+    for (var token : issued) {
+      jtis.add(Issue.jti(token.get(60, java.util.concurrent.TimeUnit.SECONDS)));
+    }
+
+    JsonPath page =
+        given().get("/tokens/dataplane/" + mesh + "/ledger?size=100").then().extract().jsonPath();
+    assertThat(page.getInt("total")).isEqualTo(40);
+    assertThat(page.getList("items.jti", String.class)).containsExactlyInAnyOrderElementsOf(jtis);
+  }
+
+  @Test
   void theLedgerFiltersByNameAndPagesNewestFirst() {
     String mesh = meshes.create();
     for (int i = 0; i < 3; i++) {

@@ -18,6 +18,12 @@ public record ServiceSpec(
             home.resolve("api-service/target/quarkus-app/quarkus-run.jar"),
             5681,
             "HTTP API (Kuma-compatible)",
-            Map.of("KUMA_API_SERVER_HTTP_PORT", "5681")));
+            Map.of("KUMA_API_SERVER_HTTP_PORT", "5681")),
+        new ServiceSpec(
+            "token-service",
+            home.resolve("token-service/target/quarkus-app/quarkus-run.jar"),
+            5683,
+            "dataplane tokens, signing keys, ledger",
+            Map.of("QUMA_TOKEN_SERVICE_HTTP_PORT", "5683")));
   }
 }

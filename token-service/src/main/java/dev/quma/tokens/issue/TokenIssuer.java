@@ -4,7 +4,7 @@ import dev.quma.core.tokens.DataplaneTokenClaims;
 import dev.quma.core.tokens.DataplaneTokenSigner;
 import dev.quma.core.tokens.SigningKeyManager;
 import dev.quma.tokens.ledger.IssuedToken;
-import dev.quma.tokens.ledger.TokenLedger;
+import dev.quma.tokens.ledger.LedgerWriter;
 import dev.quma.tokens.runtime.TokenMetrics;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -27,26 +27,26 @@ public class TokenIssuer {
   private static final Duration NOT_BEFORE_SLACK = Duration.ofMinutes(5);
 
   private final SigningKeyManager keys;
-  private final TokenLedger ledger;
+  private final LedgerWriter ledger;
   private final TokenMetrics metrics;
   private final Clock clock;
 
   public TokenIssuer(
-      SigningKeyManager keys, TokenLedger ledger, TokenMetrics metrics, Clock clock) {
+      SigningKeyManager keys, LedgerWriter ledger, TokenMetrics metrics, Clock clock) {
     this.keys = keys;
     this.ledger = ledger;
     this.metrics = metrics;
     this.clock = clock;
   }
 
-  /** The token, once it is in the ledger. {@code requestContext}: where the ledger may run. */
+  /** The token, once it is in the ledger; continues on {@code requestContext}. */
   public Uni<String> issue(
       DataplaneTokenRequest request, String issuedBy, Executor requestContext) {
     return keys.signingKey(request.mesh())
         .emitOn(Infrastructure.getDefaultWorkerPool())
         .map(key -> sign(request, key, issuedBy))
-        .emitOn(requestContext)
         .flatMap(signed -> ledger.record(signed.row()).replaceWith(signed.token()))
+        .emitOn(requestContext)
         .invoke(() -> metrics.issued(request.mesh()));
   }
 

@@ -62,8 +62,14 @@ public class LedgerSchema {
     return pool.withTransaction(
             connection ->
                 connection
-                    .query("select pg_advisory_xact_lock(" + LOCK + ")")
+                    // "already exists, skipping" notices are expected here: not worth a warning.
+                    .query("set local client_min_messages = warning")
                     .execute()
+                    .flatMap(
+                        x ->
+                            connection
+                                .query("select pg_advisory_xact_lock(" + LOCK + ")")
+                                .execute())
                     .flatMap(
                         x ->
                             connection

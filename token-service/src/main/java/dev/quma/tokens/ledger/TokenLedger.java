@@ -9,8 +9,9 @@ import java.util.UUID;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
- * The issuance ledger in PostgreSQL. Callers must be on the request's Vert.x context (see {@code
- * RequestContext}): Hibernate Reactive insists on it.
+ * Reads and revocations of the issuance ledger in PostgreSQL ({@link LedgerWriter} adds rows).
+ * Callers must be on the request's Vert.x context (see {@code RequestContext}): Hibernate Reactive
+ * insists on it.
  */
 @ApplicationScoped
 public class TokenLedger {
@@ -22,10 +23,6 @@ public class TokenLedger {
 
   public TokenLedger(Mutiny.SessionFactory sessions) {
     this.sessions = sessions;
-  }
-
-  public Uni<Void> record(IssuedToken token) {
-    return sessions.withStatelessTransaction(session -> session.insert(token));
   }
 
   /** A mesh's tokens (those of one proxy name when {@code name} is not null), newest first. */
