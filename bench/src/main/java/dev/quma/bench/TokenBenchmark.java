@@ -126,7 +126,7 @@ public final class TokenBenchmark {
               List.of("-Xmx512m"),
               null)) {
         service.awaitReady(Duration.ofSeconds(90));
-        TokenBenchmark bench = new TokenBenchmark(port);
+        TokenBenchmark bench = new TokenBenchmark(port, service.pid(), redis.pid(), database);
         report.put("issue_over_http", bench.issuance(rounds, seconds, clients));
       }
       report.put("sign_in_process", signing(store, client, rounds, seconds, threads));
@@ -145,9 +145,25 @@ public final class TokenBenchmark {
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final URI issueUri;
+  private final long servicePid;
+  private final long redisPid;
+  private final String database;
 
-  private TokenBenchmark(int port) {
+  private TokenBenchmark(int port, long servicePid, long redisPid, String database) {
     this.issueUri = URI.create("http://127.0.0.1:" + port + "/tokens/dataplane");
+    this.servicePid = servicePid;
+    this.redisPid = redisPid;
+    this.database = database;
+  }
+
+  /** CPU used so far by each process that takes part in issuing (nanoseconds). */
+  private long[] issuingCpu() {
+    return new long[] {
+      CpuTime.ofProcess(servicePid),
+      CpuTime.ofProcessesNamed(database),
+      CpuTime.ofProcess(redisPid),
+      CpuTime.ofThisProcess()
+    };
   }
 
   // ---- issuance over HTTP ----------------------------------------------------------------------
@@ -157,15 +173,39 @@ public final class TokenBenchmark {
         "issuing over HTTP: %d clients, warm-up then %d rounds of %d s%n",
         clients, rounds, seconds);
     // The JIT needs a while with both the HTTP stack and Hibernate in play.
-    runIssuers(clients, Duration.ofSeconds(Math.max(15, 3 * seconds)), new Latencies("warm-up"));
+    runIssuers(clients, Duration.ofSeconds(Math.max(30, 3 * seconds)), new Latencies("warm-up"));
     Latencies latencies = new Latencies("POST /tokens/dataplane");
     double[] perSecond = new double[rounds];
+    // CPU milliseconds per token of: token-service, its PostgreSQL backends, Redis, this client.
+    double[][] cpu = new double[4][rounds];
     for (int round = 0; round < rounds; round++) {
+      long[] before = issuingCpu();
       long issued = runIssuers(clients, Duration.ofSeconds(seconds), latencies);
+      long[] after = issuingCpu();
+      for (int p = 0; p < 4; p++) {
+        cpu[p][round] = (after[p] - before[p]) / 1e6 / issued;
+      }
       perSecond[round] = issued / (double) seconds;
-      System.out.printf("  round %d: %.0f tokens/s%n", round + 1, perSecond[round]);
+      System.out.printf(
+          "  round %d: %.0f tokens/s; CPU per token: token-service %.2f ms, PostgreSQL %.2f ms,"
+              + " Redis %.2f ms, client %.2f ms%n",
+          round + 1, perSecond[round], cpu[0][round], cpu[1][round], cpu[2][round], cpu[3][round]);
     }
     Map<String, Object> out = summary(perSecond, "tokens_per_second");
+    Map<String, Object> cost = new LinkedHashMap<>();
+    cost.put("token_service", round2(median(cpu[0])));
+    cost.put("postgresql", round2(median(cpu[1])));
+    cost.put("redis", round2(median(cpu[2])));
+    cost.put("benchmark_client", round2(median(cpu[3])));
+    out.put("median_cpu_ms_per_token", cost);
+    // What two otherwise idle cores would sustain: the server side's CPU cost, not the contention.
+    double serverSide = median(cpu[0]) + median(cpu[1]) + median(cpu[2]);
+    long capacity = Math.round(2000 / serverSide);
+    out.put("capacity_on_two_idle_cores_tokens_per_second", capacity);
+    System.out.printf(
+        "CPU per token (medians): token-service %.2f ms, PostgreSQL %.2f ms, Redis %.2f ms:"
+            + " two idle cores would sustain about %d tokens/s%n",
+        median(cpu[0]), median(cpu[1]), median(cpu[2]), capacity);
     out.put("clients", clients);
     out.put("latency", latencies.summary());
     System.out.printf(
@@ -247,7 +287,7 @@ public final class TokenBenchmark {
     SigningKeyManager.SigningKey key = keys.signingKey(MESH).await().atMost(Duration.ofSeconds(30));
     System.out.printf(
         "signing in this JVM: %d threads, %d rounds of %d s%n", threads, rounds, seconds);
-    double[] perSecond =
+    Rounds result =
         rounds(
             rounds,
             seconds,
@@ -257,10 +297,10 @@ public final class TokenBenchmark {
                     claims("dp-" + thread + "-" + i, Instant.now()),
                     key.serial(),
                     key.privateKey()));
-    System.out.printf("signed in this JVM: median %.0f tokens/s%n", median(perSecond));
-    Map<String, Object> out = summary(perSecond, "tokens_per_second");
-    out.put("threads", threads);
-    return out;
+    System.out.printf(
+        "signed in this JVM: median %.0f tokens/s, %.0f µs CPU each%n",
+        median(result.perSecond()), median(result.cpuMicros()));
+    return result.summary("tokens_per_second", threads);
   }
 
   /**
@@ -284,7 +324,7 @@ public final class TokenBenchmark {
     DataplaneTokenVerifier verifier = new DataplaneTokenVerifier(store, changes, Clock.systemUTC());
     System.out.printf(
         "verifying in this JVM: %d threads, %d rounds of %d s%n", threads, rounds, seconds);
-    double[] perSecond =
+    Rounds result =
         rounds(
             rounds,
             seconds,
@@ -296,9 +336,10 @@ public final class TokenBenchmark {
                   .await()
                   .atMost(Duration.ofSeconds(10));
             });
-    System.out.printf("verified in this JVM: median %.0f tokens/s%n", median(perSecond));
-    Map<String, Object> out = summary(perSecond, "verifications_per_second");
-    out.put("threads", threads);
+    System.out.printf(
+        "verified in this JVM: median %.0f tokens/s, %.1f µs CPU each%n",
+        median(result.perSecond()), median(result.cpuMicros()));
+    Map<String, Object> out = result.summary("verifications_per_second", threads);
     out.put("distinct_tokens", poolSize);
     return out;
   }
@@ -307,15 +348,31 @@ public final class TokenBenchmark {
     void run(int thread, long iteration) throws Exception;
   }
 
-  /** A warm-up round, then {@code rounds} timed ones; operations per second of each. */
-  private static double[] rounds(int rounds, int seconds, int threads, Work work) throws Exception {
-    timed(Math.max(3, seconds), threads, work);
-    double[] perSecond = new double[rounds];
-    for (int round = 0; round < rounds; round++) {
-      perSecond[round] = timed(seconds, threads, work) / (double) seconds;
-      System.out.printf("  round %d: %.0f/s%n", round + 1, perSecond[round]);
+  /** Operations per second and CPU microseconds per operation, of each round. */
+  private record Rounds(double[] perSecond, double[] cpuMicros) {
+    Map<String, Object> summary(String unit, int threads) {
+      Map<String, Object> out = TokenBenchmark.summary(perSecond, unit);
+      out.put("threads", threads);
+      out.put("median_cpu_us_each", Math.round(median(cpuMicros) * 10) / 10.0);
+      out.put("capacity_on_two_idle_cores_per_second", Math.round(2e6 / median(cpuMicros)));
+      return out;
     }
-    return perSecond;
+  }
+
+  /** A warm-up round, then {@code rounds} timed ones. */
+  private static Rounds rounds(int rounds, int seconds, int threads, Work work) throws Exception {
+    timed(Math.max(10, seconds), threads, work);
+    double[] perSecond = new double[rounds];
+    double[] cpuMicros = new double[rounds];
+    for (int round = 0; round < rounds; round++) {
+      long cpuBefore = CpuTime.ofThisProcess();
+      long count = timed(seconds, threads, work);
+      cpuMicros[round] = (CpuTime.ofThisProcess() - cpuBefore) / 1e3 / count;
+      perSecond[round] = count / (double) seconds;
+      System.out.printf(
+          "  round %d: %.0f/s, CPU %.1f µs each%n", round + 1, perSecond[round], cpuMicros[round]);
+    }
+    return new Rounds(perSecond, cpuMicros);
   }
 
   private static long timed(int seconds, int threads, Work work) throws Exception {
@@ -392,6 +449,10 @@ public final class TokenBenchmark {
         "rounds_" + unit,
         Arrays.stream(perSecond).mapToLong(Math::round).boxed().toList().toString());
     return out;
+  }
+
+  private static double round2(double value) {
+    return Math.round(value * 100) / 100.0;
   }
 
   private static double median(double[] values) {
