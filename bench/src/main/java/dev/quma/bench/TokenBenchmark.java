@@ -140,6 +140,8 @@ public final class TokenBenchmark {
         ownPostgres.close();
       }
     }
+    // Mutiny's default scheduler (timeouts in the verifier) has non-daemon threads outside Quarkus.
+    System.exit(0);
   }
 
   private final HttpClient http =
