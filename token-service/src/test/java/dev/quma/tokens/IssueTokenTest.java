@@ -161,6 +161,19 @@ class IssueTokenTest {
   }
 
   @Test
+  void errorsAreKumaJsonEvenToAClientThatAcceptsOnlyText() {
+    given()
+        .contentType(ContentType.JSON)
+        .accept("text/plain")
+        .body("{\"mesh\": \"nowhere\", \"validFor\": \"1h\"}")
+        .post("/tokens/dataplane")
+        .then()
+        .statusCode(400)
+        .contentType(ContentType.JSON)
+        .body("detail", equalTo("Mesh is not found"));
+  }
+
+  @Test
   void malformedJsonIsA400() {
     given()
         .contentType(ContentType.JSON)

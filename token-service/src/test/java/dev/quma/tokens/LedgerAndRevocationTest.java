@@ -134,6 +134,10 @@ class LedgerAndRevocationTest {
     meshes.storeRedis1(mesh);
     String token = Issue.token(mesh, "redis-1", "redis");
     verify(token, mesh).then().statusCode(200).body("token.name", equalTo("redis-1"));
+    verify(token, mesh, "redis-2")
+        .then()
+        .statusCode(403)
+        .body("invalid_parameters[0].reason", equalTo("wrong_name"));
 
     given()
         .contentType(ContentType.JSON)

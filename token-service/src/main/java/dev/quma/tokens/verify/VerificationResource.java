@@ -7,14 +7,12 @@ import dev.quma.core.model.ProxyType;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.tokens.DataplaneTokenVerifier;
-import dev.quma.core.tokens.TokenRefusedException;
 import dev.quma.core.tokens.VerifiedDataplaneToken;
 import dev.quma.core.validation.FieldPath;
 import dev.quma.core.validation.MetaValidator;
 import dev.quma.core.validation.Violations;
 import dev.quma.http.errors.ApiException;
 import dev.quma.http.errors.Errors;
-import dev.quma.http.errors.KumaError;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -22,8 +20,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * {@code POST /tokens/dataplane/verify}: checks a token exactly as the bootstrap and xDS tiers will
@@ -66,18 +62,6 @@ public class VerificationResource {
                         request.type(),
                         stored.map(r -> r.spec()).orElse(null))
                     .map(token -> new Verified(token, stored.isPresent())))
-        .onFailure(TokenRefusedException.class)
-        .transform(
-            e -> {
-              TokenRefusedException refused = (TokenRefusedException) e;
-              return new ApiException(
-                  refused.forbidden() ? 403 : 401,
-                  TITLE,
-                  refused.getMessage(),
-                  List.of(
-                      new KumaError.Cause(
-                          "token", refused.reason().name().toLowerCase(Locale.ROOT))));
-            })
         .onFailure()
         .transform(Errors.titled(TITLE));
   }
