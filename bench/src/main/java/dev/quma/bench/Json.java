@@ -4,7 +4,7 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Just enough JSON writing for result files (maps, numbers, strings), to keep the bench
+ * Just enough JSON writing for result files (maps, lists, numbers, strings), to keep the bench
  * dependency-free.
  */
 final class Json {
@@ -27,6 +27,15 @@ final class Json {
         out.append(it.hasNext() ? ",\n" : "\n");
       }
       out.append(indent).append("}");
+    } else if (value instanceof Iterable<?> list) {
+      out.append("[");
+      Iterator<?> it = list.iterator();
+      while (it.hasNext()) {
+        out.append("\n").append(indent).append("  ");
+        write(it.next(), out, indent + "  ");
+        out.append(it.hasNext() ? "," : "\n" + indent);
+      }
+      out.append("]");
     } else if (value instanceof Number || value instanceof Boolean) {
       out.append(value);
     } else {

@@ -158,13 +158,13 @@ public final class TokenBenchmark {
     this.database = database;
   }
 
-  /** CPU used so far by each process that takes part in issuing (nanoseconds). */
-  private long[] issuingCpu() {
-    return new long[] {
-      CpuTime.ofProcess(servicePid),
-      CpuTime.ofProcessesNamed(database),
-      CpuTime.ofProcess(redisPid),
-      CpuTime.ofThisProcess()
+  /** CPU seconds used so far by each process that takes part in issuing. */
+  private double[] issuingCpu() {
+    return new double[] {
+      ProcessCpu.seconds(servicePid),
+      ProcessCpu.secondsOfProcessesNamed(database),
+      ProcessCpu.seconds(redisPid),
+      ProcessCpu.seconds(ProcessHandle.current().pid())
     };
   }
 
@@ -181,11 +181,11 @@ public final class TokenBenchmark {
     // CPU milliseconds per token of: token-service, its PostgreSQL backends, Redis, this client.
     double[][] cpu = new double[4][rounds];
     for (int round = 0; round < rounds; round++) {
-      long[] before = issuingCpu();
+      double[] before = issuingCpu();
       long issued = runIssuers(clients, Duration.ofSeconds(seconds), latencies);
-      long[] after = issuingCpu();
+      double[] after = issuingCpu();
       for (int p = 0; p < 4; p++) {
-        cpu[p][round] = (after[p] - before[p]) / 1e6 / issued;
+        cpu[p][round] = (after[p] - before[p]) * 1e3 / issued;
       }
       perSecond[round] = issued / (double) seconds;
       System.out.printf(
@@ -367,9 +367,10 @@ public final class TokenBenchmark {
     double[] perSecond = new double[rounds];
     double[] cpuMicros = new double[rounds];
     for (int round = 0; round < rounds; round++) {
-      long cpuBefore = CpuTime.ofThisProcess();
+      long self = ProcessHandle.current().pid();
+      double cpuBefore = ProcessCpu.seconds(self);
       long count = timed(seconds, threads, work);
-      cpuMicros[round] = (CpuTime.ofThisProcess() - cpuBefore) / 1e3 / count;
+      cpuMicros[round] = (ProcessCpu.seconds(self) - cpuBefore) * 1e6 / count;
       perSecond[round] = count / (double) seconds;
       System.out.printf(
           "  round %d: %.0f/s, CPU %.1f µs each%n", round + 1, perSecond[round], cpuMicros[round]);

@@ -1,6 +1,8 @@
 package dev.quma.tokens;
 
+import dev.quma.core.runtime.GoDurationConverter;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
@@ -9,10 +11,12 @@ import java.util.Optional;
 @ConfigMapping(prefix = "quma.token-service")
 public interface TokenServiceConfig {
   /** Longest {@code validFor} a request may ask for. */
+  @WithConverter(GoDurationConverter.class)
   @WithDefault("87600h")
   Duration maxValidFor();
 
   /** Lifetime of a token whose request has no {@code validFor} (Kuma: 10 years). */
+  @WithConverter(GoDurationConverter.class)
   @WithDefault("87600h")
   Duration defaultValidFor();
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -124,7 +125,7 @@ class IssueTokenTest {
                 "gateway is not a valid proxy type. Valid types are: dataplane, ingress, egress"))
         .body(
             "invalid_parameters.find { it.field == 'validFor' }.reason",
-            equalTo("is invalid: time: unknown unit \" day\" in duration \"1 day\""));
+            startsWith("is invalid: invalid duration \"1 day\": unknown unit \" day\""));
   }
 
   @Test

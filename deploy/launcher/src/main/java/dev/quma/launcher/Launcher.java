@@ -5,6 +5,7 @@ import dev.quma.local.LocalRedis;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -63,7 +64,7 @@ public final class Launcher {
     } else {
       out.println("using Redis at " + redisUrl);
     }
-    Map<String, String> environment = new java.util.HashMap<>();
+    Map<String, String> environment = new HashMap<>();
     environment.put("QUMA_REDIS_URL", redisUrl);
     String databaseUrl = options.databaseUrl();
     if (databaseUrl == null) {

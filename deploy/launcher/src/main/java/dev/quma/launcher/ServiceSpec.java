@@ -20,6 +20,18 @@ public record ServiceSpec(
             "HTTP API (Kuma-compatible)",
             Map.of("KUMA_API_SERVER_HTTP_PORT", "5681")),
         new ServiceSpec(
+            "xds-service",
+            home.resolve("xds-service/target/quarkus-app/quarkus-run.jar"),
+            5679,
+            "xDS (ADS, gRPC) on port 5678; health and metrics here",
+            Map.of("QUMA_XDS_PORT", "5678", "QUMA_XDS_HTTP_PORT", "5679")),
+        new ServiceSpec(
+            "lifecycle-worker",
+            home.resolve("lifecycle-worker/target/quarkus-app/quarkus-run.jar"),
+            5680,
+            "Offline and cleanup sweeps (health and metrics only)",
+            Map.of("QUMA_LIFECYCLE_HTTP_PORT", "5680")),
+        new ServiceSpec(
             "token-service",
             home.resolve("token-service/target/quarkus-app/quarkus-run.jar"),
             5683,

@@ -1,6 +1,7 @@
 package dev.quma.core.runtime;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
@@ -8,6 +9,7 @@ import java.time.Duration;
 @ConfigMapping(prefix = "quma.dataplane-tokens")
 public interface DataplaneTokensConfig {
   /** Tolerated clock difference for {@code exp}, {@code nbf} and {@code iat}. */
+  @WithConverter(GoDurationConverter.class)
   @WithDefault("30s")
   Duration clockSkew();
 
@@ -15,6 +17,7 @@ public interface DataplaneTokensConfig {
    * How stale cached signing keys and revocations may be: a revocation or key removal made by
    * another replica takes effect within this time.
    */
+  @WithConverter(GoDurationConverter.class)
   @WithDefault("1s")
   Duration cacheRefreshInterval();
 }

@@ -18,12 +18,19 @@ import dev.quma.core.model.ResourceType;
  * PREFIX:{MESH}:lastseen     zset name -> last heartbeat (epoch ms) of every dataplane ever connected
  * PREFIX:{MESH}:online       zset name -> last heartbeat (epoch ms) of those with an open subscription
  * PREFIX:{MESH}:dataplane-token-serials  zset of every signing key serial ever used in the mesh
+ * PREFIX:{MESH}:fence:LEASE  the newest token of lease LEASE that wrote in this mesh (older are refused)
+ * PREFIX:{@global}:lease:NAME        a lease: "holder#token", with an expiry (SET NX PX)
+ * PREFIX:{@global}:lease:NAME:epoch  counter: each acquisition of the lease takes the next token
  * </pre>
  *
  * <p>The two heartbeat sets are what the lifecycle sweeps range over: {@code online} entries older
  * than the idle timeout are proxies that vanished (mark them offline and remove them from the set),
  * {@code lastseen} entries older than the cleanup age are candidates for deletion. Both lose the
  * dataplane's entry when the dataplane is deleted.
+ *
+ * <p>The lifecycle sweeps run under a lease whose token is a fencing value: the sweep scripts keep
+ * the newest token per mesh in {@code fence:LEASE} and refuse a sweeper holding an older one, so a
+ * sweeper that lost its lease while paused cannot write after its successor started.
  */
 public final class Keys {
   public static final String GLOBAL_TAG = "@global";
@@ -102,6 +109,21 @@ public final class Keys {
    */
   public String tokenKeySerials(String mesh) {
     return base(mesh) + "dataplane-token-serials";
+  }
+
+  /** The newest token of a lease that wrote in a mesh: scripts taking a fence refuse older ones. */
+  public String fence(String mesh, String lease) {
+    return base(mesh) + "fence:" + lease;
+  }
+
+  /** A lease (who holds it, until it expires) in the global slot. */
+  public String lease(String name) {
+    return base(GLOBAL_TAG) + "lease:" + name;
+  }
+
+  /** The counter that gives each acquisition of a lease its token (beside the lease's key). */
+  public String leaseEpoch(String name) {
+    return lease(name) + ":epoch";
   }
 
   /** This control plane's cluster id (Kuma's {@code clusterId} in {@code GET /}). */

@@ -1,6 +1,7 @@
 package dev.quma.core.store;
 
 import dev.quma.core.codec.ResourceCodec;
+import dev.quma.core.lease.Fence;
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceMeta;
@@ -33,6 +34,8 @@ public final class ResourceStore {
   private static final LuaScript PUT = LuaScript.load("put.lua");
   private static final LuaScript DELETE = LuaScript.load("delete.lua");
   private static final LuaScript DELETE_MESH = LuaScript.load("delete-mesh.lua");
+  private static final LuaScript DELETE_IF_STALE =
+      LuaScript.load(ResourceStore.class, "stale-guard.lua", "delete.lua");
   private static final char TAG_SEPARATOR = '\1';
 
   private final Redis redis;
@@ -180,6 +183,14 @@ public final class ResourceStore {
   public Uni<Long> count(ResourceType type, String mesh) {
     String tag = type.meshScoped() ? mesh : Keys.GLOBAL_TAG;
     return redis.send(Request.cmd(Command.ZCARD).arg(keys.index(type, tag))).map(Response::toLong);
+  }
+
+  /**
+   * The named resources of one mesh (or of the global scope) that exist, in the order of {@code
+   * names}, read in one round trip.
+   */
+  public Uni<List<Resource<?>>> getAll(ResourceType type, String mesh, List<String> names) {
+    return fetch(type, mesh, names);
   }
 
   private Uni<Page<Resource<?>>> listMeshes(ListQuery query) {
@@ -485,6 +496,67 @@ public final class ResourceStore {
                     .failure(new IllegalStateException("unexpected store answer " + status));
           };
         });
+  }
+
+  /**
+   * The lifecycle cleanup's delete: each dataplane goes only if it is still offline (not in the
+   * online set), was last heard from at or before {@code lastSeenCutoff}, is still at the version
+   * the caller read, and {@code fence} is not older than the newest token that swept the mesh. Each
+   * check-and-delete is atomic and deletes exactly as {@link #delete} does (indexes, insight,
+   * heartbeats, change event); all go in one round trip. Answers in the order of {@code
+   * candidates}.
+   */
+  public Uni<List<StaleDeleteOutcome>> deleteIfStale(
+      String mesh, List<StaleDataplane> candidates, Instant lastSeenCutoff, Fence fence) {
+    ResourceType type = ResourceType.DATAPLANE;
+    List<LuaScript.Call> calls = new ArrayList<>(candidates.size());
+    for (StaleDataplane candidate : candidates) {
+      String name = candidate.name();
+      calls.add(
+          new LuaScript.Call(
+              List.of(
+                  keys.record(type, mesh, name),
+                  keys.index(type, mesh),
+                  keys.tagIndex(type, mesh),
+                  keys.events(mesh),
+                  keys.sequence(mesh),
+                  keys.index(type, mesh),
+                  keys.insight(mesh, name),
+                  keys.lastSeen(mesh),
+                  keys.online(mesh),
+                  keys.fence(mesh, fence.lease())),
+              List.of(
+                  String.valueOf(candidate.version()),
+                  type.kumaName(),
+                  mesh,
+                  name,
+                  String.valueOf(settings.streamMaxLength()),
+                  "0",
+                  String.valueOf(lastSeenCutoff.toEpochMilli()),
+                  String.valueOf(fence.token()),
+                  String.valueOf(Fence.MEMORY.toMillis()))));
+    }
+    return DELETE_IF_STALE
+        .runAll(redis, calls)
+        .map(
+            replies -> {
+              List<StaleDeleteOutcome> outcomes = new ArrayList<>(replies.size());
+              for (Response reply : replies) {
+                outcomes.add(
+                    switch (reply.get(0).toString()) {
+                      case "deleted" -> StaleDeleteOutcome.DELETED;
+                      case "online" -> StaleDeleteOutcome.ONLINE;
+                      case "seen_recently" -> StaleDeleteOutcome.SEEN_RECENTLY;
+                      case "never_connected" -> StaleDeleteOutcome.NEVER_CONNECTED;
+                      case "conflict" -> StaleDeleteOutcome.CHANGED;
+                      case "not_found" -> StaleDeleteOutcome.NOT_FOUND;
+                      case "fenced" -> StaleDeleteOutcome.FENCED;
+                      default ->
+                          throw new IllegalStateException("unexpected store answer " + reply);
+                    });
+              }
+              return outcomes;
+            });
   }
 
   /**

@@ -1,3 +1,4 @@
+-- Also the body of the lifecycle cleanup's conditional delete: ResourceStore puts stale-guard.lua in front.
 -- Deletes one resource atomically, with its index entries, its insight and a change event.
 -- KEYS: 1 record hash, 2 name index, 3 tag index, 4 event stream, 5 version sequence,
 --       6 guard index (must be empty when ARGV[6] == '1'), 7 insight key, 8 last-seen zset,

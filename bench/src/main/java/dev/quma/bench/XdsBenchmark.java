@@ -1,0 +1,423 @@
+package dev.quma.bench;
+
+import dev.quma.core.codec.Format;
+import dev.quma.core.codec.ResourceCodec;
+import dev.quma.core.model.Dataplane;
+import dev.quma.core.model.Labels;
+import dev.quma.core.model.Mesh;
+import dev.quma.core.model.Resource;
+import dev.quma.core.model.ResourceMeta;
+import dev.quma.core.model.ResourceType;
+import dev.quma.core.store.ResourceStore;
+import dev.quma.core.store.StoreSettings;
+import dev.quma.envoysim.SimulatedEnvoy;
+import dev.quma.envoysim.XdsChannels;
+import dev.quma.launcher.ServiceProcess;
+import dev.quma.launcher.ServiceSpec;
+import dev.quma.local.LocalRedis;
+import io.grpc.ManagedChannel;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One xds-service replica under a fleet of simulated Envoys (SotW, Direct mode): by default 1,000
+ * services x 10 instances, each with one inbound and five outbounds. Reports how long until every
+ * proxy has ACKed its first config, the time from a dataplane change to every affected proxy's ACK
+ * (p50/p99), the CPU one change costs next to a full recompute of every snapshot, and the heap per
+ * connected proxy. The load runs on the same machine as the replica, so figures are conservative.
+ */
+public final class XdsBenchmark {
+  private static final int OUTBOUNDS = 5;
+
+  public static void main(String[] args) throws Exception {
+    int services = intArg(args, "--services", 1000);
+    int instances = intArg(args, "--instances", 10);
+    int changes = intArg(args, "--changes", 200);
+    Path home = Path.of(System.getProperty("quma.home", ".")).toAbsolutePath().normalize();
+    new XdsBenchmark().run(home, services, instances, changes);
+    System.exit(0);
+  }
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private void run(Path home, int services, int instances, int changes) throws Exception {
+    int proxies = services * instances;
+    try (LocalRedis redisServer = LocalRedis.startEphemeral()) {
+      Vertx vertx = Vertx.vertx();
+      Redis redis = Redis.createClient(vertx, redisServer.url());
+      ResourceStore store = new ResourceStore(redis, StoreSettings.DEFAULTS);
+      store
+          .create(
+              new Resource<>(
+                  ResourceMeta.of(ResourceType.MESH, null, "default", Map.of()), Mesh.EMPTY))
+          .await()
+          .indefinitely();
+
+      Path tlsDir = Files.createTempDirectory("quma-bench-tls");
+      int grpcPort = LocalRedis.freePort();
+      int httpPort = LocalRedis.freePort();
+      ServiceSpec spec =
+          new ServiceSpec(
+              "xds-service",
+              home.resolve("xds-service/target/quarkus-app/quarkus-run.jar"),
+              httpPort,
+              "xDS",
+              Map.of(
+                  "QUMA_XDS_PORT",
+                  String.valueOf(grpcPort),
+                  "QUMA_XDS_HTTP_PORT",
+                  String.valueOf(httpPort),
+                  "QUMA_XDS_DEBUG_ENDPOINTS",
+                  "true",
+                  "QUMA_XDS_INSTANCE_ID",
+                  "bench",
+                  "QUMA_TLS_DIR",
+                  tlsDir.toString()));
+      try (ServiceProcess xds =
+          ServiceProcess.start(
+              spec,
+              Path.of(System.getProperty("java.home")),
+              Map.of("QUMA_REDIS_URL", redisServer.url()),
+              jvmOptions(),
+              null)) {
+        xds.awaitReady(Duration.ofSeconds(60));
+        String base = "http://127.0.0.1:" + httpPort;
+        long heapBefore = heap(base);
+
+        // ---- join ----
+        List<ManagedChannel> channels = new ArrayList<>();
+        for (int i = 0; i < Math.max(1, proxies / 50); i++) {
+          channels.add(XdsChannels.tls("localhost", grpcPort, tlsDir.resolve("ca.crt")));
+        }
+        SimulatedEnvoy[] envoys = new SimulatedEnvoy[proxies];
+        AtomicInteger configured = new AtomicInteger();
+        Set<Integer> counted = ConcurrentHashMap.newKeySet();
+        long joinStart = System.nanoTime();
+        double cpuBeforeJoin = ProcessCpu.seconds(xds.pid());
+        for (int i = 0; i < proxies; i++) {
+          int index = i;
+          SimulatedEnvoy envoy =
+              SimulatedEnvoy.builder("default." + name(i, instances))
+                  .service(service(i / instances))
+                  .dataplaneResource(dataplane(i, services, instances, 0))
+                  .build();
+          envoy.onUpdate(
+              type -> {
+                if (!counted.contains(index) && envoys[index].configured() && counted.add(index)) {
+                  configured.incrementAndGet();
+                }
+              });
+          envoys[i] = envoy;
+          envoy.connect(channels.get(i % channels.size()));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (configured.get() < proxies && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        double joinSeconds = (System.nanoTime() - joinStart) / 1e9;
+        double joinCpu = ProcessCpu.seconds(xds.pid()) - cpuBeforeJoin;
+        System.out.printf(
+            "%d of %d proxies configured and ACKed in %.1f s (xds-service used %.1f CPU-s)%n",
+            configured.get(), proxies, joinSeconds, joinCpu);
+        if (configured.get() < proxies) {
+          throw new IllegalStateException("not every proxy got its config");
+        }
+        Thread.sleep(3000); // let the first insight writes settle
+        long heapAfter = heap(base);
+        double heapPerProxyKb = (heapAfter - heapBefore) / 1024.0 / proxies;
+        System.out.printf(
+            "heap: %.1f MB before, %.1f MB with %d proxies: %.1f KB per proxy%n",
+            heapBefore / 1e6, heapAfter / 1e6, proxies, heapPerProxyKb);
+
+        // ---- idle CPU, for subtraction ----
+        double idleStart = ProcessCpu.seconds(xds.pid());
+        Thread.sleep(5000);
+        double idleCpuPerSecond = (ProcessCpu.seconds(xds.pid()) - idleStart) / 5.0;
+
+        // ---- changes ----
+        Map<Integer, List<Integer>> consumersOf = new HashMap<>();
+        for (int i = 0; i < proxies; i++) {
+          for (int target : outboundTargets(i / instances, services)) {
+            consumersOf.computeIfAbsent(target, t -> new ArrayList<>()).add(i);
+          }
+        }
+        Random random = new Random(7);
+        long[] propagation = new long[changes];
+        double metricCpuBefore = metric(base, "xds_changes_cpu_seconds_total");
+        double changesBefore = metric(base, "xds_changes_applied_total");
+        double cpuBeforeChanges = ProcessCpu.seconds(xds.pid());
+        long changesStart = System.nanoTime();
+        for (int c = 0; c < changes; c++) {
+          int service = random.nextInt(services);
+          int instance = service * instances + random.nextInt(instances);
+          String newAddress = "10.200." + (c / 250) + "." + (c % 250 + 1);
+          String expected = newAddress + ":9000";
+          List<Integer> consumers = consumersOf.getOrDefault(service, List.of());
+          CountDownLatch done = new CountDownLatch(consumers.size());
+          Set<Integer> seen = ConcurrentHashMap.newKeySet();
+          String cluster = service(service);
+          List<java.util.function.Consumer<String>> listeners = new ArrayList<>();
+          for (int consumer : consumers) {
+            java.util.function.Consumer<String> check =
+                type -> {
+                  if (type.equals(SimulatedEnvoy.ENDPOINTS)
+                      && envoys[consumer].endpointAddresses(cluster).contains(expected)
+                      && seen.add(consumer)) {
+                    done.countDown();
+                  }
+                };
+            listeners.add(check);
+            envoys[consumer].onUpdate(check);
+          }
+          long start = System.nanoTime();
+          store
+              .put(resource(instance, services, instances, newAddress), OptionalLong.empty())
+              .await()
+              .indefinitely();
+          if (!done.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(
+                "change " + c + " did not reach all " + consumers.size() + " consumers");
+          }
+          propagation[c] = System.nanoTime() - start;
+        }
+        double changeWall = (System.nanoTime() - changesStart) / 1e9;
+        double changesCpu =
+            ProcessCpu.seconds(xds.pid()) - cpuBeforeChanges - idleCpuPerSecond * changeWall;
+        double appliedChanges = metric(base, "xds_changes_applied_total") - changesBefore;
+        double recomputeThreadCpu = metric(base, "xds_changes_cpu_seconds_total") - metricCpuBefore;
+
+        // ---- full recompute, for comparison ----
+        long[] fullCpu = new long[5];
+        double fullProcessCpu = 0;
+        for (int i = 0; i < fullCpu.length; i++) {
+          double before = ProcessCpu.seconds(xds.pid());
+          String body = post(base + "/debug/recompute-all");
+          fullProcessCpu += ProcessCpu.seconds(xds.pid()) - before;
+          fullCpu[i] = Long.parseLong(field(body, "cpuNanos"));
+        }
+        Arrays.sort(fullCpu);
+        Arrays.sort(propagation);
+        double p50 = propagation[changes / 2] / 1e6;
+        double p99 = propagation[Math.max(0, (int) Math.ceil(changes * 0.99) - 1)] / 1e6;
+        double perChangeProcessMs = changesCpu / changes * 1000;
+        double perChangeComputeMs = recomputeThreadCpu / Math.max(1, appliedChanges) * 1000;
+        double fullComputeMs = fullCpu[fullCpu.length / 2] / 1e6;
+        System.out.printf(
+            "change -> every affected proxy ACKed (%d changes, %d consumers each): p50 %.1f ms, p99 %.1f ms%n",
+            changes, OUTBOUNDS * instances, p50, p99);
+        System.out.printf(
+            "CPU per change: %.2f ms of snapshot computation (%.2f ms for the whole process, pushes and Redis included)%n",
+            perChangeComputeMs, perChangeProcessMs);
+        System.out.printf(
+            "CPU of a full recompute of all %d snapshots: %.1f ms (median of 5); ratio %.0fx (computation), %.0fx (whole process)%n",
+            proxies,
+            fullComputeMs,
+            fullComputeMs / perChangeComputeMs,
+            (fullProcessCpu / fullCpu.length * 1000) / perChangeProcessMs);
+
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("benchmark", "xds");
+        report.put("when", Instant.now().toString());
+        report.put(
+            "machine",
+            Map.of(
+                "cpus",
+                Runtime.getRuntime().availableProcessors(),
+                "java",
+                System.getProperty("java.version")));
+        report.put("proxies", proxies);
+        report.put("services", services);
+        report.put("outbounds_per_proxy", OUTBOUNDS);
+        report.put("join_all_acked_seconds", round(joinSeconds));
+        report.put("join_cpu_seconds", round(joinCpu));
+        report.put("heap_mb_before", round(heapBefore / 1e6));
+        report.put("heap_mb_connected", round(heapAfter / 1e6));
+        report.put("heap_kb_per_proxy", round(heapPerProxyKb));
+        report.put("changes", changes);
+        report.put("consumers_per_change", OUTBOUNDS * instances);
+        report.put("propagation_p50_ms", round(p50));
+        report.put("propagation_p99_ms", round(p99));
+        report.put("cpu_ms_per_change_compute", round(perChangeComputeMs));
+        report.put("cpu_ms_per_change_process", round(perChangeProcessMs));
+        report.put("cpu_ms_full_recompute_compute_median", round(fullComputeMs));
+        report.put(
+            "cpu_ms_full_recompute_process_mean", round(fullProcessCpu / fullCpu.length * 1000));
+        report.put("ratio_full_over_change_compute", round(fullComputeMs / perChangeComputeMs));
+        write(home.resolve("bench/results"), report);
+        for (SimulatedEnvoy envoy : envoys) {
+          envoy.drop();
+        }
+        channels.forEach(ManagedChannel::shutdownNow);
+      }
+      redis.close();
+      vertx.closeAndAwait();
+    }
+  }
+
+  /** The replica's JVM options; {@code -Dbench.xds.jvm="..."} adds some (a profiler, say). */
+  private static List<String> jvmOptions() {
+    List<String> options = new ArrayList<>(List.of("-Xmx2g"));
+    String extra = System.getProperty("bench.xds.jvm", "");
+    if (!extra.isBlank()) {
+      options.addAll(Arrays.asList(extra.trim().split("\\s+")));
+    }
+    return options;
+  }
+
+  // ---- the fleet ----
+
+  static String service(int s) {
+    return "svc-" + s;
+  }
+
+  static String name(int i, int instances) {
+    return service(i / instances) + "-" + (i % instances);
+  }
+
+  static int[] outboundTargets(int service, int services) {
+    int[] targets = new int[OUTBOUNDS];
+    for (int k = 0; k < OUTBOUNDS; k++) {
+      targets[k] = (service + k + 1) % services;
+    }
+    return targets;
+  }
+
+  static String address(int i) {
+    return "10." + (i / 65536 % 256) + "." + (i / 256 % 256) + "." + (i % 256);
+  }
+
+  static String dataplane(int i, int services, int instances, int unused) {
+    return dataplane(i, services, instances, address(i));
+  }
+
+  static String dataplane(int i, int services, int instances, String address) {
+    int service = i / instances;
+    StringBuilder outbounds = new StringBuilder();
+    int[] targets = outboundTargets(service, services);
+    for (int k = 0; k < targets.length; k++) {
+      outbounds
+          .append(k == 0 ? "" : ",")
+          .append("{\"port\":")
+          .append(10001 + k)
+          .append(",\"tags\":{\"kuma.io/service\":\"")
+          .append(service(targets[k]))
+          .append("\"}}");
+    }
+    return "{\"type\":\"Dataplane\",\"mesh\":\"default\",\"name\":\""
+        + name(i, instances)
+        + "\",\"networking\":{\"address\":\""
+        + address
+        + "\",\"inbound\":[{\"port\":9000,\"servicePort\":8080,\"tags\":{\"kuma.io/service\":\""
+        + service(service)
+        + "\",\"kuma.io/protocol\":\""
+        + (service % 2 == 0 ? "http" : "tcp")
+        + "\"}}],\"outbound\":["
+        + outbounds
+        + "]}}";
+  }
+
+  static Resource<Dataplane> resource(int i, int services, int instances, String address) {
+    Resource<Dataplane> parsed =
+        ResourceCodec.instance()
+            .<Dataplane>decode(
+                dataplane(i, services, instances, address).getBytes(StandardCharsets.UTF_8),
+                Format.JSON,
+                ResourceType.DATAPLANE)
+            .toResource(ResourceType.DATAPLANE);
+    return new Resource<>(
+        ResourceMeta.of(ResourceType.DATAPLANE, "default", parsed.name(), Labels.direct()),
+        parsed.spec());
+  }
+
+  // ---- plumbing ----
+
+  private long heap(String base) throws Exception {
+    return Long.parseLong(field(get(base + "/debug/heap"), "usedBytes"));
+  }
+
+  private double metric(String base, String name) throws Exception {
+    String metrics = get(base + "/q/metrics");
+    Matcher matcher =
+        Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$")
+            .matcher(metrics);
+    double total = 0;
+    while (matcher.find()) {
+      total += Double.parseDouble(matcher.group(2));
+    }
+    return total;
+  }
+
+  private String get(String url) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url)).GET().build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  private String post(String url) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  private static String field(String json, String name) {
+    Matcher matcher = Pattern.compile("\"" + name + "\":([0-9]+)").matcher(json);
+    if (!matcher.find()) {
+      throw new IllegalStateException("no " + name + " in " + json);
+    }
+    return matcher.group(1);
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 100) / 100.0;
+  }
+
+  private static void write(Path dir, Map<String, Object> report) throws Exception {
+    Files.createDirectories(dir);
+    String stamp =
+        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.now());
+    Path file = dir.resolve("xds-" + stamp + ".json");
+    Files.writeString(file, Json.write(report) + "\n");
+    System.out.println("results written to " + file);
+  }
+
+  private static int intArg(String[] args, String name, int fallback) {
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals(name)) {
+        return Integer.parseInt(args[i + 1]);
+      }
+    }
+    return fallback;
+  }
+}

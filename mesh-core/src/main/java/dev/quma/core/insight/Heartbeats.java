@@ -1,0 +1,111 @@
+package dev.quma.core.insight;
+
+import dev.quma.core.lease.Fence;
+import dev.quma.core.store.Keys;
+import dev.quma.core.store.LuaScript;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The lifecycle's view of the heartbeat sets that {@link InsightStore#put} and the xDS tier keep
+ * ({@code online} and {@code lastseen}, scored by the last heartbeat in epoch ms): range queries
+ * for the dataplanes that went quiet, and the atomic Offline mark. Everything here costs in
+ * proportion to the quiet dataplanes asked for, never to all of them.
+ */
+public final class Heartbeats {
+  private static final LuaScript MARK_OFFLINE =
+      LuaScript.load(Heartbeats.class, "mark-offline.lua");
+
+  private final Redis redis;
+  private final Keys keys;
+
+  public Heartbeats(Redis redis, Keys keys) {
+    this.redis = redis;
+    this.keys = keys;
+  }
+
+  /** Up to {@code limit} online dataplanes of a mesh not heard from since {@code cutoff}. */
+  public Uni<List<String>> onlineButSilentSince(String mesh, Instant cutoff, int limit) {
+    return rangeUpTo(keys.online(mesh), cutoff, 0, limit);
+  }
+
+  /**
+   * Up to {@code limit} dataplanes of a mesh last heard from before {@code cutoff}, oldest first,
+   * skipping the first {@code offset} of them.
+   */
+  public Uni<List<String>> lastSeenBefore(String mesh, Instant cutoff, long offset, int limit) {
+    return rangeUpTo(keys.lastSeen(mesh), cutoff, offset, limit);
+  }
+
+  /**
+   * Marks each named dataplane Offline if it is still online and still not heard from since {@code
+   * cutoff}: its open subscriptions get {@code now} as disconnect time and it leaves the online
+   * set. Each is checked and marked atomically; all go in one round trip. Answers in the order of
+   * {@code names}.
+   */
+  public Uni<List<OfflineMark>> markOffline(
+      String mesh, List<String> names, Instant cutoff, Instant now, Fence fence) {
+    List<LuaScript.Call> calls = new ArrayList<>(names.size());
+    List<String> sharedArgs =
+        List.of(
+            String.valueOf(cutoff.toEpochMilli()),
+            now.toString(),
+            String.valueOf(fence.token()),
+            String.valueOf(Fence.MEMORY.toMillis()));
+    for (String name : names) {
+      List<String> args = new ArrayList<>(5);
+      args.add(name);
+      args.addAll(sharedArgs);
+      calls.add(
+          new LuaScript.Call(
+              List.of(keys.online(mesh), keys.insight(mesh, name), keys.fence(mesh, fence.lease())),
+              args));
+    }
+    return MARK_OFFLINE
+        .runAll(redis, calls)
+        .map(
+            replies -> {
+              List<OfflineMark> marks = new ArrayList<>(replies.size());
+              for (Response reply : replies) {
+                marks.add(
+                    switch (reply.toString()) {
+                      case "offline" -> OfflineMark.MARKED_OFFLINE;
+                      case "heard_from" -> OfflineMark.HEARD_FROM;
+                      case "not_online" -> OfflineMark.NOT_ONLINE;
+                      case "fenced" -> OfflineMark.FENCED;
+                      default ->
+                          throw new IllegalStateException(
+                              "unexpected mark-offline answer " + reply);
+                    });
+              }
+              return marks;
+            });
+  }
+
+  private Uni<List<String>> rangeUpTo(String key, Instant cutoff, long offset, int limit) {
+    Request range =
+        Request.cmd(Command.ZRANGEBYSCORE)
+            .arg(key)
+            .arg("-inf")
+            .arg(cutoff.toEpochMilli())
+            .arg("LIMIT")
+            .arg(offset)
+            .arg(limit);
+    return redis
+        .send(range)
+        .map(
+            reply -> {
+              List<String> names = new ArrayList<>(reply == null ? 0 : reply.size());
+              if (reply != null) {
+                reply.forEach(name -> names.add(name.toString()));
+              }
+              return names;
+            });
+  }
+}

@@ -1,0 +1,52 @@
+-- Marks one dataplane Offline if nothing was heard from it since the cutoff: closes every open
+-- subscription of its insight (disconnectTime = now, as Kuma's subscription finalizer does) and takes
+-- it out of the online set, atomically with the re-check of its heartbeat. A sweeper holding an older
+-- lease token than the newest seen in this mesh is refused.
+-- KEYS: 1 online zset, 2 insight, 3 sweep fence
+-- ARGV: 1 name, 2 cutoff (epoch ms), 3 now (RFC 3339), 4 lease token, 5 fence expiry (ms)
+-- Returns: 'offline' | 'heard_from' | 'not_online' | 'fenced'
+local online, insightKey, fence = KEYS[1], KEYS[2], KEYS[3]
+local name, cutoff, now, token = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
+
+local newest = tonumber(redis.call('GET', fence) or '0')
+if token < newest then return 'fenced' end
+local heartbeat = redis.call('ZSCORE', online, name)
+if not heartbeat then return 'not_online' end
+if tonumber(heartbeat) > cutoff then return 'heard_from' end
+if token > newest then redis.call('SET', fence, ARGV[4], 'PX', ARGV[5]) end
+
+local function isOpen(subscription)
+  return type(subscription) == 'table'
+    and subscription.connectTime ~= nil and subscription.connectTime ~= cjson.null
+    and (subscription.disconnectTime == nil or subscription.disconnectTime == cjson.null)
+end
+
+-- cjson writes an empty table as {}: the insight's list fields are put back as [] after encoding.
+local EMPTY_LIST = 'quma_empty_list_2f0c8e' -- no Lua pattern characters: it is used in gsub
+local function keepListShape(object, field)
+  if type(object) == 'table' and type(object[field]) == 'table' and next(object[field]) == nil then
+    object[field] = EMPTY_LIST
+  end
+end
+
+local document = redis.call('GET', insightKey)
+if document then
+  local insight = cjson.decode(document)
+  local closed = false
+  if type(insight.subscriptions) == 'table' then
+    for _, subscription in ipairs(insight.subscriptions) do
+      if isOpen(subscription) then
+        subscription.disconnectTime = now
+        closed = true
+      end
+    end
+  end
+  if closed then
+    keepListShape(insight, 'subscriptions')
+    keepListShape(insight.mTLS, 'supportedBackends')
+    local encoded = string.gsub(cjson.encode(insight), '"' .. EMPTY_LIST .. '"', '[]')
+    redis.call('SET', insightKey, encoded)
+  end
+end
+redis.call('ZREM', online, name)
+return 'offline'

@@ -1,0 +1,51 @@
+package dev.quma.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quma.core.testing.PrivateRedis;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class LuaScriptTest {
+  @RegisterExtension static PrivateRedis redis = new PrivateRedis();
+
+  private static final LuaScript GUARDED_ECHO =
+      LuaScript.load(LuaScriptTest.class, "echo-guard.lua", "echo.lua");
+
+  @Test
+  void pipelinedRunsAnswerInOrderAndSurviveAnEmptiedScriptCache() {
+    List<LuaScript.Call> calls =
+        List.of(call("one"), call("stop"), call("three"), call("four"), call("five"));
+    assertThat(strings(await(GUARDED_ECHO.runAll(redis.client(), calls))))
+        .containsExactly("one", "stopped by the guard", "three", "four", "five");
+
+    await(redis.client().send(Request.cmd(Command.SCRIPT).arg("FLUSH")));
+    assertThat(strings(await(GUARDED_ECHO.runAll(redis.client(), calls))))
+        .containsExactly("one", "stopped by the guard", "three", "four", "five");
+    assertThat(await(redis.client().send(Request.cmd(Command.GET).arg("counter"))).toInteger())
+        .as("each run happened once per pipeline, none twice after NOSCRIPT")
+        .isEqualTo(8);
+
+    await(redis.client().send(Request.cmd(Command.SCRIPT).arg("FLUSH")));
+    assertThat(await(GUARDED_ECHO.run(redis.client(), List.of("counter"), List.of("alone"))))
+        .hasToString("alone");
+  }
+
+  private static LuaScript.Call call(String arg) {
+    return new LuaScript.Call(List.of("counter"), List.of(arg));
+  }
+
+  private static List<String> strings(List<Response> replies) {
+    return replies.stream().map(Response::toString).toList();
+  }
+
+  private static <T> T await(Uni<T> uni) {
+    return uni.await().atMost(Duration.ofSeconds(10));
+  }
+}

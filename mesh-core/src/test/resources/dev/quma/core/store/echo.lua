@@ -1,0 +1,2 @@
+redis.call('INCR', KEYS[1])
+return ARGV[1]

@@ -1,0 +1,132 @@
+package dev.quma.xds;
+
+import dev.quma.core.insight.InsightStore;
+import dev.quma.core.store.ResourceStore;
+import dev.quma.xds.insights.InsightWriter;
+import dev.quma.xds.lifecycle.ProxyAdmission;
+import dev.quma.xds.lifecycle.ProxyStreams;
+import dev.quma.xds.snapshot.ProxySnapshots;
+import dev.quma.xds.view.ViewFollower;
+import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
+import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
+import io.vertx.mutiny.redis.client.Redis;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Wires the xDS tier: snapshots and the discovery server, admission, streams and the view follower.
+ */
+@ApplicationScoped
+public class XdsBeans {
+
+  @Produces
+  @Singleton
+  ProxySnapshots snapshots(XdsMetrics metrics) {
+    return new ProxySnapshots(metrics::snapshotsSet);
+  }
+
+  @Produces
+  @Singleton
+  V3DiscoveryServer discoveryServer(ProxySnapshots snapshots) {
+    // The cached serializer packs a resource shared by many snapshots once, not once per proxy.
+    return new V3DiscoveryServer(
+        List.of(),
+        snapshots.cache(),
+        new DefaultExecutorGroup(),
+        new CachedProtoResourcesSerializer());
+  }
+
+  @Produces
+  @Singleton
+  ProxyAdmission admission(ResourceStore store) {
+    return new ProxyAdmission(store);
+  }
+
+  @Produces
+  @Singleton
+  InsightWriter insightWriter(Redis redis, ResourceStore store) {
+    return new InsightWriter(redis, store.keys());
+  }
+
+  @Produces
+  @Singleton
+  @Named("xds-timers")
+  ScheduledExecutorService timers() {
+    return Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "xds-timers"));
+  }
+
+  void closeTimers(@Disposes @Named("xds-timers") ScheduledExecutorService timers) {
+    timers.shutdownNow();
+  }
+
+  @Produces
+  @Singleton
+  @Named("xds-view")
+  ExecutorService viewThread() {
+    return Executors.newSingleThreadExecutor(r -> daemon(r, "xds-view"));
+  }
+
+  void closeViewThread(@Disposes @Named("xds-view") ExecutorService viewThread) {
+    viewThread.shutdownNow();
+  }
+
+  @Produces
+  @Singleton
+  ProxyStreams streams(
+      ProxySnapshots snapshots,
+      ViewFollower follower,
+      InsightWriter writer,
+      InsightStore insights,
+      ResourceStore store,
+      @Named("xds-timers") ScheduledExecutorService timers,
+      Clock clock,
+      XdsConfig config,
+      XdsMetrics metrics) {
+    return new ProxyStreams(
+        snapshots,
+        follower,
+        writer,
+        insights,
+        store,
+        timers,
+        clock,
+        config.deregistrationDelay(),
+        metrics::nacked);
+  }
+
+  @Produces
+  @Singleton
+  ViewFollower follower(
+      Redis redis,
+      ResourceStore store,
+      ProxySnapshots snapshots,
+      @Named("xds-view") ExecutorService viewThread,
+      Clock clock,
+      XdsConfig config,
+      XdsMetrics metrics) {
+    return new ViewFollower(
+        redis,
+        store,
+        snapshots,
+        viewThread,
+        clock,
+        config.eventBatchSize(),
+        config.resyncInterval(),
+        metrics::changeApplied);
+  }
+
+  private static Thread daemon(Runnable runnable, String name) {
+    Thread thread = new Thread(runnable, name);
+    thread.setDaemon(true);
+    return thread;
+  }
+}

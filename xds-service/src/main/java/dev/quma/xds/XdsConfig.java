@@ -1,0 +1,45 @@
+package dev.quma.xds;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Settings of the xDS tier; Kuma's environment names are mapped in application.properties. */
+@ConfigMapping(prefix = "quma.xds")
+public interface XdsConfig {
+  /** This replica's id in insights ({@code controlPlaneInstanceId}); defaults to the hostname. */
+  @WithDefault("${HOSTNAME:xds-service}")
+  String instanceId();
+
+  /**
+   * After a Direct proxy's stream ends, how long to wait for it to come back before deleting it.
+   */
+  @WithDefault("10s")
+  Duration deregistrationDelay();
+
+  /**
+   * How often connected proxies' heartbeats are written (the lifecycle worker's idle timeout must
+   * be longer).
+   */
+  @WithDefault("10s")
+  Duration heartbeatInterval();
+
+  /** How often changed ACK/NACK counters are written to the insights. */
+  @WithDefault("1s")
+  Duration statsFlushInterval();
+
+  /** A full reload of the mesh views, as a safety net under the change stream. */
+  @WithDefault("10m")
+  Duration resyncInterval();
+
+  /**
+   * Serves {@code /debug/recompute-all} and {@code /debug/heap} on the HTTP port, for benchmarks.
+   * Off by default: they cost CPU and reveal the fleet's size.
+   */
+  @WithDefault("false")
+  boolean debugEndpoints();
+
+  /** Change events read per round. */
+  @WithDefault("1000")
+  int eventBatchSize();
+}

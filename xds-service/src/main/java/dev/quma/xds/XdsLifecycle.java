@@ -1,0 +1,83 @@
+package dev.quma.xds;
+
+import dev.quma.xds.lifecycle.ProxyStreams;
+import dev.quma.xds.snapshot.ProxySnapshots;
+import dev.quma.xds.view.ViewFollower;
+import io.micrometer.core.instrument.Gauge;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Named;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts following the store and writing insights; on shutdown, closes the subscriptions and stops
+ * deregistering (the proxies will reconnect to another replica).
+ */
+@ApplicationScoped
+public class XdsLifecycle {
+  private static final Logger LOG = Logger.getLogger(XdsLifecycle.class);
+
+  private final ViewFollower follower;
+  private final ProxyStreams streams;
+  private final ProxySnapshots snapshots;
+  private final ScheduledExecutorService timers;
+  private final XdsConfig config;
+  private final XdsMetrics metrics;
+
+  public XdsLifecycle(
+      ViewFollower follower,
+      ProxyStreams streams,
+      ProxySnapshots snapshots,
+      @Named("xds-timers") ScheduledExecutorService timers,
+      XdsConfig config,
+      XdsMetrics metrics) {
+    this.follower = follower;
+    this.streams = streams;
+    this.snapshots = snapshots;
+    this.timers = timers;
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    Gauge.builder("xds.proxies.connected", snapshots, ProxySnapshots::connected)
+        .description("Proxies with an open stream to this replica")
+        .register(metrics.registry());
+    Gauge.builder("xds.resources.distinct", snapshots, ProxySnapshots::distinctResources)
+        .description("Distinct Envoy resources shared by all snapshots")
+        .register(metrics.registry());
+    follower.start();
+    long flush = config.statsFlushInterval().toMillis();
+    long heartbeatEvery = Math.max(1, config.heartbeatInterval().toMillis() / flush);
+    AtomicLong ticks = new AtomicLong();
+    timers.scheduleWithFixedDelay(
+        () -> {
+          boolean heartbeat = ticks.incrementAndGet() % heartbeatEvery == 0;
+          try {
+            streams.flushInsights(heartbeat).await().atMost(Duration.ofSeconds(30));
+          } catch (RuntimeException e) {
+            LOG.warnf("could not write insights: %s", e.getMessage());
+          }
+        },
+        flush,
+        flush,
+        TimeUnit.MILLISECONDS);
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    LOG.infof(
+        "shutting down: closing %d subscriptions, deleting nothing", streams.sessions().size());
+    try {
+      streams.shutdown().await().atMost(Duration.ofSeconds(10));
+    } catch (RuntimeException e) {
+      LOG.warnf("could not close every subscription: %s", e.getMessage());
+    }
+    follower.stop();
+  }
+}

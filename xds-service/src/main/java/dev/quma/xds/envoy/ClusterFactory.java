@@ -1,0 +1,78 @@
+package dev.quma.xds.envoy;
+
+import com.google.protobuf.Duration;
+import dev.quma.xds.generate.Protocol;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ApiVersion;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+
+/**
+ * Clusters: a static one for the local application of an inbound, an EDS one (endpoints over ADS)
+ * for each outbound target. HTTP/2 and gRPC upstreams are told to speak HTTP/2.
+ */
+public final class ClusterFactory {
+  private ClusterFactory() {}
+
+  static final String HTTP_PROTOCOL_OPTIONS =
+      "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+  private static final Duration LOCAL_CONNECT_TIMEOUT =
+      Duration.newBuilder().setSeconds(10).build();
+  private static final Duration MESH_CONNECT_TIMEOUT = Duration.newBuilder().setSeconds(5).build();
+  private static final ConfigSource ADS =
+      ConfigSource.newBuilder()
+          .setAds(AggregatedConfigSource.getDefaultInstance())
+          .setResourceApiVersion(ApiVersion.V3)
+          .build();
+
+  /** The application next to the proxy, at {@code address:port}. */
+  public static Cluster local(String name, String address, int port, Protocol protocol) {
+    Cluster.Builder cluster =
+        Cluster.newBuilder()
+            .setName(name)
+            .setAltStatName(EnvoyNames.stat(name))
+            .setType(Cluster.DiscoveryType.STATIC)
+            .setConnectTimeout(LOCAL_CONNECT_TIMEOUT)
+            .setLoadAssignment(
+                ClusterLoadAssignment.newBuilder()
+                    .setClusterName(name)
+                    .addEndpoints(
+                        LocalityLbEndpoints.newBuilder()
+                            .addLbEndpoints(
+                                LbEndpoint.newBuilder()
+                                    .setEndpoint(
+                                        io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
+                                            .setAddress(ListenerFactory.socket(address, port))))));
+    return withProtocol(cluster, protocol).build();
+  }
+
+  /** An outbound target's cluster; its endpoints come separately, by EDS, under the same name. */
+  public static Cluster eds(String name, Protocol protocol) {
+    Cluster.Builder cluster =
+        Cluster.newBuilder()
+            .setName(name)
+            .setAltStatName(EnvoyNames.stat(name))
+            .setType(Cluster.DiscoveryType.EDS)
+            .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ADS))
+            .setConnectTimeout(MESH_CONNECT_TIMEOUT);
+    return withProtocol(cluster, protocol).build();
+  }
+
+  private static Cluster.Builder withProtocol(Cluster.Builder cluster, Protocol protocol) {
+    if (protocol.http2()) {
+      HttpProtocolOptions options =
+          HttpProtocolOptions.newBuilder()
+              .setExplicitHttpConfig(
+                  HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+                      .setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance()))
+              .build();
+      cluster.putTypedExtensionProtocolOptions(HTTP_PROTOCOL_OPTIONS, EnvoyAny.pack(options));
+    }
+    return cluster;
+  }
+}

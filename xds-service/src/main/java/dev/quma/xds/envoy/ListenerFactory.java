@@ -1,0 +1,137 @@
+package dev.quma.xds.envoy;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import dev.quma.xds.generate.Protocol;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.Metadata;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import java.util.Map;
+
+/**
+ * Listeners: an inbound one per inbound interface (to the local application's cluster), an outbound
+ * one per outbound (to the target's EDS cluster). TCP, Kafka and unknown protocols get a TCP proxy;
+ * HTTP, HTTP/2 and gRPC an HTTP connection manager with one route to the cluster.
+ */
+public final class ListenerFactory {
+  private ListenerFactory() {}
+
+  static final String TCP_PROXY = "envoy.filters.network.tcp_proxy";
+  static final String HTTP_CONNECTION_MANAGER = "envoy.filters.network.http_connection_manager";
+  static final String ROUTER = "envoy.filters.http.router";
+  private static final Duration IDLE_TIMEOUT = Duration.newBuilder().setSeconds(7200).build();
+  private static final Duration STREAM_IDLE_TIMEOUT =
+      Duration.newBuilder().setSeconds(3600).build();
+
+  public static Listener inbound(
+      String address,
+      int port,
+      String localCluster,
+      String service,
+      Protocol protocol,
+      Map<String, String> tags) {
+    String statPrefix = EnvoyNames.stat(localCluster);
+    Filter filter =
+        protocol.http()
+            ? httpConnectionManager(
+                statPrefix, EnvoyNames.inboundRoute(service), service, localCluster)
+            : tcpProxy(statPrefix, localCluster);
+    return Listener.newBuilder()
+        .setName(EnvoyNames.inboundListener(address, port))
+        .setAddress(socket(address, port))
+        .setTrafficDirection(TrafficDirection.INBOUND)
+        .setEnableReusePort(com.google.protobuf.BoolValue.of(false))
+        .addFilterChains(FilterChain.newBuilder().addFilters(filter))
+        .setMetadata(tagsMetadata(tags))
+        .build();
+  }
+
+  public static Listener outbound(String address, int port, String cluster, Protocol protocol) {
+    String statPrefix = EnvoyNames.stat(cluster);
+    Filter filter =
+        protocol.http()
+            ? httpConnectionManager(statPrefix, EnvoyNames.outboundRoute(cluster), cluster, cluster)
+            : tcpProxy(statPrefix, cluster);
+    return Listener.newBuilder()
+        .setName(EnvoyNames.outboundListener(address, port))
+        .setAddress(socket(address, port))
+        .setTrafficDirection(TrafficDirection.OUTBOUND)
+        .addFilterChains(FilterChain.newBuilder().addFilters(filter))
+        .build();
+  }
+
+  private static Filter tcpProxy(String statPrefix, String cluster) {
+    TcpProxy proxy =
+        TcpProxy.newBuilder()
+            .setStatPrefix(statPrefix)
+            .setCluster(cluster)
+            .setIdleTimeout(IDLE_TIMEOUT)
+            .build();
+    return Filter.newBuilder().setName(TCP_PROXY).setTypedConfig(EnvoyAny.pack(proxy)).build();
+  }
+
+  private static Filter httpConnectionManager(
+      String statPrefix, String routeName, String virtualHost, String cluster) {
+    RouteConfiguration routes =
+        RouteConfiguration.newBuilder()
+            .setName(routeName)
+            .setValidateClusters(com.google.protobuf.BoolValue.of(false))
+            .addVirtualHosts(
+                VirtualHost.newBuilder()
+                    .setName(virtualHost)
+                    .addDomains("*")
+                    .addRoutes(
+                        Route.newBuilder()
+                            .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                            .setRoute(
+                                RouteAction.newBuilder()
+                                    .setCluster(cluster)
+                                    .setTimeout(Duration.newBuilder().setSeconds(0)))))
+            .build();
+    HttpConnectionManager manager =
+        HttpConnectionManager.newBuilder()
+            .setStatPrefix(statPrefix)
+            .setCommonHttpProtocolOptions(
+                HttpProtocolOptions.newBuilder().setIdleTimeout(IDLE_TIMEOUT))
+            .setStreamIdleTimeout(STREAM_IDLE_TIMEOUT)
+            .setRouteConfig(routes)
+            .addHttpFilters(
+                HttpFilter.newBuilder()
+                    .setName(ROUTER)
+                    .setTypedConfig(EnvoyAny.pack(Router.getDefaultInstance())))
+            .build();
+    return Filter.newBuilder()
+        .setName(HTTP_CONNECTION_MANAGER)
+        .setTypedConfig(EnvoyAny.pack(manager))
+        .build();
+  }
+
+  static Address socket(String address, int port) {
+    return Address.newBuilder()
+        .setSocketAddress(SocketAddress.newBuilder().setAddress(address).setPortValue(port))
+        .build();
+  }
+
+  /** The inbound's tags under {@code io.kuma.tags}, as Kuma annotates its listeners. */
+  private static Metadata tagsMetadata(Map<String, String> tags) {
+    Struct.Builder struct = Struct.newBuilder();
+    tags.forEach(
+        (key, value) -> struct.putFields(key, Value.newBuilder().setStringValue(value).build()));
+    return Metadata.newBuilder().putFilterMetadata("io.kuma.tags", struct.build()).build();
+  }
+}

@@ -1,0 +1,62 @@
+package dev.quma.xds.envoy;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import dev.quma.core.model.Dataplane;
+import dev.quma.xds.generate.ServiceEndpoint;
+import io.envoyproxy.envoy.config.core.v3.Metadata;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The endpoints of an outbound target (EDS). Each endpoint carries its tags other than the service
+ * under {@code envoy.lb}, as Kuma's do, for subset load balancing.
+ */
+public final class LoadAssignmentFactory {
+  private LoadAssignmentFactory() {}
+
+  public static ClusterLoadAssignment of(String cluster, List<ServiceEndpoint> endpoints) {
+    ClusterLoadAssignment.Builder assignment =
+        ClusterLoadAssignment.newBuilder().setClusterName(cluster);
+    if (!endpoints.isEmpty()) {
+      LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder();
+      for (ServiceEndpoint endpoint : endpoints) {
+        locality.addLbEndpoints(endpoint.lbEndpoint());
+      }
+      assignment.addEndpoints(locality);
+    }
+    return assignment.build();
+  }
+
+  /**
+   * One endpoint as EDS sends it; built once per inbound, shared by every assignment that lists it.
+   */
+  public static LbEndpoint lbEndpoint(String address, int port, Map<String, String> tags) {
+    LbEndpoint.Builder lb =
+        LbEndpoint.newBuilder()
+            .setEndpoint(Endpoint.newBuilder().setAddress(ListenerFactory.socket(address, port)));
+    Metadata metadata = lbMetadata(tags);
+    if (metadata != null) {
+      lb.setMetadata(metadata);
+    }
+    return lb.build();
+  }
+
+  private static Metadata lbMetadata(Map<String, String> tags) {
+    Struct.Builder struct = Struct.newBuilder();
+    tags.forEach(
+        (key, value) -> {
+          if (!key.equals(Dataplane.SERVICE_TAG)) {
+            struct.putFields(key, Value.newBuilder().setStringValue(value).build());
+          }
+        });
+    if (struct.getFieldsCount() == 0) {
+      return null;
+    }
+    return Metadata.newBuilder().putFilterMetadata("envoy.lb", struct.build()).build();
+  }
+}

@@ -1,0 +1,15 @@
+package dev.quma.xds.generate;
+
+import java.util.List;
+
+/** What a proxy's configuration needs to know of the rest of its mesh. */
+public interface MeshEndpoints {
+
+  /** The ready endpoints of a target, in a stable order. */
+  List<ServiceEndpoint> endpoints(OutboundTarget target);
+
+  /**
+   * The protocol of a service: the one its inbounds declare, or TCP when they disagree or say none.
+   */
+  Protocol protocol(String service);
+}

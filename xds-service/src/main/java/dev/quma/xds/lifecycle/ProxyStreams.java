@@ -1,0 +1,236 @@
+package dev.quma.xds.lifecycle;
+
+import dev.quma.core.insight.InsightStore;
+import dev.quma.core.model.Labels;
+import dev.quma.core.model.ResourceType;
+import dev.quma.core.store.ResourceConflictException;
+import dev.quma.core.store.ResourceNotFoundException;
+import dev.quma.core.store.ResourceStore;
+import dev.quma.xds.insights.InsightWriter;
+import dev.quma.xds.insights.StreamSession;
+import dev.quma.xds.snapshot.ProxyKey;
+import dev.quma.xds.snapshot.ProxySnapshots;
+import dev.quma.xds.view.ViewFollower;
+import io.smallrye.mutiny.Uni;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The streams this replica serves, and what their lifecycle does (seeds: "Lifecycle"): an admitted
+ * stream opens a subscription and gets a snapshot; a closed one closes its subscription and, once
+ * the proxy has not come back to any replica within the deregistration delay, a Direct dataplane is
+ * deleted (an Indirect one stays, offline). A replica that is shutting down deletes nothing: its
+ * proxies reconnect elsewhere.
+ */
+public final class ProxyStreams {
+  private static final Logger LOG = Logger.getLogger(ProxyStreams.class);
+
+  private final ProxySnapshots snapshots;
+  private final ViewFollower follower;
+  private final InsightWriter insights;
+  private final InsightStore insightReader;
+  private final ResourceStore store;
+  private final ScheduledExecutorService timers;
+  private final Clock clock;
+  private final Duration deregistrationDelay;
+  private final Runnable onNack;
+  private final Map<ProxyKey, Set<StreamSession>> sessions = new HashMap<>();
+  private volatile boolean shuttingDown;
+
+  public ProxyStreams(
+      ProxySnapshots snapshots,
+      ViewFollower follower,
+      InsightWriter insights,
+      InsightStore insightReader,
+      ResourceStore store,
+      ScheduledExecutorService timers,
+      Clock clock,
+      Duration deregistrationDelay,
+      Runnable onNack) {
+    this.snapshots = snapshots;
+    this.follower = follower;
+    this.insights = insights;
+    this.insightReader = insightReader;
+    this.store = store;
+    this.timers = timers;
+    this.clock = clock;
+    this.deregistrationDelay = deregistrationDelay;
+    this.onNack = onNack;
+  }
+
+  /** Starts serving an admitted proxy: its snapshot, then its subscription. */
+  public Uni<Void> opened(StreamSession session, AdmittedProxy proxy) {
+    return follower
+        .ensureLoaded(proxy.key().mesh())
+        .flatMap(
+            exists -> {
+              if (!exists || !snapshots.connect(proxy.key(), proxy.version(), proxy.spec())) {
+                return Uni.createFrom()
+                    .failure(
+                        new AdmissionException(
+                            io.grpc.Status.Code.NOT_FOUND,
+                            "mesh \"" + proxy.key().mesh() + "\" does not exist"));
+              }
+              synchronized (this) {
+                sessions.computeIfAbsent(proxy.key(), k -> new HashSet<>()).add(session);
+              }
+              return insights.open(session, clock.instant()).replaceWithVoid();
+            });
+  }
+
+  /** A stream ended (the proxy left, the network broke, or this replica is stopping). */
+  public void closed(StreamSession session) {
+    session.end();
+    boolean last;
+    synchronized (this) {
+      Set<StreamSession> ofProxy = sessions.get(session.key());
+      if (ofProxy == null || !ofProxy.remove(session)) {
+        return;
+      }
+      last = ofProxy.isEmpty();
+      if (last) {
+        sessions.remove(session.key());
+      }
+    }
+    if (last) {
+      snapshots.disconnect(session.key());
+    }
+    insights
+        .close(session, clock.instant())
+        .subscribe()
+        .with(
+            x -> {},
+            e ->
+                LOG.warnf(
+                    "could not close the subscription of %s: %s", session.key(), e.getMessage()));
+    if (last && !shuttingDown && session.direct()) {
+      timers.schedule(
+          () -> deregisterIfGone(session.key()),
+          deregistrationDelay.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Deletes a Direct dataplane whose proxy has not reconnected to any replica. */
+  private void deregisterIfGone(ProxyKey key) {
+    if (shuttingDown || connectedHere(key)) {
+      return;
+    }
+    insightReader
+        .get(key.mesh(), key.name())
+        .flatMap(
+            insight -> {
+              if (insight.online()) {
+                return Uni.createFrom().item(false); // it came back, possibly to another replica
+              }
+              return store
+                  .find(ResourceType.DATAPLANE, key.mesh(), key.name())
+                  .flatMap(
+                      found -> {
+                        if (found.isEmpty()
+                            || !Labels.isDirect(found.get())
+                            || connectedHere(key)) {
+                          return Uni.createFrom().item(false);
+                        }
+                        return store
+                            .delete(
+                                ResourceType.DATAPLANE,
+                                key.mesh(),
+                                key.name(),
+                                OptionalLong.of(found.get().version()))
+                            .replaceWith(true);
+                      });
+            })
+        .onFailure(
+            e -> e instanceof ResourceConflictException || e instanceof ResourceNotFoundException)
+        .recoverWithItem(false)
+        .subscribe()
+        .with(
+            deleted -> {
+              if (deleted) {
+                LOG.infof(
+                    "deregistered %s: it left and did not come back within %s",
+                    key, deregistrationDelay);
+              }
+            },
+            e -> LOG.warnf("could not deregister %s: %s", key, e.getMessage()));
+  }
+
+  /** A proxy rejected a config (its stream counts it in the insight; this counts it in metrics). */
+  public void nacked() {
+    onNack.run();
+  }
+
+  public synchronized boolean connectedHere(ProxyKey key) {
+    return sessions.containsKey(key);
+  }
+
+  public synchronized List<StreamSession> sessions() {
+    List<StreamSession> all = new ArrayList<>();
+    sessions.values().forEach(all::addAll);
+    return all;
+  }
+
+  /** From now on, closing streams deletes nothing; the open subscriptions are closed now. */
+  public Uni<Void> shutdown() {
+    shuttingDown = true;
+    List<Uni<Void>> closes = new ArrayList<>();
+    for (StreamSession session : sessions()) {
+      closes.add(insights.close(session, clock.instant()));
+    }
+    if (closes.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    return Uni.join().all(closes).andCollectFailures().replaceWithVoid();
+  }
+
+  public boolean shuttingDown() {
+    return shuttingDown;
+  }
+
+  /**
+   * Writes counters and heartbeats; re-opens subscriptions that the lifecycle sweep closed
+   * meanwhile.
+   */
+  public Uni<Void> flushInsights(boolean heartbeat) {
+    List<StreamSession> all = sessions();
+    Uni<List<StreamSession>> lost =
+        heartbeat ? insights.heartbeat(all, clock.instant()) : Uni.createFrom().item(List.of());
+    return lost.flatMap(this::reopen).flatMap(x -> insights.flush(all)).flatMap(this::reopen);
+  }
+
+  /**
+   * Gives streams whose subscription was closed under them (by the lifecycle sweep, while this
+   * replica could not reach Redis) a new one. A stream that ends meanwhile closes it again.
+   */
+  private Uni<Void> reopen(List<StreamSession> sessions) {
+    List<Uni<Void>> reopened = new ArrayList<>();
+    for (StreamSession session : sessions) {
+      if (session.ended()) {
+        continue;
+      }
+      session.renewSubscription();
+      reopened.add(
+          insights
+              .open(session, clock.instant())
+              .flatMap(
+                  x ->
+                      session.ended()
+                          ? insights.close(session, clock.instant())
+                          : Uni.createFrom().voidItem()));
+    }
+    return reopened.isEmpty()
+        ? Uni.createFrom().voidItem()
+        : Uni.join().all(reopened).andCollectFailures().replaceWithVoid();
+  }
+}

@@ -1,0 +1,268 @@
+package dev.quma.xds.server;
+
+import dev.quma.core.insight.DataplaneInsight;
+import dev.quma.xds.insights.StreamSession;
+import dev.quma.xds.lifecycle.AdmissionException;
+import dev.quma.xds.lifecycle.AdmittedProxy;
+import dev.quma.xds.lifecycle.ProxyAdmission;
+import dev.quma.xds.lifecycle.ProxyStreams;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * One ADS stream, in front of java-control-plane's handler. It holds the stream until the first
+ * request's node is admitted (token, registration), then hands every request over with the node
+ * filled in: Envoy started from a Kuma-style bootstrap sends its node only on the first message
+ * ({@code set_node_on_first_message_only}), while java-control-plane's cache looks up the node of
+ * every request. It also counts responses, ACKs and NACKs for the insight, for SotW and Delta
+ * alike.
+ */
+abstract class ProxyStream<Q, R> implements StreamObserver<Q> {
+  private static final Logger LOG = Logger.getLogger(ProxyStream.class);
+
+  private enum State {
+    NEW,
+    ADMITTING,
+    SERVING,
+    CLOSED
+  }
+
+  private final StreamObserver<R> responses;
+  private final String token;
+  private final ProxyAdmission admission;
+  private final ProxyStreams streams;
+  private final String instanceId;
+  protected final Clock clock;
+  private final List<Q> pending = new ArrayList<>();
+  private State state = State.NEW;
+  private Node node;
+  private StreamObserver<Q> handler;
+  protected StreamSession session;
+
+  ProxyStream(
+      StreamObserver<R> responses,
+      String token,
+      ProxyAdmission admission,
+      ProxyStreams streams,
+      String instanceId,
+      Clock clock) {
+    this.responses = responses;
+    this.token = token;
+    this.admission = admission;
+    this.streams = streams;
+    this.instanceId = instanceId;
+    this.clock = clock;
+    if (responses instanceof ServerCallStreamObserver<R> call) {
+      call.setOnCancelHandler(() -> close(Status.CANCELLED.asRuntimeException()));
+    }
+  }
+
+  ProxyStreams streams() {
+    return streams;
+  }
+
+  /** java-control-plane's handler, answering through {@code counted}. */
+  abstract StreamObserver<Q> openHandler(StreamObserver<R> counted);
+
+  abstract Node nodeOf(Q request);
+
+  abstract Q withNode(Q request, Node node);
+
+  /**
+   * Counts what the request acknowledges or rejects; may rewrite it (see SotwProxyStream), or
+   * return null to drop it.
+   */
+  abstract Q observeRequest(Q request);
+
+  /** Counts the response before it goes out. */
+  abstract void observeResponse(R response);
+
+  @Override
+  public void onNext(Q request) {
+    Q complete;
+    synchronized (this) {
+      if (state == State.CLOSED) {
+        return;
+      }
+      if (node == null) {
+        Node first = nodeOf(request);
+        if (first == null || first.getId().isEmpty()) {
+          refuse(
+              Status.INVALID_ARGUMENT.withDescription(
+                  "the first request of a stream must carry the node, with id \"mesh.name\""));
+          return;
+        }
+        node = first;
+      }
+      complete = nodeOf(request) == null ? withNode(request, node) : request;
+      if (state == State.NEW) {
+        state = State.ADMITTING;
+        pending.add(complete);
+        admit();
+        return;
+      }
+      if (state == State.ADMITTING) {
+        pending.add(complete);
+        return;
+      }
+    }
+    forward(complete);
+  }
+
+  private void forward(Q request) {
+    Q observed = observeRequest(request);
+    if (observed != null) {
+      handler.onNext(observed);
+    }
+  }
+
+  private void admit() {
+    admission
+        .admit(node, token)
+        .flatMap(
+            admitted -> {
+              session =
+                  new StreamSession(
+                      admitted.key(),
+                      admitted.direct(),
+                      instanceId,
+                      clock.instant(),
+                      version(node));
+              return streams.opened(session, admitted).replaceWith(admitted);
+            })
+        .subscribe()
+        .with(this::serve, this::refuseAdmission);
+  }
+
+  private void serve(AdmittedProxy admitted) {
+    List<Q> queued;
+    synchronized (this) {
+      if (state == State.CLOSED) {
+        streams.closed(session); // the proxy went away while it was being admitted
+        return;
+      }
+      handler = openHandler(new CountingObserver());
+      state = State.SERVING;
+      queued = new ArrayList<>(pending);
+      pending.clear();
+    }
+    for (Q request : queued) {
+      forward(request);
+    }
+  }
+
+  private void refuseAdmission(Throwable error) {
+    Status status;
+    if (error instanceof AdmissionException refused) {
+      status = refused.status();
+      LOG.infof("refused the stream of %s: %s", node.getId(), error.getMessage());
+    } else {
+      status =
+          Status.UNAVAILABLE.withDescription("could not admit the proxy: " + error.getMessage());
+      LOG.warnf(error, "could not admit %s", node.getId());
+    }
+    synchronized (this) {
+      refuse(status);
+    }
+  }
+
+  /** Ends the stream with an error status; callers hold the lock. */
+  private void refuse(Status status) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    try {
+      responses.onError(status.asRuntimeException());
+    } catch (RuntimeException e) {
+      // the call is already gone
+    }
+  }
+
+  @Override
+  public void onError(Throwable error) {
+    close(error);
+  }
+
+  @Override
+  public void onCompleted() {
+    close(null);
+  }
+
+  private void close(Throwable error) {
+    StreamObserver<Q> toClose;
+    StreamSession ended;
+    synchronized (this) {
+      if (state == State.CLOSED) {
+        return;
+      }
+      boolean serving = state == State.SERVING;
+      state = State.CLOSED;
+      toClose = handler;
+      ended = serving ? session : null;
+    }
+    if (toClose != null) {
+      try {
+        if (error == null) {
+          toClose.onCompleted();
+        } else {
+          toClose.onError(error);
+        }
+      } catch (RuntimeException e) {
+        // the handler was closing anyway
+      }
+    }
+    if (ended != null) {
+      streams.closed(ended);
+    }
+  }
+
+  /** Envoy's and kuma-dp's versions, from the node, for the subscription. */
+  private static DataplaneInsight.Version version(Node node) {
+    String envoy =
+        node.getUserAgentBuildVersion().hasVersion()
+            ? node.getUserAgentBuildVersion().getVersion().getMajorNumber()
+                + "."
+                + node.getUserAgentBuildVersion().getVersion().getMinorNumber()
+                + "."
+                + node.getUserAgentBuildVersion().getVersion().getPatch()
+            : null;
+    var kumaDp = node.getMetadata().getFieldsMap().get("version");
+    String agent = null;
+    if (kumaDp != null && kumaDp.hasStructValue()) {
+      var dp = kumaDp.getStructValue().getFieldsMap().get("kumaDp");
+      if (dp != null && dp.hasStructValue() && dp.getStructValue().containsFields("version")) {
+        agent = dp.getStructValue().getFieldsOrThrow("version").getStringValue();
+      }
+    }
+    return new DataplaneInsight.Version(
+        agent == null ? null : new DataplaneInsight.Version.KumaDp(agent, null, null, null, null),
+        envoy == null ? null : new DataplaneInsight.Version.Envoy(envoy, null, null),
+        null);
+  }
+
+  /** The response side of the stream, counting before sending. */
+  private final class CountingObserver implements StreamObserver<R> {
+    @Override
+    public void onNext(R response) {
+      observeResponse(response);
+      responses.onNext(response);
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      responses.onError(error);
+    }
+
+    @Override
+    public void onCompleted() {
+      responses.onCompleted();
+    }
+  }
+}

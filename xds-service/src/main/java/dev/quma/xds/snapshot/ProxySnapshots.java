@@ -1,0 +1,309 @@
+package dev.quma.xds.snapshot;
+
+import dev.quma.core.model.Dataplane;
+import dev.quma.xds.envoy.ClusterFactory;
+import dev.quma.xds.envoy.EnvoyNames;
+import dev.quma.xds.generate.OutboundTarget;
+import dev.quma.xds.generate.Protocol;
+import dev.quma.xds.generate.ProxyConfigGenerator;
+import dev.quma.xds.view.MeshView;
+import io.envoyproxy.controlplane.cache.VersionedResource;
+import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.LongConsumer;
+
+/**
+ * The snapshots of the proxies connected to this replica, and the mesh views they are computed
+ * from. A change of the mesh recomputes only the proxies that consume a service whose endpoints or
+ * protocol changed (found through a per-mesh index from service to consumers), and of those only
+ * the resources of that service. Methods are synchronized: changes are applied one at a time.
+ */
+public final class ProxySnapshots {
+  private final SimpleCache<String> cache = new SimpleCache<>(node -> node.getId());
+  private final ResourceInterner interner = new ResourceInterner();
+  private final Map<String, MeshView> views = new HashMap<>();
+  private final Map<ProxyKey, ConnectedProxy> proxies = new HashMap<>();
+  private final Map<String, Map<String, Set<ProxyKey>>> consumers = new HashMap<>();
+  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private final LongConsumer snapshotsSet;
+
+  /** A versioned spec of a dataplane; a null spec means the dataplane was deleted. */
+  public record DataplaneState(long version, Dataplane spec) {}
+
+  /**
+   * What {@link #apply} did: how many snapshots it set, and the CPU time it took (ns, this thread).
+   */
+  public record ChangeResult(int snapshotsUpdated, long cpuNanos) {}
+
+  private static final class ConnectedProxy {
+    final ProxyKey key;
+    Dataplane spec;
+    List<OutboundTarget> targets = List.of();
+    final Map<String, Protocol> protocols = new HashMap<>();
+    final Map<String, VersionedResource<Listener>> listeners = new TreeMap<>();
+    final Map<String, VersionedResource<Cluster>> clusters = new TreeMap<>();
+    final Map<String, VersionedResource<ClusterLoadAssignment>> endpoints = new TreeMap<>();
+
+    ConnectedProxy(ProxyKey key, Dataplane spec) {
+      this.key = key;
+      this.spec = spec;
+    }
+  }
+
+  /**
+   * @param snapshotsSet told how many snapshots each change set, for metrics
+   */
+  public ProxySnapshots(LongConsumer snapshotsSet) {
+    this.snapshotsSet = snapshotsSet;
+  }
+
+  public SimpleCache<String> cache() {
+    return cache;
+  }
+
+  // ---- the mesh -------------------------------------------------------------------------------
+
+  /** Replaces a mesh's view with a fresh full load, and recomputes its connected proxies. */
+  public synchronized void loadMesh(String mesh, Map<String, DataplaneState> dataplanes) {
+    MeshView view = new MeshView(mesh);
+    dataplanes.forEach((name, state) -> view.apply(name, state.version(), state.spec()));
+    views.put(mesh, view);
+    for (ConnectedProxy proxy : proxies.values()) {
+      if (proxy.key.mesh().equals(mesh)) {
+        rebuild(proxy, view);
+      }
+    }
+  }
+
+  public synchronized void dropMesh(String mesh) {
+    views.remove(mesh);
+  }
+
+  public synchronized boolean hasMesh(String mesh) {
+    return views.containsKey(mesh);
+  }
+
+  public synchronized Set<String> meshes() {
+    return Set.copyOf(views.keySet());
+  }
+
+  /** The version of a dataplane in the view, or -1. */
+  public synchronized long viewVersion(String mesh, String name) {
+    MeshView view = views.get(mesh);
+    return view == null ? -1 : view.version(name);
+  }
+
+  /**
+   * Applies changed dataplanes of a mesh: the affected services' consumers get their endpoints
+   * (and, if a service's protocol changed, its clusters and listeners) recomputed; a connected
+   * proxy whose own dataplane changed is rebuilt whole.
+   */
+  public synchronized ChangeResult apply(String mesh, Map<String, DataplaneState> changes) {
+    long cpuStart = threads.getCurrentThreadCpuTime();
+    MeshView view = views.get(mesh);
+    if (view == null) {
+      return new ChangeResult(0, 0);
+    }
+    Set<String> services = new HashSet<>();
+    Set<ProxyKey> rebuildWhole = new HashSet<>();
+    changes.forEach(
+        (name, state) -> {
+          services.addAll(view.apply(name, state.version(), state.spec()));
+          ConnectedProxy proxy = proxies.get(new ProxyKey(mesh, name));
+          if (proxy != null && state.spec() != null && !state.spec().equals(proxy.spec)) {
+            proxy.spec = state.spec();
+            rebuildWhole.add(proxy.key);
+          }
+        });
+    int updated = 0;
+    for (ProxyKey key : rebuildWhole) {
+      rebuild(proxies.get(key), view);
+      updated++;
+    }
+    updated += updateConsumers(mesh, view, services, rebuildWhole);
+    snapshotsSet.accept(updated);
+    return new ChangeResult(updated, threads.getCurrentThreadCpuTime() - cpuStart);
+  }
+
+  // ---- proxies --------------------------------------------------------------------------------
+
+  /** Starts serving a proxy; false when its mesh is not (yet) known to this replica. */
+  public synchronized boolean connect(ProxyKey key, long version, Dataplane spec) {
+    MeshView view = views.get(key.mesh());
+    if (view == null) {
+      return false;
+    }
+    ConnectedProxy proxy = proxies.computeIfAbsent(key, k -> new ConnectedProxy(k, spec));
+    proxy.spec = spec;
+    Set<String> services = view.apply(key.name(), version, spec);
+    rebuild(proxy, view);
+    // Its inbounds may be new endpoints for proxies already here; the change event that follows
+    // finds the view up to date and does nothing more.
+    snapshotsSet.accept(1 + updateConsumers(key.mesh(), view, services, Set.of(key)));
+    return true;
+  }
+
+  /**
+   * Recomputes the consumers of changed services (but those in {@code skip}); returns how many
+   * changed.
+   */
+  private int updateConsumers(
+      String mesh, MeshView view, Set<String> services, Set<ProxyKey> skip) {
+    Map<ProxyKey, Set<String>> affected = new HashMap<>();
+    Map<String, Set<ProxyKey>> meshConsumers = consumers.getOrDefault(mesh, Map.of());
+    for (String service : services) {
+      for (ProxyKey consumer : meshConsumers.getOrDefault(service, Set.of())) {
+        if (!skip.contains(consumer)) {
+          affected.computeIfAbsent(consumer, k -> new HashSet<>()).add(service);
+        }
+      }
+    }
+    int updated = 0;
+    for (Map.Entry<ProxyKey, Set<String>> entry : affected.entrySet()) {
+      if (update(proxies.get(entry.getKey()), view, entry.getValue())) {
+        updated++;
+      }
+    }
+    return updated;
+  }
+
+  public synchronized void disconnect(ProxyKey key) {
+    ConnectedProxy proxy = proxies.remove(key);
+    if (proxy != null) {
+      index(proxy, List.of());
+    }
+    cache.clearSnapshot(key.nodeId());
+  }
+
+  public synchronized int connected() {
+    return proxies.size();
+  }
+
+  public synchronized Collection<ProxyKey> connectedKeys() {
+    return List.copyOf(proxies.keySet());
+  }
+
+  /**
+   * Rebuilds every connected proxy from scratch, as a control plane without incremental updates
+   * would on each change; returns the CPU time it took (ns). For benchmarks and checks.
+   */
+  public synchronized long recomputeAll() {
+    long cpuStart = threads.getCurrentThreadCpuTime();
+    for (ConnectedProxy proxy : proxies.values()) {
+      ProxyConfigGenerator.generate(proxy.spec, views.get(proxy.key.mesh()));
+    }
+    return threads.getCurrentThreadCpuTime() - cpuStart;
+  }
+
+  /** How many distinct resources all snapshots share; for metrics. */
+  public long distinctResources() {
+    return interner.size();
+  }
+
+  // ---- building
+  // ----------------------------------------------------------------------------------
+
+  private void rebuild(ConnectedProxy proxy, MeshView view) {
+    proxy.listeners.clear();
+    proxy.clusters.clear();
+    proxy.endpoints.clear();
+    proxy.protocols.clear();
+    Dataplane.Networking networking = proxy.spec.networking();
+    for (Dataplane.Inbound inbound : networking.inbound()) {
+      put(
+          proxy.listeners,
+          interner.intern(ProxyConfigGenerator.inboundListener(networking, inbound)));
+      proxy.clusters.putIfAbsent(
+          EnvoyNames.localCluster(inbound.effectiveServicePort()),
+          interner.intern(ProxyConfigGenerator.localCluster(inbound)));
+    }
+    List<OutboundTarget> targets = ProxyConfigGenerator.targets(proxy.spec);
+    for (OutboundTarget target : targets) {
+      Protocol protocol = view.protocol(target.service());
+      proxy.protocols.put(target.service(), protocol);
+      outboundResources(proxy, view, target, protocol);
+    }
+    index(proxy, targets);
+    publish(proxy);
+  }
+
+  /** Recomputes what depends on the changed services; false when nothing the proxy sees changed. */
+  private boolean update(ConnectedProxy proxy, MeshView view, Set<String> services) {
+    boolean changed = false;
+    for (OutboundTarget target : proxy.targets) {
+      if (!services.contains(target.service())) {
+        continue;
+      }
+      String cluster = EnvoyNames.outboundCluster(target);
+      Protocol protocol = view.protocol(target.service());
+      if (protocol != proxy.protocols.get(target.service())) {
+        proxy.protocols.put(target.service(), protocol);
+        outboundResources(proxy, view, target, protocol);
+        changed = true;
+      } else {
+        VersionedResource<ClusterLoadAssignment> assignment =
+            interner.intern(view.loadAssignment(target));
+        changed |= proxy.endpoints.put(cluster, assignment) != assignment;
+      }
+    }
+    if (changed) {
+      publish(proxy);
+    }
+    return changed;
+  }
+
+  private void outboundResources(
+      ConnectedProxy proxy, MeshView view, OutboundTarget target, Protocol protocol) {
+    String cluster = EnvoyNames.outboundCluster(target);
+    for (Dataplane.Outbound outbound : proxy.spec.networking().outbound()) {
+      if (outbound.serviceName().isPresent() && OutboundTarget.of(outbound).equals(target)) {
+        put(
+            proxy.listeners,
+            interner.intern(ProxyConfigGenerator.outboundListener(outbound, cluster, protocol)));
+      }
+    }
+    proxy.clusters.put(cluster, interner.intern(ClusterFactory.eds(cluster, protocol)));
+    proxy.endpoints.put(cluster, interner.intern(view.loadAssignment(target)));
+  }
+
+  private static void put(
+      Map<String, VersionedResource<Listener>> listeners, VersionedResource<Listener> listener) {
+    listeners.put(listener.resource().getName(), listener);
+  }
+
+  private void publish(ConnectedProxy proxy) {
+    cache.setSnapshot(
+        proxy.key.nodeId(), new ProxySnapshot(proxy.listeners, proxy.clusters, proxy.endpoints));
+  }
+
+  /** Keeps the service-to-consumers index in step with the proxy's outbound targets. */
+  private void index(ConnectedProxy proxy, List<OutboundTarget> targets) {
+    Map<String, Set<ProxyKey>> meshConsumers =
+        consumers.computeIfAbsent(proxy.key.mesh(), m -> new HashMap<>());
+    for (OutboundTarget old : proxy.targets) {
+      Set<ProxyKey> set = meshConsumers.get(old.service());
+      if (set != null) {
+        set.remove(proxy.key);
+        if (set.isEmpty()) {
+          meshConsumers.remove(old.service());
+        }
+      }
+    }
+    for (OutboundTarget target : targets) {
+      meshConsumers.computeIfAbsent(target.service(), s -> new HashSet<>()).add(proxy.key);
+    }
+    proxy.targets = new ArrayList<>(targets);
+  }
+}

@@ -1,0 +1,226 @@
+package dev.quma.xds.view;
+
+import dev.quma.core.model.Dataplane;
+import dev.quma.xds.envoy.EnvoyNames;
+import dev.quma.xds.envoy.LoadAssignmentFactory;
+import dev.quma.xds.generate.MeshEndpoints;
+import dev.quma.xds.generate.OutboundTarget;
+import dev.quma.xds.generate.Protocol;
+import dev.quma.xds.generate.ServiceEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One mesh as the xDS tier sees it: every dataplane's inbounds, grouped by service. It answers the
+ * endpoints of any outbound target and tells, for each change of a dataplane, which services it
+ * affected, so that only the proxies consuming those services are recomputed. Not thread-safe: the
+ * owner serialises access.
+ */
+public final class MeshView implements MeshEndpoints {
+  private final String mesh;
+  private final Map<String, Entry> dataplanes = new HashMap<>();
+  private final Map<String, Map<String, List<ServiceEndpoint>>> endpointsByService =
+      new HashMap<>();
+  private final Map<String, EnumMap<Protocol, Integer>> protocolsByService = new HashMap<>();
+  private final Map<String, List<ServiceEndpoint>> targetEndpoints = new HashMap<>();
+  private final Map<String, ClusterLoadAssignment> assignments = new HashMap<>();
+
+  /** A dataplane as last applied: its version, and what it contributes to each service. */
+  private record Entry(
+      long version,
+      Dataplane spec,
+      Map<String, List<ServiceEndpoint>> endpoints,
+      Map<String, Protocol> protocols) {}
+
+  public MeshView(String mesh) {
+    this.mesh = mesh;
+  }
+
+  public String mesh() {
+    return mesh;
+  }
+
+  public int size() {
+    return dataplanes.size();
+  }
+
+  public long version(String dataplane) {
+    Entry entry = dataplanes.get(dataplane);
+    return entry == null ? -1 : entry.version();
+  }
+
+  public Dataplane dataplane(String name) {
+    Entry entry = dataplanes.get(name);
+    return entry == null ? null : entry.spec();
+  }
+
+  public Set<String> dataplaneNames() {
+    return Set.copyOf(dataplanes.keySet());
+  }
+
+  /**
+   * Applies the current state of one dataplane ({@code spec} null when it was deleted) and returns
+   * the services whose endpoints or protocol changed with it. Older versions than the one applied
+   * already are ignored.
+   */
+  public Set<String> apply(String name, long version, Dataplane spec) {
+    Entry old = dataplanes.get(name);
+    if (old != null && version >= 0 && old.version() > version) {
+      return Set.of();
+    }
+    Entry updated = spec == null ? null : entry(name, version, spec);
+    if (updated == null) {
+      dataplanes.remove(name);
+    } else {
+      dataplanes.put(name, updated);
+    }
+    Map<String, List<ServiceEndpoint>> before = old == null ? Map.of() : old.endpoints();
+    Map<String, List<ServiceEndpoint>> after = updated == null ? Map.of() : updated.endpoints();
+    Map<String, Protocol> protocolsBefore = old == null ? Map.of() : old.protocols();
+    Map<String, Protocol> protocolsAfter = updated == null ? Map.of() : updated.protocols();
+    Set<String> services = new HashSet<>(before.keySet());
+    services.addAll(after.keySet());
+    services.addAll(protocolsBefore.keySet());
+    services.addAll(protocolsAfter.keySet());
+    Set<String> changed = new HashSet<>();
+    for (String service : services) {
+      boolean endpointsChanged = !Objects.equals(before.get(service), after.get(service));
+      Protocol protocolBefore = protocol(service);
+      replace(
+          service,
+          name,
+          after.get(service),
+          protocolsBefore.get(service),
+          protocolsAfter.get(service));
+      if (endpointsChanged || protocolBefore != protocol(service)) {
+        changed.add(service);
+        invalidate(service);
+      }
+    }
+    return changed;
+  }
+
+  @Override
+  public List<ServiceEndpoint> endpoints(OutboundTarget target) {
+    return targetEndpoints.computeIfAbsent(
+        EnvoyNames.outboundCluster(target),
+        cluster -> {
+          List<ServiceEndpoint> matching = new ArrayList<>();
+          for (List<ServiceEndpoint> ofDataplane :
+              endpointsByService.getOrDefault(target.service(), Map.of()).values()) {
+            for (ServiceEndpoint endpoint : ofDataplane) {
+              if (target.matches(endpoint.tags())) {
+                matching.add(endpoint);
+              }
+            }
+          }
+          matching.sort(null);
+          return List.copyOf(matching);
+        });
+  }
+
+  /**
+   * The target's load assignment, built once per change of its service and shared by every
+   * consumer.
+   */
+  public ClusterLoadAssignment loadAssignment(OutboundTarget target) {
+    return assignments.computeIfAbsent(
+        EnvoyNames.outboundCluster(target),
+        cluster -> LoadAssignmentFactory.of(cluster, endpoints(target)));
+  }
+
+  @Override
+  public Protocol protocol(String service) {
+    EnumMap<Protocol, Integer> counts = protocolsByService.get(service);
+    if (counts == null || counts.size() != 1) {
+      return Protocol.TCP;
+    }
+    return counts.keySet().iterator().next();
+  }
+
+  private void replace(
+      String service,
+      String dataplane,
+      List<ServiceEndpoint> endpoints,
+      Protocol oldProtocol,
+      Protocol newProtocol) {
+    Map<String, List<ServiceEndpoint>> byDataplane =
+        endpointsByService.computeIfAbsent(service, s -> new HashMap<>());
+    if (endpoints == null || endpoints.isEmpty()) {
+      byDataplane.remove(dataplane);
+    } else {
+      byDataplane.put(dataplane, endpoints);
+    }
+    if (byDataplane.isEmpty()) {
+      endpointsByService.remove(service);
+    }
+    EnumMap<Protocol, Integer> counts =
+        protocolsByService.computeIfAbsent(service, s -> new EnumMap<>(Protocol.class));
+    if (oldProtocol != null) {
+      counts.computeIfPresent(oldProtocol, (p, n) -> n <= 1 ? null : n - 1);
+    }
+    if (newProtocol != null) {
+      counts.merge(newProtocol, 1, Integer::sum);
+    }
+    if (counts.isEmpty()) {
+      protocolsByService.remove(service);
+    }
+  }
+
+  private void invalidate(String service) {
+    String prefix = service + "{";
+    targetEndpoints
+        .keySet()
+        .removeIf(cluster -> cluster.equals(service) || cluster.startsWith(prefix));
+    assignments.keySet().removeIf(cluster -> cluster.equals(service) || cluster.startsWith(prefix));
+  }
+
+  /** What a dataplane contributes: its ready inbounds as endpoints, and each service's protocol. */
+  private static Entry entry(String name, long version, Dataplane spec) {
+    Map<String, List<ServiceEndpoint>> endpoints = new TreeMap<>();
+    Map<String, Protocol> protocols = new TreeMap<>();
+    Dataplane.Networking networking = spec.networking();
+    if (networking != null) {
+      for (Dataplane.Inbound inbound : networking.inbound()) {
+        String service = inbound.tags().get(Dataplane.SERVICE_TAG);
+        if (service == null || inbound.port() == null) {
+          continue;
+        }
+        protocols.putIfAbsent(service, Protocol.of(inbound.tags().get(Dataplane.PROTOCOL_TAG)));
+        if (!inbound.ready()) {
+          continue;
+        }
+        String address = advertised(networking, inbound);
+        endpoints
+            .computeIfAbsent(service, s -> new ArrayList<>())
+            .add(new ServiceEndpoint(name, address, inbound.port(), inbound.tags()));
+      }
+    }
+    endpoints.replaceAll(
+        (service, list) -> {
+          list.sort(null);
+          return List.copyOf(list);
+        });
+    return new Entry(version, spec, endpoints, protocols);
+  }
+
+  /**
+   * Where other proxies reach an inbound: the advertised address, else the inbound's, else the
+   * dataplane's.
+   */
+  static String advertised(Dataplane.Networking networking, Dataplane.Inbound inbound) {
+    String advertised = networking.advertisedAddress();
+    if (advertised != null && !advertised.isEmpty()) {
+      return advertised;
+    }
+    return inbound.effectiveAddress(networking.address());
+  }
+}

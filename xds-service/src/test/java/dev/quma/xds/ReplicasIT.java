@@ -1,0 +1,200 @@
+package dev.quma.xds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quma.core.insight.InsightStore;
+import dev.quma.core.model.ResourceType;
+import dev.quma.core.store.ResourceStore;
+import dev.quma.core.store.StoreSettings;
+import dev.quma.envoysim.SimulatedEnvoy;
+import dev.quma.envoysim.XdsChannels;
+import dev.quma.launcher.ServiceProcess;
+import dev.quma.launcher.ServiceSpec;
+import dev.quma.local.LocalRedis;
+import dev.quma.xds.testing.Seeds;
+import io.grpc.ManagedChannel;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two xds-service replicas as separate processes sharing one Redis: a proxy on one replica sees the
+ * endpoints of proxies on the other, a graceful leave removes them everywhere, and a replica that
+ * is stopped deletes nothing while its proxies move to the other one.
+ */
+class ReplicasIT {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static LocalRedis redisServer;
+  private static Vertx vertx;
+  private static Redis redis;
+  private static ResourceStore store;
+  private static InsightStore insights;
+  private static final List<AutoCloseable> closeables = new ArrayList<>();
+
+  @BeforeAll
+  static void redisAndMesh() {
+    redisServer = LocalRedis.startEphemeral();
+    vertx = Vertx.vertx();
+    redis = Redis.createClient(vertx, redisServer.url());
+    store = new ResourceStore(redis, StoreSettings.DEFAULTS);
+    insights = new InsightStore(redis, store.keys());
+    store.create(Seeds.defaultMesh()).await().atMost(WAIT);
+  }
+
+  @AfterAll
+  static void stopAll() throws Exception {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      closeables.get(i).close();
+    }
+    redis.close();
+    vertx.closeAndAwait();
+    redisServer.close();
+  }
+
+  @Test
+  void proxiesOnTwoReplicasSeeEachOtherAndAStoppedReplicaDeletesNothing() {
+    Replica a = start("xds-a");
+    Replica b = start("xds-b");
+
+    SimulatedEnvoy redis1 = join(a, "redis-1", Seeds.redis("redis-1", "192.168.0.1"));
+    SimulatedEnvoy backend = join(a, "backend-1", Seeds.backend("backend-1", "192.168.0.2"));
+    SimulatedEnvoy redis2 = join(b, "redis-2", Seeds.redis("redis-2", "192.168.0.3"));
+
+    assertThat(
+            backend.await(
+                WAIT,
+                () ->
+                    backend
+                        .endpointAddresses("redis")
+                        .equals(List.of("192.168.0.1:9000", "192.168.0.3:9000"))))
+        .as(
+            "backend (on replica a) sees redis-2 (on replica b): %s",
+            backend.endpointAddresses("redis"))
+        .isTrue();
+
+    redis2.leave();
+    assertThat(
+            backend.await(
+                WAIT, () -> backend.endpointAddresses("redis").equals(List.of("192.168.0.1:9000"))))
+        .isTrue();
+    assertThat(
+            eventually(
+                () ->
+                    store
+                        .find(ResourceType.DATAPLANE, "default", "redis-2")
+                        .await()
+                        .atMost(WAIT)
+                        .isEmpty()))
+        .as("redis-2 deregistered")
+        .isTrue();
+
+    // Scale-down: replica a stops gracefully; its proxies lose their streams but nothing is
+    // deleted.
+    a.process.close();
+    assertThat(redis1.await(WAIT, () -> redis1.closedWith() != null)).isTrue();
+    sleep(Duration.ofMillis(1500)); // longer than the deregistration delay
+    assertThat(store.find(ResourceType.DATAPLANE, "default", "redis-1").await().atMost(WAIT))
+        .isPresent();
+    assertThat(store.find(ResourceType.DATAPLANE, "default", "backend-1").await().atMost(WAIT))
+        .isPresent();
+
+    // They reconnect to the other replica and are served there.
+    SimulatedEnvoy backendAgain = join(b, "backend-1", Seeds.backend("backend-1", "192.168.0.2"));
+    join(b, "redis-1", Seeds.redis("redis-1", "192.168.0.1"));
+    assertThat(
+            backendAgain.await(
+                WAIT,
+                () -> backendAgain.endpointAddresses("redis").equals(List.of("192.168.0.1:9000"))))
+        .isTrue();
+    assertThat(
+            eventually(
+                () -> {
+                  var insight = insights.get("default", "backend-1").await().atMost(WAIT);
+                  return insight.online()
+                      && insight.subscriptions().stream()
+                          .anyMatch(
+                              s ->
+                                  "xds-b".equals(s.controlPlaneInstanceId())
+                                      && s.disconnectTime() == null);
+                }))
+        .isTrue();
+  }
+
+  private record Replica(ServiceProcess process, ManagedChannel channel) {}
+
+  private static Replica start(String id) {
+    int grpcPort = LocalRedis.freePort();
+    int httpPort = LocalRedis.freePort();
+    ServiceSpec spec =
+        new ServiceSpec(
+            id,
+            Path.of("target/quarkus-app/quarkus-run.jar"),
+            httpPort,
+            "xDS replica",
+            Map.of(
+                "QUMA_XDS_PORT",
+                String.valueOf(grpcPort),
+                "QUMA_XDS_HTTP_PORT",
+                String.valueOf(httpPort),
+                "QUMA_XDS_INSTANCE_ID",
+                id,
+                "QUMA_XDS_DEREGISTRATION_DELAY",
+                "500ms",
+                "QUMA_TLS_DIR",
+                tlsDir(id).toString()));
+    ServiceProcess process =
+        ServiceProcess.start(
+            spec,
+            Path.of(System.getProperty("java.home")),
+            Map.of("QUMA_REDIS_URL", redisServer.url()),
+            List.of("-Xmx256m"),
+            System.out);
+    closeables.add(process);
+    process.awaitReady(Duration.ofSeconds(60));
+    // Over TLS, trusting the CA the replica got its certificate from, as Envoy does.
+    ManagedChannel channel = XdsChannels.tls("localhost", grpcPort, tlsDir(id).resolve("ca.crt"));
+    closeables.add(channel::shutdownNow);
+    return new Replica(process, channel);
+  }
+
+  private static Path tlsDir(String replica) {
+    return Path.of("target", "tls-" + replica).toAbsolutePath();
+  }
+
+  private static SimulatedEnvoy join(Replica replica, String name, String resource) {
+    SimulatedEnvoy envoy =
+        SimulatedEnvoy.builder("default." + name).dataplaneResource(resource).build();
+    envoy.connect(replica.channel());
+    closeables.add(envoy);
+    assertThat(envoy.await(WAIT, envoy::configured))
+        .as(name + " configured; stream status " + envoy.closedWith())
+        .isTrue();
+    return envoy;
+  }
+
+  private static boolean eventually(java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      sleep(Duration.ofMillis(50));
+    }
+    return condition.getAsBoolean();
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.quma.xds.testing;
+
+import dev.quma.local.LocalRedis;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
+
+/** A redis-server of the test run's own, and a free port for the gRPC server under test. */
+public class XdsTestResources implements QuarkusTestResourceLifecycleManager {
+  private static volatile int grpcPort;
+  private LocalRedis redis;
+
+  @Override
+  public Map<String, String> start() {
+    redis = LocalRedis.startEphemeral();
+    grpcPort = LocalRedis.freePort();
+    return Map.of(
+        "quarkus.redis.hosts",
+        redis.url(),
+        "quarkus.grpc.server.test-port",
+        String.valueOf(grpcPort),
+        "quarkus.grpc.server.port",
+        String.valueOf(grpcPort));
+  }
+
+  /** Where the xDS server under test listens. */
+  public static int grpcPort() {
+    return grpcPort;
+  }
+
+  @Override
+  public void stop() {
+    if (redis != null) {
+      redis.close();
+    }
+  }
+}
