@@ -8,6 +8,7 @@ import dev.quma.core.model.ResourceType;
 import dev.quma.core.model.SecretData;
 import dev.quma.core.store.MeshNotFoundException;
 import dev.quma.core.store.ResourceConflictException;
+import dev.quma.core.store.ResourceNotFoundException;
 import dev.quma.core.store.ResourceStore;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -100,16 +101,22 @@ public final class SigningKeyManager {
                     mesh, key.serial()));
   }
 
-  /** Removes a key: every token it signed stops verifying. */
+  /**
+   * Removes a key: every token it signed stops verifying. Fails with the store's {@code
+   * ResourceNotFoundException} when the mesh has no such key.
+   */
   public Uni<Void> remove(String mesh, int serial) {
-    return recordSerial(mesh, serial)
+    String name = DataplaneTokenNames.signingKey(mesh, serial);
+    return store
+        .find(ResourceType.SECRET, mesh, name)
         .flatMap(
-            x ->
-                store.delete(
-                    ResourceType.SECRET,
-                    mesh,
-                    DataplaneTokenNames.signingKey(mesh, serial),
-                    OptionalLong.empty()))
+            found ->
+                found.isEmpty()
+                    ? Uni.createFrom()
+                        .failure(new ResourceNotFoundException(ResourceType.SECRET, mesh, name))
+                    // Recorded before the key goes, so its serial can never be given again.
+                    : recordSerial(mesh, serial))
+        .flatMap(x -> store.delete(ResourceType.SECRET, mesh, name, OptionalLong.empty()))
         .invoke(
             () -> {
               states.invalidate(mesh);

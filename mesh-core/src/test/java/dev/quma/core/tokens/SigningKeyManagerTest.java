@@ -114,6 +114,11 @@ class SigningKeyManagerTest {
     // Every key gone: the next token needs a new first key, with a serial of its own.
     assertThat(await(keys.signingKey("default")).serial()).isEqualTo(4);
     assertThat(await(keys.usedSerials("default"))).containsExactly(1, 2, 3, 4);
+
+    // Removing a key that is not there changes nothing.
+    assertThatThrownBy(() -> await(keys.remove("default", 9)))
+        .isInstanceOf(dev.quma.core.store.ResourceNotFoundException.class);
+    assertThat(await(keys.usedSerials("default"))).containsExactly(1, 2, 3, 4);
   }
 
   @Test
