@@ -67,3 +67,39 @@ redis_answers() {
 }
 
 MVN_FLAGS=(-B -ntp)
+
+# True when a PostgreSQL server answers on 127.0.0.1:$1 (it replies S or N to an SSL request).
+postgres_answers() {
+  local port="${1:-5432}" reply=""
+  exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null || return 1
+  printf '\x00\x00\x00\x08\x04\xd2\x16\x2f' >&3
+  IFS= read -r -n 1 -t 2 reply <&3 || true
+  exec 3>&- 3<&-
+  [ "$reply" = "S" ] || [ "$reply" = "N" ]
+}
+
+# Starts the machine's PostgreSQL cluster (Debian's layout) when it exists but does not answer on
+# 127.0.0.1:5432. With "install" as $1, installs Debian's postgresql first if there is none, and
+# lets loopback connect without a password (trust), as the tests expect. Without PostgreSQL the
+# tests start an embedded one of their own, so this never fails the run by itself.
+ensure_postgres() {
+  postgres_answers 5432 && return 0
+  local version
+  if ! ls -d /etc/postgresql/*/main >/dev/null 2>&1; then
+    if [ "${1:-}" = "install" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "installing postgresql"
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) >/dev/null
+      version="$(ls /etc/postgresql | sort -V | tail -1)"
+      sed -i '1i host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' \
+        "/etc/postgresql/$version/main/pg_hba.conf"
+    else
+      echo "no PostgreSQL on 127.0.0.1:5432: the tests start an embedded one of their own"
+      return 0
+    fi
+  fi
+  version="$(ls /etc/postgresql | sort -V | tail -1)"
+  echo "starting PostgreSQL $version on 127.0.0.1:5432"
+  pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  for _ in $(seq 1 100); do postgres_answers 5432 && return 0; sleep 0.1; done
+  echo "PostgreSQL did not answer on 127.0.0.1:5432: the tests start an embedded one of their own"
+}

@@ -21,4 +21,30 @@ final class ProcessCpu {
       throw new IllegalStateException("cannot read the CPU time of process " + pid, e);
     }
   }
+
+  /**
+   * CPU seconds of every process whose command line contains {@code marker}: e.g. the PostgreSQL
+   * backends serving one database, whose process titles name it.
+   */
+  static double secondsOfProcessesNamed(String marker) {
+    double total = 0;
+    try (var entries = Files.list(Path.of("/proc"))) {
+      for (Path entry : (Iterable<Path>) entries::iterator) {
+        String name = entry.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          if (Files.readString(entry.resolve("cmdline")).contains(marker)) {
+            total += seconds(Long.parseLong(name));
+          }
+        } catch (IOException | RuntimeException e) {
+          // the process ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list /proc", e);
+    }
+    return total;
+  }
 }

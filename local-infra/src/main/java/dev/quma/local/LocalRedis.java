@@ -80,6 +80,11 @@ public final class LocalRedis implements AutoCloseable {
     return port;
   }
 
+  /** The redis-server's process id (benchmarks read its CPU time). */
+  public long pid() {
+    return process.pid();
+  }
+
   /** A URL for Quarkus' {@code quarkus.redis.hosts}. */
   public String url() {
     return "redis://127.0.0.1:" + port;

@@ -1,9 +1,11 @@
 package dev.quma.launcher;
 
+import dev.quma.local.LocalPostgres;
 import dev.quma.local.LocalRedis;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Launcher {
   private static final int DEFAULT_REDIS_PORT = 6379;
+  private static final String DATABASE = "quma";
 
   public static void main(String[] args) throws Exception {
     LauncherOptions options;
@@ -61,7 +64,25 @@ public final class Launcher {
     } else {
       out.println("using Redis at " + redisUrl);
     }
-    Map<String, String> environment = Map.of("QUMA_REDIS_URL", redisUrl);
+    Map<String, String> environment = new HashMap<>();
+    environment.put("QUMA_REDIS_URL", redisUrl);
+    String databaseUrl = options.databaseUrl();
+    if (databaseUrl == null) {
+      LocalPostgres postgres =
+          LocalPostgres.start(LocalRedis.freePort(), options.home().resolve(".quma/postgres"));
+      running.add(postgres);
+      postgres.createDatabaseIfAbsent(DATABASE);
+      databaseUrl = postgres.reactiveUrl(DATABASE);
+      environment.put("QUMA_DATABASE_USERNAME", "postgres");
+      environment.put("QUMA_DATABASE_PASSWORD", "");
+      out.println(
+          "started a local PostgreSQL on "
+              + databaseUrl
+              + " (data in .quma/postgres; set QUMA_DATABASE_URL to use your own)");
+    } else {
+      out.println("using PostgreSQL at " + databaseUrl);
+    }
+    environment.put("QUMA_DATABASE_URL", databaseUrl);
     List<ServiceProcess> services = new ArrayList<>();
     try {
       for (ServiceSpec spec : ServiceSpec.all(options.home())) {
@@ -89,8 +110,12 @@ public final class Launcher {
           service.pid());
     }
     out.println("  Redis              " + redisUrl);
+    out.println("  PostgreSQL         " + databaseUrl);
     out.println();
     out.println("Try:  curl localhost:5681/meshes/default/dataplanes");
+    out.println(
+        "      bin/qumactl generate dataplane-token --mesh default --name redis-1"
+            + " --tag kuma.io/service=redis --valid-for 24h");
     out.println("Admin token (for calls from other hosts):");
     out.println(
         "  curl -s localhost:5681/global-secrets/admin-user-token | sed 's/.*\"data\":\"\\([^\"]*\\)\".*/\\1/' | base64 -d");

@@ -3,26 +3,35 @@ package dev.quma.launcher;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** The launcher's command line: {@code --redis-url}, {@code --home}, {@code --help}. */
-public record LauncherOptions(String redisUrl, Path home, Path javaHome, boolean help) {
+/**
+ * The launcher's command line: {@code --redis-url}, {@code --database-url}, {@code --home}, {@code
+ * --help}.
+ */
+public record LauncherOptions(
+    String redisUrl, String databaseUrl, Path home, Path javaHome, boolean help) {
 
   static final String USAGE =
       """
-      usage: bin/run [--redis-url redis://host:6379]
+      usage: bin/run [--redis-url redis://host:6379] [--database-url postgresql://host:5432/quma]
 
-        --redis-url URL   use this Redis (also QUMA_REDIS_URL); without it a local Redis is started,
-                          keeping its data in .quma/redis
-        --home DIR        the checkout whose services to run (default: current directory)
-        --help            this text
+        --redis-url URL     use this Redis (also QUMA_REDIS_URL); without it a local Redis is
+                            started, keeping its data in .quma/redis
+        --database-url URL  the token-service's PostgreSQL (also QUMA_DATABASE_URL; user and
+                            password from QUMA_DATABASE_USERNAME / QUMA_DATABASE_PASSWORD); without
+                            it a local PostgreSQL is started, keeping its data in .quma/postgres
+        --home DIR          the checkout whose services to run (default: current directory)
+        --help              this text
       """;
 
   static LauncherOptions parse(String[] args, Map<String, String> env) {
     String redisUrl = blankToNull(env.get("QUMA_REDIS_URL"));
+    String databaseUrl = blankToNull(env.get("QUMA_DATABASE_URL"));
     Path home = Path.of(env.getOrDefault("QUMA_HOME", ".")).toAbsolutePath().normalize();
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--redis-url" -> redisUrl = value(args, ++i, "--redis-url");
+        case "--database-url" -> databaseUrl = value(args, ++i, "--database-url");
         case "--home" -> home = Path.of(value(args, ++i, "--home")).toAbsolutePath().normalize();
         case "--help", "-h" -> help = true;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -32,7 +41,12 @@ public record LauncherOptions(String redisUrl, Path home, Path javaHome, boolean
       throw new IllegalArgumentException(
           "--redis-url must start with redis:// or rediss://, got " + redisUrl);
     }
-    return new LauncherOptions(redisUrl, home, Path.of(System.getProperty("java.home")), help);
+    if (databaseUrl != null && !databaseUrl.startsWith("postgresql://")) {
+      throw new IllegalArgumentException(
+          "--database-url must start with postgresql://, got " + databaseUrl);
+    }
+    return new LauncherOptions(
+        redisUrl, databaseUrl, home, Path.of(System.getProperty("java.home")), help);
   }
 
   private static String value(String[] args, int i, String option) {

@@ -30,6 +30,12 @@ public record ServiceSpec(
             home.resolve("lifecycle-worker/target/quarkus-app/quarkus-run.jar"),
             5680,
             "Offline and cleanup sweeps (health and metrics only)",
-            Map.of("QUMA_LIFECYCLE_HTTP_PORT", "5680")));
+            Map.of("QUMA_LIFECYCLE_HTTP_PORT", "5680")),
+        new ServiceSpec(
+            "token-service",
+            home.resolve("token-service/target/quarkus-app/quarkus-run.jar"),
+            5683,
+            "dataplane tokens, signing keys, ledger",
+            Map.of("QUMA_TOKEN_SERVICE_HTTP_PORT", "5683")));
   }
 }

@@ -33,4 +33,32 @@ class LauncherOptionsTest {
     assertThatThrownBy(() -> LauncherOptions.parse(new String[] {"--bogus"}, Map.of()))
         .hasMessage("unknown option --bogus");
   }
+
+  @Test
+  void aConfiguredDatabaseMeansNoLocalPostgres() {
+    assertThat(LauncherOptions.parse(new String[0], Map.of()).databaseUrl()).isNull();
+    assertThat(
+            LauncherOptions.parse(
+                    new String[0], Map.of("QUMA_DATABASE_URL", "postgresql://db:5432/quma"))
+                .databaseUrl())
+        .isEqualTo("postgresql://db:5432/quma");
+    assertThat(
+            LauncherOptions.parse(
+                    new String[] {"--database-url", "postgresql://x:1/q"},
+                    Map.of("QUMA_DATABASE_URL", "postgresql://db:5432/quma"))
+                .databaseUrl())
+        .isEqualTo("postgresql://x:1/q");
+    assertThatThrownBy(
+            () -> LauncherOptions.parse(new String[] {"--database-url", "jdbc:x"}, Map.of()))
+        .hasMessageContaining("must start with postgresql://");
+  }
+
+  @Test
+  void theTokenServiceRunsOnKumasNextPort() {
+    assertThat(ServiceSpec.all(java.nio.file.Path.of("/q")))
+        .extracting(ServiceSpec::name, ServiceSpec::httpPort)
+        .contains(
+            org.assertj.core.groups.Tuple.tuple("api-service", 5681),
+            org.assertj.core.groups.Tuple.tuple("token-service", 5683));
+  }
 }

@@ -11,6 +11,7 @@ import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAPublicKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 
@@ -67,6 +68,24 @@ public final class PemKeys {
     byte[] pkcs8 = key.getEncoded();
     byte[] pkcs1 = innerOctetString(pkcs8);
     return pem("RSA PRIVATE KEY", pkcs1);
+  }
+
+  /** X.509 SubjectPublicKeyInfo PEM ({@code -----BEGIN PUBLIC KEY-----}). */
+  public static String toPublicPem(RSAPublicKey key) {
+    return pem("PUBLIC KEY", key.getEncoded());
+  }
+
+  public static RSAPublicKey parsePublicKey(String pem) {
+    String text = pem.trim();
+    if (!text.startsWith("-----BEGIN PUBLIC KEY-----")) {
+      throw new IllegalArgumentException("not a PEM encoded public key");
+    }
+    try {
+      return (RSAPublicKey)
+          KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(base64Body(text)));
+    } catch (GeneralSecurityException | ClassCastException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("not a valid RSA public key", e);
+    }
   }
 
   public static RSAPrivateCrtKey parsePrivateKey(String pem) {

@@ -54,6 +54,35 @@ public final class ChangeStream {
         .map(r -> r == null || r.size() == 0 ? null : r.get(0).get(0).toString());
   }
 
+  /** The id of the newest entry of a mesh's stream, or {@link #BEGINNING} when it is empty. */
+  public Uni<String> latestId(String mesh) {
+    return redis
+        .send(
+            Request.cmd(Command.XREVRANGE)
+                .arg(keys.events(mesh))
+                .arg("+")
+                .arg("-")
+                .arg("COUNT")
+                .arg(1))
+        .map(r -> r == null || r.size() == 0 ? BEGINNING : r.get(0).get(0).toString());
+  }
+
+  /** Orders two stream ids ({@code millis-sequence}) as Redis does. */
+  public static int compareIds(String a, String b) {
+    int dashA = a.indexOf('-');
+    int dashB = b.indexOf('-');
+    int byTime =
+        Long.compareUnsigned(
+            Long.parseUnsignedLong(a.substring(0, dashA)),
+            Long.parseUnsignedLong(b.substring(0, dashB)));
+    if (byTime != 0) {
+      return byTime;
+    }
+    return Long.compareUnsigned(
+        Long.parseUnsignedLong(a.substring(dashA + 1)),
+        Long.parseUnsignedLong(b.substring(dashB + 1)));
+  }
+
   private Uni<List<ChangeEvent>> read(String stream, String afterId, int count) {
     return redis
         .send(

@@ -6,6 +6,8 @@ import dev.quma.core.insight.InsightStore;
 import dev.quma.core.stats.MeshStatsStore;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
+import dev.quma.core.tokens.DataplaneTokenVerifier;
+import dev.quma.core.tokens.VerifierSettings;
 import io.vertx.mutiny.redis.client.Redis;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -45,6 +47,17 @@ public class CoreBeans {
   @Singleton
   MeshStatsStore meshStats(Redis redis, ResourceStore store) {
     return new MeshStatsStore(redis, store);
+  }
+
+  @Produces
+  @Singleton
+  DataplaneTokenVerifier dataplaneTokenVerifier(
+      ResourceStore store, ChangeStream changes, Clock clock, DataplaneTokensConfig config) {
+    return new DataplaneTokenVerifier(
+        store,
+        changes,
+        clock,
+        new VerifierSettings(config.clockSkew(), config.cacheRefreshInterval()));
   }
 
   @Produces

@@ -17,6 +17,7 @@ import dev.quma.core.model.ResourceType;
  * PREFIX:{MESH}:insight:NAME  the xDS tier's DataplaneInsight (JSON)
  * PREFIX:{MESH}:lastseen     zset name -> last heartbeat (epoch ms) of every dataplane ever connected
  * PREFIX:{MESH}:online       zset name -> last heartbeat (epoch ms) of those with an open subscription
+ * PREFIX:{MESH}:dataplane-token-serials  zset of every signing key serial ever used in the mesh
  * PREFIX:{MESH}:fence:LEASE  the newest token of lease LEASE that wrote in this mesh (older are refused)
  * PREFIX:{MESH}:stats       hash: the mesh's dataplane counters (by type and status, by version,
  *                           services by status), epoch (+1 per change), mt (last change, epoch ms)
@@ -107,6 +108,15 @@ public final class Keys {
 
   public String online(String mesh) {
     return base(mesh) + "online";
+  }
+
+  /**
+   * Serial numbers of the mesh's dataplane token signing keys, including removed ones, so that a
+   * serial (the tokens' {@code kid}) is never given to a second key. It outlives the mesh on
+   * purpose: a mesh re-created under the same name goes on counting.
+   */
+  public String tokenKeySerials(String mesh) {
+    return base(mesh) + "dataplane-token-serials";
   }
 
   /** The newest token of a lease that wrote in a mesh: scripts taking a fence refuse older ones. */

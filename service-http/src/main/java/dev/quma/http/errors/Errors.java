@@ -6,6 +6,7 @@ import dev.quma.core.store.MeshNotEmptyException;
 import dev.quma.core.store.MeshNotFoundException;
 import dev.quma.core.store.ResourceConflictException;
 import dev.quma.core.store.ResourceNotFoundException;
+import dev.quma.core.tokens.TokenRefusedException;
 import dev.quma.core.validation.ValidationException;
 import java.util.List;
 import java.util.function.Function;
@@ -56,6 +57,15 @@ public final class Errors {
           new ApiException(409, title, conflict.getMessage());
       case InvalidTokenException token ->
           new ApiException(401, "Unauthenticated", token.getMessage());
+      // A genuine dataplane token of another proxy is forbidden; any other refusal unauthenticated.
+      case TokenRefusedException refused ->
+          new ApiException(
+              refused.forbidden() ? 403 : 401,
+              title,
+              refused.getMessage(),
+              List.of(
+                  new KumaError.Cause(
+                      "token", refused.reason().name().toLowerCase(java.util.Locale.ROOT))));
       default -> error;
     };
   }

@@ -1,0 +1,495 @@
+package dev.quma.bench;
+
+import dev.quma.core.codec.Format;
+import dev.quma.core.codec.ResourceCodec;
+import dev.quma.core.events.ChangeStream;
+import dev.quma.core.model.Dataplane;
+import dev.quma.core.model.Mesh;
+import dev.quma.core.model.ProxyType;
+import dev.quma.core.model.Resource;
+import dev.quma.core.model.ResourceMeta;
+import dev.quma.core.model.ResourceType;
+import dev.quma.core.store.ResourceStore;
+import dev.quma.core.store.StoreSettings;
+import dev.quma.core.tokens.DataplaneTokenClaims;
+import dev.quma.core.tokens.DataplaneTokenSigner;
+import dev.quma.core.tokens.DataplaneTokenVerifier;
+import dev.quma.core.tokens.SigningKeyManager;
+import dev.quma.launcher.ServiceProcess;
+import dev.quma.launcher.ServiceSpec;
+import dev.quma.local.LocalPostgres;
+import dev.quma.local.LocalRedis;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Throughput of dataplane tokens on one replica: tokens issued per second by a token-service
+ * process over HTTP (RS256 signature and ledger row in PostgreSQL included), and tokens verified
+ * per second by mesh-core's verifier in this JVM, as the bootstrap and xDS tiers will (signature,
+ * expiry, revocation and binding to the Dataplane's tags; keys and revocations cached from Redis).
+ * Each is measured in several rounds after a warm-up; the median round is the figure. Starts its
+ * own Redis, a PostgreSQL database of its own (dropped afterwards) and token-service; writes {@code
+ * bench/results/tokens-<UTC stamp>.json}.
+ */
+public final class TokenBenchmark {
+  private static final String MESH = "default";
+
+  public static void main(String[] args) throws Exception {
+    int rounds = intArg(args, "--rounds", 5);
+    int seconds = intArg(args, "--seconds", 5);
+    int clients = intArg(args, "--clients", 16);
+    int threads = intArg(args, "--threads", Runtime.getRuntime().availableProcessors());
+    Path home = Path.of(System.getProperty("quma.home", ".")).toAbsolutePath().normalize();
+
+    String database =
+        "quma_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    LocalPostgres ownPostgres = null;
+    int pgPort = 5432;
+    if (!LocalPostgres.answers("127.0.0.1", pgPort)) {
+      ownPostgres = LocalPostgres.startEphemeral();
+      pgPort = ownPostgres.port();
+    }
+    LocalPostgres.createDatabaseIfAbsent("127.0.0.1", pgPort, database);
+    Vertx vertx = Vertx.vertx();
+    try (LocalRedis redis = LocalRedis.startEphemeral()) {
+      Redis client =
+          Redis.createClient(
+              vertx,
+              new RedisOptions()
+                  .setConnectionString(redis.url())
+                  .setMaxPoolSize(8)
+                  .setMaxPoolWaiting(4096));
+      ResourceStore store = new ResourceStore(client, StoreSettings.DEFAULTS);
+      store
+          .create(
+              new Resource<>(ResourceMeta.of(ResourceType.MESH, null, MESH, Map.of()), Mesh.EMPTY))
+          .await()
+          .atMost(Duration.ofSeconds(10));
+
+      int port = LocalRedis.freePort();
+      ServiceSpec spec =
+          new ServiceSpec(
+              "token-service",
+              home.resolve("token-service/target/quarkus-app/quarkus-run.jar"),
+              port,
+              "dataplane tokens",
+              Map.of("QUMA_TOKEN_SERVICE_HTTP_PORT", String.valueOf(port)));
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("benchmark", "tokens");
+      report.put("when", Instant.now().toString());
+      report.put(
+          "machine",
+          Map.of(
+              "cpus", Runtime.getRuntime().availableProcessors(),
+              "java", System.getProperty("java.version"),
+              "load_average_at_start", loadAverage()));
+      report.put(
+          "note",
+          "one token-service replica (a JVM process), Redis, PostgreSQL and this client share the"
+              + " machine; other builds may be running: compare medians");
+      try (ServiceProcess service =
+          ServiceProcess.start(
+              spec,
+              Path.of(System.getProperty("java.home")),
+              Map.of(
+                  "QUMA_REDIS_URL",
+                  redis.url(),
+                  "QUMA_DATABASE_URL",
+                  "postgresql://127.0.0.1:" + pgPort + "/" + database,
+                  "QUMA_DATABASE_USERNAME",
+                  "postgres"),
+              List.of("-Xmx512m"),
+              null)) {
+        service.awaitReady(Duration.ofSeconds(90));
+        TokenBenchmark bench = new TokenBenchmark(port, service.pid(), redis.pid(), database);
+        report.put("issue_over_http", bench.issuance(rounds, seconds, clients));
+      }
+      report.put("sign_in_process", signing(store, client, rounds, seconds, threads));
+      report.put("verify_in_process", verification(store, client, rounds, seconds, threads));
+      client.close();
+      write(home.resolve("bench/results"), report);
+    } finally {
+      vertx.closeAndAwait();
+      LocalPostgres.dropDatabase("127.0.0.1", pgPort, database);
+      if (ownPostgres != null) {
+        ownPostgres.close();
+      }
+    }
+    // Mutiny's default scheduler (timeouts in the verifier) has non-daemon threads outside Quarkus.
+    System.exit(0);
+  }
+
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final URI issueUri;
+  private final long servicePid;
+  private final long redisPid;
+  private final String database;
+
+  private TokenBenchmark(int port, long servicePid, long redisPid, String database) {
+    this.issueUri = URI.create("http://127.0.0.1:" + port + "/tokens/dataplane");
+    this.servicePid = servicePid;
+    this.redisPid = redisPid;
+    this.database = database;
+  }
+
+  /** CPU seconds used so far by each process that takes part in issuing. */
+  private double[] issuingCpu() {
+    return new double[] {
+      ProcessCpu.seconds(servicePid),
+      ProcessCpu.secondsOfProcessesNamed(database),
+      ProcessCpu.seconds(redisPid),
+      ProcessCpu.seconds(ProcessHandle.current().pid())
+    };
+  }
+
+  // ---- issuance over HTTP ----------------------------------------------------------------------
+
+  private Map<String, Object> issuance(int rounds, int seconds, int clients) throws Exception {
+    System.out.printf(
+        "issuing over HTTP: %d clients, warm-up then %d rounds of %d s%n",
+        clients, rounds, seconds);
+    // The JIT needs a while with both the HTTP stack and Hibernate in play.
+    runIssuers(clients, Duration.ofSeconds(Math.max(30, 3 * seconds)), new Latencies("warm-up"));
+    Latencies latencies = new Latencies("POST /tokens/dataplane");
+    double[] perSecond = new double[rounds];
+    // CPU milliseconds per token of: token-service, its PostgreSQL backends, Redis, this client.
+    double[][] cpu = new double[4][rounds];
+    for (int round = 0; round < rounds; round++) {
+      double[] before = issuingCpu();
+      long issued = runIssuers(clients, Duration.ofSeconds(seconds), latencies);
+      double[] after = issuingCpu();
+      for (int p = 0; p < 4; p++) {
+        cpu[p][round] = (after[p] - before[p]) * 1e3 / issued;
+      }
+      perSecond[round] = issued / (double) seconds;
+      System.out.printf(
+          "  round %d: %.0f tokens/s; CPU per token: token-service %.2f ms, PostgreSQL %.2f ms,"
+              + " Redis %.2f ms, client %.2f ms%n",
+          round + 1, perSecond[round], cpu[0][round], cpu[1][round], cpu[2][round], cpu[3][round]);
+    }
+    Map<String, Object> out = summary(perSecond, "tokens_per_second");
+    Map<String, Object> cost = new LinkedHashMap<>();
+    cost.put("token_service", round2(median(cpu[0])));
+    cost.put("postgresql", round2(median(cpu[1])));
+    cost.put("redis", round2(median(cpu[2])));
+    cost.put("benchmark_client", round2(median(cpu[3])));
+    out.put("median_cpu_ms_per_token", cost);
+    // What two otherwise idle cores would sustain: the server side's CPU cost, not the contention.
+    double serverSide = median(cpu[0]) + median(cpu[1]) + median(cpu[2]);
+    long capacity = Math.round(2000 / serverSide);
+    out.put("capacity_on_two_idle_cores_tokens_per_second", capacity);
+    System.out.printf(
+        "CPU per token (medians): token-service %.2f ms, PostgreSQL %.2f ms, Redis %.2f ms:"
+            + " two idle cores would sustain about %d tokens/s%n",
+        median(cpu[0]), median(cpu[1]), median(cpu[2]), capacity);
+    out.put("clients", clients);
+    out.put("latency", latencies.summary());
+    System.out.printf(
+        "issued over HTTP (sign + ledger row): median %.0f tokens/s, p50 %.2f ms, p99 %.2f ms%n",
+        median(perSecond), latencies.percentileMillis(50), latencies.percentileMillis(99));
+    return out;
+  }
+
+  /** {@code clients} threads issuing one token after another for {@code duration}. */
+  private long runIssuers(int clients, Duration duration, Latencies latencies) throws Exception {
+    AtomicLong issued = new AtomicLong();
+    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    long deadline = System.nanoTime() + duration.toNanos();
+    CountDownLatch done = new CountDownLatch(clients);
+    List<long[]> perThread = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      int client = c;
+      long[] samples = new long[100_000];
+      perThread.add(samples);
+      Thread.ofPlatform()
+          .start(
+              () -> {
+                int n = 0;
+                try {
+                  while (System.nanoTime() < deadline) {
+                    String body =
+                        "{\"mesh\":\"default\",\"name\":\"dp-"
+                            + client
+                            + "-"
+                            + n
+                            + "\",\"tags\":{\"kuma.io/service\":[\"svc-"
+                            + client
+                            + "\"]},\"type\":\"dataplane\",\"validFor\":\"24h\"}";
+                    long start = System.nanoTime();
+                    HttpResponse<String> response =
+                        http.send(
+                            HttpRequest.newBuilder(issueUri)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() != 200) {
+                      throw new IllegalStateException(
+                          "issuing answered " + response.statusCode() + ": " + response.body());
+                    }
+                    if (n < samples.length) {
+                      samples[n] = System.nanoTime() - start;
+                    }
+                    n++;
+                    issued.incrementAndGet();
+                  }
+                } catch (Exception e) {
+                  failures.add(e);
+                } finally {
+                  long[] mine = samples;
+                  synchronized (latencies) {
+                    for (int i = 0; i < Math.min(n, mine.length); i++) {
+                      latencies.record(mine[i]);
+                    }
+                  }
+                  done.countDown();
+                }
+              });
+    }
+    done.await();
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException("issuing failed", failures.peek());
+    }
+    return issued.get();
+  }
+
+  // ---- signing and verification in this JVM -----------------------------------------------------
+
+  /** RS256 signing alone (what bounds issuance), on {@code threads} threads. */
+  private static Map<String, Object> signing(
+      ResourceStore store, Redis client, int rounds, int seconds, int threads) throws Exception {
+    SigningKeyManager keys =
+        new SigningKeyManager(store, new ChangeStream(client, store.keys()), Optional.empty());
+    SigningKeyManager.SigningKey key = keys.signingKey(MESH).await().atMost(Duration.ofSeconds(30));
+    System.out.printf(
+        "signing in this JVM: %d threads, %d rounds of %d s%n", threads, rounds, seconds);
+    Rounds result =
+        rounds(
+            rounds,
+            seconds,
+            threads,
+            (thread, i) ->
+                DataplaneTokenSigner.sign(
+                    claims("dp-" + thread + "-" + i, Instant.now()),
+                    key.serial(),
+                    key.privateKey()));
+    System.out.printf(
+        "signed in this JVM: median %.0f tokens/s, %.0f µs CPU each%n",
+        median(result.perSecond()), median(result.cpuMicros()));
+    return result.summary("tokens_per_second", threads);
+  }
+
+  /**
+   * Verification of a pool of 1,000 distinct tokens, each bound to its proxy's name and service tag
+   * and checked against that proxy's Dataplane spec, on {@code threads} threads.
+   */
+  private static Map<String, Object> verification(
+      ResourceStore store, Redis client, int rounds, int seconds, int threads) throws Exception {
+    ChangeStream changes = new ChangeStream(client, store.keys());
+    SigningKeyManager keys = new SigningKeyManager(store, changes, Optional.empty());
+    SigningKeyManager.SigningKey key = keys.signingKey(MESH).await().atMost(Duration.ofSeconds(30));
+    int poolSize = 1_000;
+    String[] tokens = new String[poolSize];
+    Dataplane[] dataplanes = new Dataplane[poolSize];
+    for (int i = 0; i < poolSize; i++) {
+      tokens[i] =
+          DataplaneTokenSigner.sign(
+              claims("dp-" + i, Instant.now()), key.serial(), key.privateKey());
+      dataplanes[i] = dataplane("dp-" + i, i);
+    }
+    DataplaneTokenVerifier verifier = new DataplaneTokenVerifier(store, changes, Clock.systemUTC());
+    System.out.printf(
+        "verifying in this JVM: %d threads, %d rounds of %d s%n", threads, rounds, seconds);
+    Rounds result =
+        rounds(
+            rounds,
+            seconds,
+            threads,
+            (thread, i) -> {
+              int at = (int) ((i * 7919L + thread) % poolSize);
+              verifier
+                  .verify(tokens[at], MESH, "dp-" + at, ProxyType.DATAPLANE, dataplanes[at])
+                  .await()
+                  .atMost(Duration.ofSeconds(10));
+            });
+    System.out.printf(
+        "verified in this JVM: median %.0f tokens/s, %.1f µs CPU each%n",
+        median(result.perSecond()), median(result.cpuMicros()));
+    Map<String, Object> out = result.summary("verifications_per_second", threads);
+    out.put("distinct_tokens", poolSize);
+    return out;
+  }
+
+  private interface Work {
+    void run(int thread, long iteration) throws Exception;
+  }
+
+  /** Operations per second and CPU microseconds per operation, of each round. */
+  private record Rounds(double[] perSecond, double[] cpuMicros) {
+    Map<String, Object> summary(String unit, int threads) {
+      Map<String, Object> out = TokenBenchmark.summary(perSecond, unit);
+      out.put("threads", threads);
+      out.put("median_cpu_us_each", Math.round(median(cpuMicros) * 10) / 10.0);
+      out.put("capacity_on_two_idle_cores_per_second", Math.round(2e6 / median(cpuMicros)));
+      return out;
+    }
+  }
+
+  /** A warm-up round, then {@code rounds} timed ones. */
+  private static Rounds rounds(int rounds, int seconds, int threads, Work work) throws Exception {
+    timed(Math.max(10, seconds), threads, work);
+    double[] perSecond = new double[rounds];
+    double[] cpuMicros = new double[rounds];
+    for (int round = 0; round < rounds; round++) {
+      long self = ProcessHandle.current().pid();
+      double cpuBefore = ProcessCpu.seconds(self);
+      long count = timed(seconds, threads, work);
+      cpuMicros[round] = (ProcessCpu.seconds(self) - cpuBefore) * 1e6 / count;
+      perSecond[round] = count / (double) seconds;
+      System.out.printf(
+          "  round %d: %.0f/s, CPU %.1f µs each%n", round + 1, perSecond[round], cpuMicros[round]);
+    }
+    return new Rounds(perSecond, cpuMicros);
+  }
+
+  private static long timed(int seconds, int threads, Work work) throws Exception {
+    AtomicLong done = new AtomicLong();
+    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      workers.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    long i = 0;
+                    try {
+                      while (System.nanoTime() < deadline) {
+                        work.run(thread, i++);
+                      }
+                    } catch (Throwable e) {
+                      failures.add(e);
+                    }
+                    done.addAndGet(i);
+                  }));
+    }
+    for (Thread worker : workers) {
+      worker.join();
+    }
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException("benchmark work failed", failures.peek());
+    }
+    return done.get();
+  }
+
+  private static DataplaneTokenClaims claims(String name, Instant now) {
+    return new DataplaneTokenClaims(
+        name,
+        MESH,
+        new TreeMap<>(Map.of("kuma.io/service", List.of("svc-" + Math.abs(name.hashCode() % 100)))),
+        "dataplane",
+        "",
+        UUID.randomUUID().toString(),
+        now,
+        now.minus(Duration.ofMinutes(5)),
+        now.plus(Duration.ofHours(24)));
+  }
+
+  private static Dataplane dataplane(String name, int i) {
+    String yaml =
+        """
+        type: Dataplane
+        mesh: default
+        name: %s
+        networking:
+          address: 10.0.%d.%d
+          inbound:
+          - port: 8000
+            servicePort: 80
+            tags: {kuma.io/service: svc-%d, kuma.io/protocol: http}
+        """
+            .formatted(name, i / 256 % 256, i % 256, Math.abs(name.hashCode() % 100));
+    return ResourceCodec.instance()
+        .<Dataplane>decode(
+            yaml.getBytes(StandardCharsets.UTF_8), Format.YAML, ResourceType.DATAPLANE)
+        .toResource(ResourceType.DATAPLANE)
+        .spec();
+  }
+
+  // ---- reporting -------------------------------------------------------------------------------
+
+  private static Map<String, Object> summary(double[] perSecond, String unit) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("median_" + unit, Math.round(median(perSecond)));
+    out.put(
+        "rounds_" + unit,
+        Arrays.stream(perSecond).mapToLong(Math::round).boxed().toList().toString());
+    return out;
+  }
+
+  private static double round2(double value) {
+    return Math.round(value * 100) / 100.0;
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int mid = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static void write(Path dir, Map<String, Object> report) throws IOException {
+    Files.createDirectories(dir);
+    String stamp =
+        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.now());
+    Path file = dir.resolve("tokens-" + stamp + ".json");
+    Files.writeString(file, Json.write(report) + "\n");
+    System.out.println("results written to " + file);
+  }
+
+  private static int intArg(String[] args, String name, int fallback) {
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals(name)) {
+        return Integer.parseInt(args[i + 1]);
+      }
+    }
+    return fallback;
+  }
+}
