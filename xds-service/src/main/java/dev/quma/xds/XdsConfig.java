@@ -46,6 +46,20 @@ public interface XdsConfig {
   @WithDefault("64")
   int admissionConcurrency();
 
+  /**
+   * How a proxy proves which dataplane it is (Kuma: {@code KUMA_DP_SERVER_AUTHN_DP_PROXY_TYPE}).
+   */
+  @WithDefault("dp-token")
+  DataplaneAuthn dataplaneAuthn();
+
+  /** Ways for a proxy to authenticate its ADS stream. */
+  enum DataplaneAuthn {
+    /** A dataplane token bound to the proxy, as the stream's {@code authorization} metadata. */
+    DP_TOKEN,
+    /** No check at all: for local experiments only. */
+    NONE
+  }
+
   /** Change events read per round. */
   @WithDefault("1000")
   int eventBatchSize();
