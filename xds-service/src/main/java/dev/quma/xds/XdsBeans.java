@@ -132,6 +132,7 @@ public class XdsBeans {
         clock,
         config.eventBatchSize(),
         config.resyncInterval(),
+        config.changeCoalescing(),
         metrics::changeApplied);
   }
 

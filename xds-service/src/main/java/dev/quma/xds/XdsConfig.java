@@ -60,6 +60,14 @@ public interface XdsConfig {
     NONE
   }
 
+  /**
+   * While changes come faster than they are applied one by one (a fleet joining, a rollout), how
+   * long to gather them before applying the next batch, so that a proxy affected by several gets
+   * one push for all. A change that comes alone is applied at once. Zero turns batching off.
+   */
+  @WithDefault("20ms")
+  Duration changeCoalescing();
+
   /** Change events read per round. */
   @WithDefault("1000")
   int eventBatchSize();

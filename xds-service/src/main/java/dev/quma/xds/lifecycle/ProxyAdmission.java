@@ -168,11 +168,12 @@ public final class ProxyAdmission {
       return null;
     }
     try {
-      // YAML also reads JSON, which is what Kuma's agent sends.
+      // Kuma's agent sends JSON; a YAML document is read too.
+      String text = value.getStringValue().strip();
       ResourceDocument<Dataplane> document =
           codec.decode(
-              value.getStringValue().getBytes(StandardCharsets.UTF_8),
-              Format.YAML,
+              text.getBytes(StandardCharsets.UTF_8),
+              text.startsWith("{") ? Format.JSON : Format.YAML,
               ResourceType.DATAPLANE);
       if (!key.mesh().equals(document.mesh()) || !key.name().equals(document.name())) {
         throw new AdmissionException(

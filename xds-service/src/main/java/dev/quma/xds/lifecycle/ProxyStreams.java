@@ -77,7 +77,7 @@ public final class ProxyStreams {
         .ensureLoaded(proxy.key().mesh())
         .flatMap(
             exists -> {
-              if (!exists || !snapshots.connect(proxy.key(), proxy.version(), proxy.spec())) {
+              if (!exists || !snapshots.connect(proxy.key(), proxy.spec())) {
                 return Uni.createFrom()
                     .failure(
                         new AdmissionException(
