@@ -7,8 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quma.api.testing.ControlPlaneProcesses;
 import dev.quma.api.testing.ControlPlaneProcesses.Replica;
+import dev.quma.core.events.ChangeStream;
 import dev.quma.core.stats.MeshStatsStore;
 import dev.quma.core.stats.ReconcileReport;
+import dev.quma.core.store.ResourceStore;
+import dev.quma.core.tokens.ProxyTokens;
+import dev.quma.core.tokens.SigningKeyManager;
 import dev.quma.envoysim.SimulatedEnvoy;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -18,6 +22,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
@@ -39,6 +44,8 @@ class ConnectedProxiesTest {
   private static final String NONE = "";
 
   @Inject MeshStatsStore stats;
+  @Inject ResourceStore store;
+  @Inject ChangeStream changes;
 
   private final List<SimulatedEnvoy> envoys = new ArrayList<>();
 
@@ -346,7 +353,17 @@ class ConnectedProxiesTest {
       SimulatedEnvoy.Mode mode,
       Predicate<SimulatedEnvoy.Update> rejecting) {
     SimulatedEnvoy.Builder builder =
-        SimulatedEnvoy.builder(mesh + "." + name).mode(mode).rejecting(rejecting);
+        SimulatedEnvoy.builder(mesh + "." + name)
+            .mode(mode)
+            .rejecting(rejecting)
+            .token(
+                ProxyTokens.issue(
+                        new SigningKeyManager(store, changes, Optional.empty()),
+                        mesh,
+                        name,
+                        Duration.ofHours(1))
+                    .await()
+                    .atMost(WAIT));
     if (resource != null) {
       builder.dataplaneResource(resource);
     }

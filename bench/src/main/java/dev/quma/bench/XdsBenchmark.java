@@ -2,6 +2,7 @@ package dev.quma.bench;
 
 import dev.quma.core.codec.Format;
 import dev.quma.core.codec.ResourceCodec;
+import dev.quma.core.events.ChangeStream;
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Labels;
 import dev.quma.core.model.Mesh;
@@ -10,6 +11,8 @@ import dev.quma.core.model.ResourceMeta;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
+import dev.quma.core.tokens.ProxyTokens;
+import dev.quma.core.tokens.SigningKeyManager;
 import dev.quma.envoysim.SimulatedEnvoy;
 import dev.quma.envoysim.XdsChannels;
 import dev.quma.launcher.ServiceProcess;
@@ -35,6 +38,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
@@ -44,6 +48,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * One xds-service replica under a fleet of simulated Envoys (SotW, Direct mode): by default 1,000
@@ -105,10 +110,24 @@ public final class XdsBenchmark {
               Path.of(System.getProperty("java.home")),
               Map.of("QUMA_REDIS_URL", redisServer.url()),
               jvmOptions(),
-              null)) {
+              replicaLog())) {
         xds.awaitReady(Duration.ofSeconds(60));
         String base = "http://127.0.0.1:" + httpPort;
         long heapBefore = heap(base);
+
+        // Tokens are signed before the clock starts: the join measures the xDS tier, whose
+        // verification of every token is part of it.
+        SigningKeyManager keys =
+            new SigningKeyManager(store, new ChangeStream(redis, store.keys()), Optional.empty());
+        String[] tokens =
+            IntStream.range(0, proxies)
+                .parallel()
+                .mapToObj(
+                    i ->
+                        ProxyTokens.issue(keys, "default", name(i, instances), Duration.ofHours(4))
+                            .await()
+                            .indefinitely())
+                .toArray(String[]::new);
 
         // ---- join ----
         List<ManagedChannel> channels = new ArrayList<>();
@@ -126,6 +145,7 @@ public final class XdsBenchmark {
               SimulatedEnvoy.builder("default." + name(i, instances))
                   .service(service(i / instances))
                   .dataplaneResource(dataplane(i, services, instances, 0))
+                  .token(tokens[i])
                   .build();
           envoy.onUpdate(
               type -> {
@@ -277,6 +297,20 @@ public final class XdsBenchmark {
       }
       redis.close();
       vertx.closeAndAwait();
+    }
+  }
+
+  /** Where the replica's output goes: {@code -Dbench.xds.log=FILE}, else nowhere. */
+  private static java.io.PrintStream replicaLog() {
+    String file = System.getProperty("bench.xds.log");
+    if (file == null) {
+      return null;
+    }
+    try {
+      return new java.io.PrintStream(
+          new java.io.FileOutputStream(file), true, StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

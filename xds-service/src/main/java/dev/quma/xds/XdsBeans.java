@@ -2,7 +2,9 @@ package dev.quma.xds;
 
 import dev.quma.core.insight.InsightStore;
 import dev.quma.core.store.ResourceStore;
+import dev.quma.core.tokens.DataplaneTokenVerifier;
 import dev.quma.xds.insights.InsightWriter;
+import dev.quma.xds.lifecycle.AdmissionGate;
 import dev.quma.xds.lifecycle.ProxyAdmission;
 import dev.quma.xds.lifecycle.ProxyStreams;
 import dev.quma.xds.snapshot.ProxySnapshots;
@@ -21,12 +23,14 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import org.jboss.logging.Logger;
 
 /**
  * Wires the xDS tier: snapshots and the discovery server, admission, streams and the view follower.
  */
 @ApplicationScoped
 public class XdsBeans {
+  private static final Logger LOG = Logger.getLogger(XdsBeans.class);
 
   @Produces
   @Singleton
@@ -47,8 +51,14 @@ public class XdsBeans {
 
   @Produces
   @Singleton
-  ProxyAdmission admission(ResourceStore store) {
-    return new ProxyAdmission(store);
+  ProxyAdmission admission(ResourceStore store, DataplaneTokenVerifier verifier, XdsConfig config) {
+    if (config.dataplaneAuthn() == XdsConfig.DataplaneAuthn.NONE) {
+      LOG.warn(
+          "dataplane tokens are NOT checked (quma.xds.dataplane-authn=none): any client that"
+              + " reaches the xDS port can register and read the mesh's configuration");
+      return new ProxyAdmission(store, null);
+    }
+    return new ProxyAdmission(store, verifier);
   }
 
   @Produces
@@ -100,7 +110,8 @@ public class XdsBeans {
         timers,
         clock,
         config.deregistrationDelay(),
-        metrics::nacked);
+        metrics::nacked,
+        new AdmissionGate(config.admissionConcurrency()));
   }
 
   @Produces
@@ -121,6 +132,7 @@ public class XdsBeans {
         clock,
         config.eventBatchSize(),
         config.resyncInterval(),
+        config.changeCoalescing(),
         metrics::changeApplied);
   }
 

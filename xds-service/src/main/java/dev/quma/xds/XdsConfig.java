@@ -39,6 +39,35 @@ public interface XdsConfig {
   @WithDefault("false")
   boolean debugEndpoints();
 
+  /**
+   * Admissions (token check, registration, first snapshot) in flight at once; more wait in memory,
+   * so a fleet reconnecting together does not flood Redis.
+   */
+  @WithDefault("64")
+  int admissionConcurrency();
+
+  /**
+   * How a proxy proves which dataplane it is (Kuma: {@code KUMA_DP_SERVER_AUTHN_DP_PROXY_TYPE}).
+   */
+  @WithDefault("dp-token")
+  DataplaneAuthn dataplaneAuthn();
+
+  /** Ways for a proxy to authenticate its ADS stream. */
+  enum DataplaneAuthn {
+    /** A dataplane token bound to the proxy, as the stream's {@code authorization} metadata. */
+    DP_TOKEN,
+    /** No check at all: for local experiments only. */
+    NONE
+  }
+
+  /**
+   * While changes come faster than they are applied one by one (a fleet joining, a rollout), how
+   * long to gather them before applying the next batch, so that a proxy affected by several gets
+   * one push for all. A change that comes alone is applied at once. Zero turns batching off.
+   */
+  @WithDefault("20ms")
+  Duration changeCoalescing();
+
   /** Change events read per round. */
   @WithDefault("1000")
   int eventBatchSize();

@@ -2,10 +2,13 @@ package dev.quma.xds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quma.core.events.ChangeStream;
 import dev.quma.core.insight.InsightStore;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
+import dev.quma.core.tokens.ProxyTokens;
+import dev.quma.core.tokens.SigningKeyManager;
 import dev.quma.envoysim.SimulatedEnvoy;
 import dev.quma.envoysim.XdsChannels;
 import dev.quma.launcher.ServiceProcess;
@@ -20,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +40,7 @@ class ReplicasIT {
   private static Redis redis;
   private static ResourceStore store;
   private static InsightStore insights;
+  private static SigningKeyManager keys;
   private static final List<AutoCloseable> closeables = new ArrayList<>();
 
   @BeforeAll
@@ -45,6 +50,7 @@ class ReplicasIT {
     redis = Redis.createClient(vertx, redisServer.url());
     store = new ResourceStore(redis, StoreSettings.DEFAULTS);
     insights = new InsightStore(redis, store.keys());
+    keys = new SigningKeyManager(store, new ChangeStream(redis, store.keys()), Optional.empty());
     store.create(Seeds.defaultMesh()).await().atMost(WAIT);
   }
 
@@ -170,7 +176,11 @@ class ReplicasIT {
 
   private static SimulatedEnvoy join(Replica replica, String name, String resource) {
     SimulatedEnvoy envoy =
-        SimulatedEnvoy.builder("default." + name).dataplaneResource(resource).build();
+        SimulatedEnvoy.builder("default." + name)
+            .dataplaneResource(resource)
+            .token(
+                ProxyTokens.issue(keys, "default", name, Duration.ofHours(1)).await().atMost(WAIT))
+            .build();
     envoy.connect(replica.channel());
     closeables.add(envoy);
     assertThat(envoy.await(WAIT, envoy::configured))

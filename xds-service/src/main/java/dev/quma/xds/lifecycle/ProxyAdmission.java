@@ -8,11 +8,14 @@ import dev.quma.core.codec.ResourceCodec;
 import dev.quma.core.codec.ResourceDocument;
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Labels;
+import dev.quma.core.model.ProxyType;
 import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceMeta;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.MeshNotFoundException;
 import dev.quma.core.store.ResourceStore;
+import dev.quma.core.tokens.DataplaneTokenVerifier;
+import dev.quma.core.tokens.TokenRefusedException;
 import dev.quma.core.validation.ResourceValidator;
 import dev.quma.core.validation.ValidationException;
 import dev.quma.xds.snapshot.ProxyKey;
@@ -29,16 +32,26 @@ import java.util.stream.Collectors;
  * node metadata carries {@code dataplane.resource}): the resource is validated, must be named like
  * the node, and is created or updated in the store, labelled as registered by the xDS tier.
  * Indirect mode: the Dataplane must already exist.
+ *
+ * <p>Either way the stream's dataplane token must be valid and bound to that dataplane (checked
+ * against the offered resource before anything is written, or against the stored one), unless token
+ * checks are turned off; a refused token writes nothing.
  */
 public final class ProxyAdmission {
   static final String RESOURCE_METADATA = "dataplane.resource";
   static final String PROXY_TYPE_METADATA = "dataplane.proxyType";
 
   private final ResourceStore store;
+  private final DataplaneTokenVerifier verifier;
   private final ResourceCodec codec = ResourceCodec.instance();
 
-  public ProxyAdmission(ResourceStore store) {
+  /**
+   * @param verifier checks each stream's dataplane token; null admits streams without one (only for
+   *     local development, see {@code quma.xds.dataplane-authn})
+   */
+  public ProxyAdmission(ResourceStore store, DataplaneTokenVerifier verifier) {
     this.store = store;
+    this.verifier = verifier;
   }
 
   public Uni<AdmittedProxy> admit(Node node, String token) {
@@ -55,28 +68,64 @@ public final class ProxyAdmission {
           .failure(new AdmissionException(Status.Code.INVALID_ARGUMENT, e.getMessage()));
     }
     if (offered == null) {
-      return indirect(key);
+      return indirect(key, token);
     }
-    return direct(key, offered);
+    return verified(token, key, offered.spec()).flatMap(ignored -> direct(key, offered));
   }
 
-  private Uni<AdmittedProxy> indirect(ProxyKey key) {
+  /** Succeeds when the token may stand for the dataplane {@code key} with {@code spec}. */
+  private Uni<Void> verified(String token, ProxyKey key, Dataplane spec) {
+    if (verifier == null) {
+      return Uni.createFrom().voidItem();
+    }
+    if (token == null || token.isEmpty()) {
+      return Uni.createFrom()
+          .failure(
+              new AdmissionException(
+                  Status.Code.UNAUTHENTICATED,
+                  "the stream carries no dataplane token: send it as the \"authorization\" metadata"
+                      + " of the ADS stream (the bootstrap from bootstrap-service does)"));
+    }
+    return verifier
+        .verify(token, key.mesh(), key.name(), ProxyType.DATAPLANE, spec)
+        .replaceWithVoid()
+        .onFailure(TokenRefusedException.class)
+        .transform(
+            e ->
+                new AdmissionException(
+                    ((TokenRefusedException) e).forbidden()
+                        ? Status.Code.PERMISSION_DENIED
+                        : Status.Code.UNAUTHENTICATED,
+                    e.getMessage()));
+  }
+
+  private Uni<AdmittedProxy> indirect(ProxyKey key, String token) {
     return store
         .find(ResourceType.DATAPLANE, key.mesh(), key.name(), Dataplane.class)
-        .map(
+        .flatMap(
             found -> {
-              Resource<Dataplane> dataplane =
-                  found.orElseThrow(
-                      () ->
-                          new AdmissionException(
-                              Status.Code.NOT_FOUND,
-                              "Dataplane \""
-                                  + key.name()
-                                  + "\" does not exist in mesh \""
-                                  + key.mesh()
-                                  + "\": create it through the API first (Indirect mode), or start the proxy with its dataplane resource (Direct mode)"));
-              return new AdmittedProxy(
-                  key, dataplane.version(), dataplane.spec(), Labels.isDirect(dataplane));
+              if (found.isEmpty()) {
+                // The token is checked first (without tags, there is no spec to bind them to), so
+                // that a caller without a valid token cannot probe which dataplanes exist.
+                return verified(token, key, null)
+                    .flatMap(
+                        ignored ->
+                            Uni.createFrom()
+                                .<AdmittedProxy>failure(
+                                    new AdmissionException(
+                                        Status.Code.NOT_FOUND,
+                                        "Dataplane \""
+                                            + key.name()
+                                            + "\" does not exist in mesh \""
+                                            + key.mesh()
+                                            + "\": create it through the API first (Indirect mode), or"
+                                            + " start the proxy with its dataplane resource (Direct mode)")));
+              }
+              Resource<Dataplane> dataplane = found.get();
+              return verified(token, key, dataplane.spec())
+                  .replaceWith(
+                      new AdmittedProxy(
+                          key, dataplane.version(), dataplane.spec(), Labels.isDirect(dataplane)));
             });
   }
 
@@ -119,11 +168,12 @@ public final class ProxyAdmission {
       return null;
     }
     try {
-      // YAML also reads JSON, which is what Kuma's agent sends.
+      // Kuma's agent sends JSON; a YAML document is read too.
+      String text = value.getStringValue().strip();
       ResourceDocument<Dataplane> document =
           codec.decode(
-              value.getStringValue().getBytes(StandardCharsets.UTF_8),
-              Format.YAML,
+              text.getBytes(StandardCharsets.UTF_8),
+              text.startsWith("{") ? Format.JSON : Format.YAML,
               ResourceType.DATAPLANE);
       if (!key.mesh().equals(document.mesh()) || !key.name().equals(document.name())) {
         throw new AdmissionException(

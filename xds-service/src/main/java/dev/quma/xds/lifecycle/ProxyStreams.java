@@ -44,6 +44,7 @@ public final class ProxyStreams {
   private final Clock clock;
   private final Duration deregistrationDelay;
   private final Runnable onNack;
+  private final AdmissionGate gate;
   private final Map<ProxyKey, Set<StreamSession>> sessions = new HashMap<>();
   private volatile boolean shuttingDown;
 
@@ -56,7 +57,8 @@ public final class ProxyStreams {
       ScheduledExecutorService timers,
       Clock clock,
       Duration deregistrationDelay,
-      Runnable onNack) {
+      Runnable onNack,
+      AdmissionGate gate) {
     this.snapshots = snapshots;
     this.follower = follower;
     this.insights = insights;
@@ -66,6 +68,7 @@ public final class ProxyStreams {
     this.clock = clock;
     this.deregistrationDelay = deregistrationDelay;
     this.onNack = onNack;
+    this.gate = gate;
   }
 
   /** Starts serving an admitted proxy: its snapshot, then its subscription. */
@@ -74,7 +77,7 @@ public final class ProxyStreams {
         .ensureLoaded(proxy.key().mesh())
         .flatMap(
             exists -> {
-              if (!exists || !snapshots.connect(proxy.key(), proxy.version(), proxy.spec())) {
+              if (!exists || !snapshots.connect(proxy.key(), proxy.spec())) {
                 return Uni.createFrom()
                     .failure(
                         new AdmissionException(
@@ -164,6 +167,11 @@ public final class ProxyStreams {
               }
             },
             e -> LOG.warnf("could not deregister %s: %s", key, e.getMessage()));
+  }
+
+  /** Where admissions wait their turn to talk to Redis. */
+  public AdmissionGate gate() {
+    return gate;
   }
 
   /** A proxy rejected a config (its stream counts it in the insight; this counts it in metrics). */

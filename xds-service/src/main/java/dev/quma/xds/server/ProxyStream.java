@@ -127,20 +127,24 @@ abstract class ProxyStream<Q, R> implements StreamObserver<Q> {
   }
 
   private void admit() {
-    admission
-        .admit(node, token)
-        .flatMap(
-            admitted -> {
-              session =
-                  new StreamSession(
-                      admitted.key(),
-                      admitted.direct(),
-                      instanceId,
-                      clock.instant(),
-                      version(node),
-                      new ConfigMemory(protocol()));
-              return streams.opened(session, admitted).replaceWith(admitted);
-            })
+    streams
+        .gate()
+        .submit(
+            () ->
+                admission
+                    .admit(node, token)
+                    .flatMap(
+                        admitted -> {
+                          session =
+                              new StreamSession(
+                                  admitted.key(),
+                                  admitted.direct(),
+                                  instanceId,
+                                  clock.instant(),
+                                  version(node),
+                                  new ConfigMemory(protocol()));
+                          return streams.opened(session, admitted).replaceWith(admitted);
+                        }))
         .subscribe()
         .with(this::serve, this::refuseAdmission);
   }

@@ -134,24 +134,34 @@ public final class ProxySnapshots {
     }
     updated += updateConsumers(mesh, view, services, rebuildWhole);
     snapshotsSet.accept(updated);
+    System.err.println(
+        +changes.size()
+            + " services="
+            + services.size()
+            + " rebuildWhole="
+            + rebuildWhole.size()
+            + " updated="
+            + updated);
     return new ChangeResult(updated, threads.getCurrentThreadCpuTime() - cpuStart);
   }
 
   // ---- proxies --------------------------------------------------------------------------------
 
-  /** Starts serving a proxy; false when its mesh is not (yet) known to this replica. */
-  public synchronized boolean connect(ProxyKey key, long version, Dataplane spec) {
+  /**
+   * Starts serving a proxy; false when its mesh is not (yet) known to this replica. Only the
+   * proxy's own snapshot is computed: what its arrival changes for other proxies (it may be a new
+   * endpoint of theirs) comes with the change event of its dataplane, so that a fleet joining at
+   * once is pushed to its consumers in batches rather than one push per joining proxy.
+   */
+  public synchronized boolean connect(ProxyKey key, Dataplane spec) {
     MeshView view = views.get(key.mesh());
     if (view == null) {
       return false;
     }
     ConnectedProxy proxy = proxies.computeIfAbsent(key, k -> new ConnectedProxy(k, spec));
     proxy.spec = spec;
-    Set<String> services = view.apply(key.name(), version, spec);
     rebuild(proxy, view);
-    // Its inbounds may be new endpoints for proxies already here; the change event that follows
-    // finds the view up to date and does nothing more.
-    snapshotsSet.accept(1 + updateConsumers(key.mesh(), view, services, Set.of(key)));
+    snapshotsSet.accept(1);
     return true;
   }
 

@@ -48,14 +48,19 @@ public final class ViewFollower {
   private final Clock clock;
   private final int batch;
   private final Duration resyncInterval;
+  private final long coalescingNanos;
   private final BiConsumer<Long, ChangeResult> onChange;
   private final Map<String, String> positions = new ConcurrentHashMap<>();
   private volatile boolean loaded;
   private volatile boolean stopped;
   private volatile long lastFullLoad;
   private RedisConnection connection;
+  private volatile int eventsThisRound;
 
   /**
+   * @param coalescing when changes keep coming (two rounds with changes within this time), the wait
+   *     before the next read, so that its changes are applied together and each affected proxy gets
+   *     one push for all of them; an isolated change is read at once
    * @param onChange told, per applied change, its propagation delay (ms) and what it did
    */
   public ViewFollower(
@@ -66,6 +71,7 @@ public final class ViewFollower {
       Clock clock,
       int batch,
       Duration resyncInterval,
+      Duration coalescing,
       BiConsumer<Long, ChangeResult> onChange) {
     this.redis = redis;
     this.store = store;
@@ -75,6 +81,7 @@ public final class ViewFollower {
     this.clock = clock;
     this.batch = batch;
     this.resyncInterval = resyncInterval;
+    this.coalescingNanos = coalescing.toNanos();
     this.onChange = onChange;
   }
 
@@ -125,7 +132,7 @@ public final class ViewFollower {
         .flatMap(x -> readAndApply())
         .subscribe()
         .with(
-            x -> round(),
+            x -> next(),
             error -> {
               if (stopped) {
                 return;
@@ -141,6 +148,26 @@ public final class ViewFollower {
                   .subscribe()
                   .with(y -> round());
             });
+  }
+
+  /**
+   * Reads again at once, unless changes are coming faster than they are applied one by one (this
+   * round read more than one): then waits {@code coalescing}, so that the next round gathers more.
+   */
+  private void next() {
+    int events = eventsThisRound;
+    eventsThisRound = 0;
+    if (events > 1 && coalescingNanos > 0) {
+      Uni.createFrom()
+          .voidItem()
+          .onItem()
+          .delayIt()
+          .by(Duration.ofNanos(coalescingNanos))
+          .subscribe()
+          .with(x -> round());
+      return;
+    }
+    round();
   }
 
   private Uni<Void> loadAll() {
@@ -292,6 +319,7 @@ public final class ViewFollower {
       if (entries.size() == 0) {
         continue;
       }
+      eventsThisRound += entries.size();
       String lastId = entries.get(entries.size() - 1).get(0).toString();
       if (key.equals(global)) {
         chain = chain.flatMap(x -> applyGlobal(entries)).invoke(() -> positions.put(key, lastId));

@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quma.core.dump.ConfigDumpReply;
 import dev.quma.core.dump.ConfigDumpRequest;
+import dev.quma.core.events.ChangeStream;
 import dev.quma.core.insight.InsightStore;
 import dev.quma.core.store.ResourceConflictException;
 import dev.quma.core.store.ResourceStore;
+import dev.quma.core.tokens.ProxyTokens;
+import dev.quma.core.tokens.SigningKeyManager;
 import dev.quma.envoysim.SimulatedEnvoy;
 import dev.quma.xds.XdsConfig;
 import dev.quma.xds.testing.Seeds;
@@ -26,6 +29,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
@@ -55,6 +59,7 @@ class ConfigDumpTest {
   @Inject InsightStore insights;
   @Inject Redis redis;
   @Inject XdsConfig config;
+  @Inject ChangeStream changes;
 
   private ManagedChannel channel;
   private final List<SimulatedEnvoy> envoys = new ArrayList<>();
@@ -316,6 +321,13 @@ class ConfigDumpTest {
             .dataplaneResource(resource)
             .mode(mode)
             .rejecting(rejecting)
+            .token(
+                await(
+                    ProxyTokens.issue(
+                        new SigningKeyManager(store, changes, Optional.empty()),
+                        "default",
+                        name,
+                        Duration.ofHours(1))))
             .build();
     envoys.add(envoy.connect(channel));
     assertThat(envoy.await(WAIT, envoy::configured))

@@ -2,12 +2,17 @@ package dev.quma.xds.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quma.core.events.ChangeStream;
 import dev.quma.core.insight.DataplaneInsight;
 import dev.quma.core.insight.InsightStore;
 import dev.quma.core.model.Labels;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceConflictException;
 import dev.quma.core.store.ResourceStore;
+import dev.quma.core.tokens.DataplaneTokenClaims;
+import dev.quma.core.tokens.ProxyTokens;
+import dev.quma.core.tokens.SigningKeyManager;
+import dev.quma.core.tokens.TokenRevocations;
 import dev.quma.envoysim.SimulatedEnvoy;
 import dev.quma.xds.testing.Seeds;
 import dev.quma.xds.testing.XdsTestResources;
@@ -17,7 +22,9 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,9 +35,12 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +48,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Proxies joining, changing and leaving over real gRPC, with a simulated Envoy, against a real
- * Redis: the seeds' walkthrough, SotW and Delta, Direct and Indirect lifecycles, NACKs, insights.
+ * Redis: the seeds' walkthrough, SotW and Delta, Direct and Indirect lifecycles, dataplane tokens,
+ * NACKs, insights.
  */
 @QuarkusTest
 @QuarkusTestResource(XdsTestResources.class)
@@ -53,7 +64,9 @@ class AdsStreamTest {
           "quma.xds.stats-flush-interval",
           "100ms",
           "quma.xds.heartbeat-interval",
-          "500ms");
+          "500ms",
+          "quma.dataplane-tokens.cache-refresh-interval",
+          "200ms");
     }
   }
 
@@ -61,8 +74,10 @@ class AdsStreamTest {
 
   @Inject ResourceStore store;
   @Inject InsightStore insights;
+  @Inject ChangeStream changes;
 
   private ManagedChannel channel;
+  private SigningKeyManager keys;
   private final List<SimulatedEnvoy> envoys = new ArrayList<>();
 
   @BeforeEach
@@ -72,6 +87,7 @@ class AdsStreamTest {
             .create(Seeds.defaultMesh())
             .onFailure(ResourceConflictException.class)
             .recoverWithNull());
+    keys = new SigningKeyManager(store, changes, Optional.empty());
     channel =
         ManagedChannelBuilder.forAddress("127.0.0.1", XdsTestResources.grpcPort())
             .usePlaintext()
@@ -141,8 +157,13 @@ class AdsStreamTest {
   void theNodeIsNeededOnlyOnTheFirstRequest() throws Exception {
     await(store.create(Seeds.resource(Seeds.redis("redis-n1", "10.2.0.1"))));
     List<DiscoveryResponse> responses = new CopyOnWriteArrayList<>();
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+        token("default", "redis-n1"));
     StreamObserver<DiscoveryRequest> requests =
         AggregatedDiscoveryServiceGrpc.newStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
             .streamAggregatedResources(collect(responses));
     requests.onNext(
         DiscoveryRequest.newBuilder()
@@ -178,7 +199,8 @@ class AdsStreamTest {
     assertThat(noNodeId.await(WAIT, () -> noNodeId.closedWith() != null)).isTrue();
     assertThat(noNodeId.closedWith().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
 
-    SimulatedEnvoy unknown = SimulatedEnvoy.builder("default.ghost").build();
+    SimulatedEnvoy unknown =
+        SimulatedEnvoy.builder("default.ghost").token(token("default", "ghost")).build();
     envoys.add(unknown.connect(channel));
     assertThat(unknown.await(WAIT, () -> unknown.closedWith() != null)).isTrue();
     assertThat(unknown.closedWith().getCode()).isEqualTo(Status.Code.NOT_FOUND);
@@ -188,6 +210,7 @@ class AdsStreamTest {
     SimulatedEnvoy invalid =
         SimulatedEnvoy.builder("default.bad-1")
             .dataplaneResource(Seeds.redis("bad-1", "0.0.0.0"))
+            .token(token("default", "bad-1"))
             .build();
     envoys.add(invalid.connect(channel));
     assertThat(invalid.await(WAIT, () -> invalid.closedWith() != null)).isTrue();
@@ -202,6 +225,65 @@ class AdsStreamTest {
     envoys.add(otherName.connect(channel));
     assertThat(otherName.await(WAIT, () -> otherName.closedWith() != null)).isTrue();
     assertThat(otherName.closedWith().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+  }
+
+  @Test
+  void streamsWithoutAValidTokenAreRefusedAndWriteNothing() {
+    String resource = Seeds.redis("redis-t1", "10.7.0.1");
+
+    Status missing =
+        refusal(SimulatedEnvoy.builder("default.redis-t1").dataplaneResource(resource));
+    assertThat(missing.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(missing.getDescription()).contains("no dataplane token");
+
+    Status garbage =
+        refusal(
+            SimulatedEnvoy.builder("default.redis-t1")
+                .dataplaneResource(resource)
+                .token("not-a-token"));
+    assertThat(garbage.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+
+    Status someoneElses =
+        refusal(
+            SimulatedEnvoy.builder("default.redis-t1")
+                .dataplaneResource(resource)
+                .token(token("default", "redis-t2")));
+    assertThat(someoneElses.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(someoneElses.getDescription()).contains("\"redis-t2\"", "\"redis-t1\"");
+
+    String revokedToken = token("default", "redis-t1");
+    await(new TokenRevocations(store).revoke("default", Set.of(jti(revokedToken))));
+    sleep(Duration.ofMillis(500)); // revocations reach the xDS tier within the cache refresh
+    Status revoked =
+        refusal(
+            SimulatedEnvoy.builder("default.redis-t1")
+                .dataplaneResource(resource)
+                .token(revokedToken));
+    assertThat(revoked.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(revoked.getDescription()).contains("revoked");
+
+    assertThat(await(store.find(ResourceType.DATAPLANE, "default", "redis-t1")))
+        .as("a refused Direct proxy is not registered")
+        .isEmpty();
+
+    // Indirect, for a dataplane that does not exist: without a token, its absence is not told.
+    Status probe = refusal(SimulatedEnvoy.builder("default.redis-t9"));
+    assertThat(probe.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+  }
+
+  @Test
+  void anIndirectDataplaneNeedsATokenBoundToItsStoredTags() {
+    await(store.create(Seeds.resource(Seeds.redis("redis-t3", "10.7.0.3"))));
+    SimulatedEnvoy withToken =
+        SimulatedEnvoy.builder("default.redis-t3").token(token("default", "redis-t3")).build();
+    envoys.add(withToken.connect(channel));
+    assertThat(withToken.await(WAIT, withToken::configured))
+        .as("stream status " + withToken.closedWith())
+        .isTrue();
+
+    Status wrongName =
+        refusal(SimulatedEnvoy.builder("default.redis-t3").token(token("default", "redis-t4")));
+    assertThat(wrongName.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
   }
 
   @Test
@@ -232,7 +314,8 @@ class AdsStreamTest {
   @Test
   void anIndirectDataplaneThatLeavesIsKeptAndShownOffline() {
     await(store.create(Seeds.resource(Seeds.redis("redis-i1", "10.4.0.1"))));
-    SimulatedEnvoy indirect = SimulatedEnvoy.builder("default.redis-i1").build();
+    SimulatedEnvoy indirect =
+        SimulatedEnvoy.builder("default.redis-i1").token(token("default", "redis-i1")).build();
     envoys.add(indirect.connect(channel));
     assertThat(indirect.await(WAIT, indirect::configured)).isTrue();
     assertThat(eventually(() -> await(insights.get("default", "redis-i1")).online())).isTrue();
@@ -259,6 +342,7 @@ class AdsStreamTest {
     SimulatedEnvoy picky =
         SimulatedEnvoy.builder("default.backend-k1")
             .dataplaneResource(Seeds.backend("backend-k1", "10.5.0.9"))
+            .token(token("default", "backend-k1"))
             .rejecting(
                 update ->
                     update.typeUrl().equals(SimulatedEnvoy.CLUSTERS)
@@ -305,13 +389,35 @@ class AdsStreamTest {
 
   // ---- helpers -------------------------------------------------------------------------------
 
+  private String token(String mesh, String name) {
+    return await(ProxyTokens.issue(keys, mesh, name, Duration.ofHours(1)));
+  }
+
+  private static String jti(String token) {
+    return DataplaneTokenClaims.fromJson(Base64.getUrlDecoder().decode(token.split("\\.")[1]))
+        .jti();
+  }
+
+  /** Connects a proxy that must be refused, and returns the status its stream ended with. */
+  private Status refusal(SimulatedEnvoy.Builder builder) {
+    SimulatedEnvoy envoy = builder.build();
+    envoys.add(envoy.connect(channel));
+    assertThat(envoy.await(WAIT, () -> envoy.closedWith() != null)).as("refused").isTrue();
+    assertThat(envoy.configured()).isFalse();
+    return envoy.closedWith();
+  }
+
   private SimulatedEnvoy join(String name, String resource, SimulatedEnvoy.Mode mode) {
     return join("default", name, resource, mode);
   }
 
   private SimulatedEnvoy join(String mesh, String name, String resource, SimulatedEnvoy.Mode mode) {
     SimulatedEnvoy envoy =
-        SimulatedEnvoy.builder(mesh + "." + name).dataplaneResource(resource).mode(mode).build();
+        SimulatedEnvoy.builder(mesh + "." + name)
+            .dataplaneResource(resource)
+            .mode(mode)
+            .token(token(mesh, name))
+            .build();
     envoys.add(envoy.connect(channel));
     assertThat(envoy.await(WAIT, envoy::configured))
         .as(name + " configured, stream status " + envoy.closedWith())

@@ -29,10 +29,7 @@ class ProxySnapshotsTest {
     mesh.put("backend-2", state(3, Seeds.backend("backend-2", "10.0.0.3")));
     snapshots.loadMesh("default", mesh);
     for (String name : List.of("redis-1", "backend-1", "backend-2")) {
-      assertThat(
-              snapshots.connect(
-                  new ProxyKey("default", name), mesh.get(name).version(), mesh.get(name).spec()))
-          .isTrue();
+      assertThat(snapshots.connect(new ProxyKey("default", name), mesh.get(name).spec())).isTrue();
     }
 
     // A second redis instance: the two backends consume redis, redis-1 consumes nothing.
@@ -74,8 +71,8 @@ class ProxySnapshotsTest {
     mesh.put("backend-1", state(2, Seeds.backend("backend-1", "10.0.0.2")));
     mesh.put("backend-2", state(3, Seeds.backend("backend-2", "10.0.0.3")));
     snapshots.loadMesh("default", mesh);
-    snapshots.connect(new ProxyKey("default", "backend-1"), 2, mesh.get("backend-1").spec());
-    snapshots.connect(new ProxyKey("default", "backend-2"), 3, mesh.get("backend-2").spec());
+    snapshots.connect(new ProxyKey("default", "backend-1"), mesh.get("backend-1").spec());
+    snapshots.connect(new ProxyKey("default", "backend-2"), mesh.get("backend-2").spec());
     Snapshot first = snapshots.cache().getSnapshot("default.backend-1");
 
     snapshots.apply("default", Map.of("redis-1", state(5, Seeds.redis("redis-1", "10.0.0.9"))));
@@ -99,7 +96,7 @@ class ProxySnapshotsTest {
     mesh.put("redis-1", state(1, Seeds.redis("redis-1", "10.0.0.1")));
     mesh.put("backend-1", state(2, Seeds.backend("backend-1", "10.0.0.2")));
     snapshots.loadMesh("default", mesh);
-    snapshots.connect(new ProxyKey("default", "backend-1"), 2, mesh.get("backend-1").spec());
+    snapshots.connect(new ProxyKey("default", "backend-1"), mesh.get("backend-1").spec());
     String httpRedis =
         Seeds.redis("redis-1", "10.0.0.1")
             .replace(
@@ -123,22 +120,20 @@ class ProxySnapshotsTest {
   }
 
   @Test
-  void aProxyJoiningThisReplicaIsAnEndpointForConsumersAlreadyHere() {
+  void aJoiningProxyReachesConsumersWithTheChangeEventOfItsDataplane() {
     snapshots.loadMesh("default", Map.of());
     DataplaneState backend = state(1, Seeds.backend("backend-1", "10.0.0.2"));
-    snapshots.connect(new ProxyKey("default", "backend-1"), 1, backend.spec());
-    assertThat(
-            snapshots
-                .cache()
-                .getSnapshot("default.backend-1")
-                .endpoints()
-                .resources()
-                .get("redis")
-                .getEndpointsCount())
-        .isZero();
+    snapshots.connect(new ProxyKey("default", "backend-1"), backend.spec());
+    assertThat(redisEndpointsOf("default.backend-1")).isZero();
 
     DataplaneState redis = state(2, Seeds.redis("redis-1", "10.0.0.1"));
-    snapshots.connect(new ProxyKey("default", "redis-1"), 2, redis.spec());
+    snapshots.connect(new ProxyKey("default", "redis-1"), redis.spec());
+    assertThat(redisEndpointsOf("default.backend-1"))
+        .as("connecting computes the joining proxy's own snapshot only")
+        .isZero();
+    assertThat(snapshots.cache().getSnapshot("default.redis-1")).isNotNull();
+
+    snapshots.apply("default", Map.of("redis-1", redis));
 
     var assignment =
         snapshots.cache().getSnapshot("default.backend-1").endpoints().resources().get("redis");
@@ -151,6 +146,16 @@ class ProxySnapshotsTest {
                 .getSocketAddress()
                 .getAddress())
         .isEqualTo("10.0.0.1");
+  }
+
+  private int redisEndpointsOf(String nodeId) {
+    return snapshots
+        .cache()
+        .getSnapshot(nodeId)
+        .endpoints()
+        .resources()
+        .get("redis")
+        .getEndpointsCount();
   }
 
   private static DataplaneState state(long version, String json) {
