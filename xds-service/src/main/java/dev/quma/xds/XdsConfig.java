@@ -1,6 +1,8 @@
 package dev.quma.xds;
 
+import dev.quma.core.runtime.GoDurationConverter;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
@@ -14,6 +16,7 @@ public interface XdsConfig {
   /**
    * After a Direct proxy's stream ends, how long to wait for it to come back before deleting it.
    */
+  @WithConverter(GoDurationConverter.class)
   @WithDefault("10s")
   Duration deregistrationDelay();
 
@@ -21,14 +24,17 @@ public interface XdsConfig {
    * How often connected proxies' heartbeats are written (the lifecycle worker's idle timeout must
    * be longer).
    */
+  @WithConverter(GoDurationConverter.class)
   @WithDefault("10s")
   Duration heartbeatInterval();
 
   /** How often changed ACK/NACK counters are written to the insights. */
+  @WithConverter(GoDurationConverter.class)
   @WithDefault("1s")
   Duration statsFlushInterval();
 
   /** A full reload of the mesh views, as a safety net under the change stream. */
+  @WithConverter(GoDurationConverter.class)
   @WithDefault("10m")
   Duration resyncInterval();
 
@@ -65,6 +71,7 @@ public interface XdsConfig {
    * long to gather them before applying the next batch, so that a proxy affected by several gets
    * one push for all. A change that comes alone is applied at once. Zero turns batching off.
    */
+  @WithConverter(GoDurationConverter.class)
   @WithDefault("20ms")
   Duration changeCoalescing();
 
