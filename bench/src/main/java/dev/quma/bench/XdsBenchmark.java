@@ -53,9 +53,12 @@ import java.util.stream.IntStream;
 /**
  * One xds-service replica under a fleet of simulated Envoys (SotW, Direct mode): by default 1,000
  * services x 10 instances, each with one inbound and five outbounds. Reports how long until every
- * proxy has ACKed its first config, the time from a dataplane change to every affected proxy's ACK
- * (p50/p99), the CPU one change costs next to a full recompute of every snapshot, and the heap per
- * connected proxy. The load runs on the same machine as the replica, so figures are conservative.
+ * proxy has ACKed its first config (a cold replica registering a new fleet, whose every joining
+ * proxy is a new endpoint for the consumers already there), the time from a dataplane change to
+ * every affected proxy's ACK (p50/p99), the CPU one change costs next to a full recompute of every
+ * snapshot, the heap per connected proxy, and how long the now warm replica takes to serve the
+ * whole fleet again when every stream reconnects (as when a replica takes over from one that
+ * died). The load runs on the same machine as the replica, so figures are conservative.
  */
 public final class XdsBenchmark {
   private static final int OUTBOUNDS = 5;
@@ -102,6 +105,9 @@ public final class XdsBenchmark {
                   "true",
                   "QUMA_XDS_INSTANCE_ID",
                   "bench",
+                  // dropped proxies reconnect in the second wave: keep their registrations
+                  "KUMA_XDS_DATAPLANE_DEREGISTRATION_DELAY",
+                  "5m",
                   "QUMA_TLS_DIR",
                   tlsDir.toString()));
       try (ServiceProcess xds =
@@ -135,39 +141,11 @@ public final class XdsBenchmark {
           channels.add(XdsChannels.tls("localhost", grpcPort, tlsDir.resolve("ca.crt")));
         }
         SimulatedEnvoy[] envoys = new SimulatedEnvoy[proxies];
-        AtomicInteger configured = new AtomicInteger();
-        Set<Integer> counted = ConcurrentHashMap.newKeySet();
-        long joinStart = System.nanoTime();
-        double cpuBeforeJoin = ProcessCpu.seconds(xds.pid());
-        for (int i = 0; i < proxies; i++) {
-          int index = i;
-          SimulatedEnvoy envoy =
-              SimulatedEnvoy.builder("default." + name(i, instances))
-                  .service(service(i / instances))
-                  .dataplaneResource(dataplane(i, services, instances, 0))
-                  .token(tokens[i])
-                  .build();
-          envoy.onUpdate(
-              type -> {
-                if (!counted.contains(index) && envoys[index].configured() && counted.add(index)) {
-                  configured.incrementAndGet();
-                }
-              });
-          envoys[i] = envoy;
-          envoy.connect(channels.get(i % channels.size()));
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-        while (configured.get() < proxies && System.nanoTime() < deadline) {
-          Thread.sleep(20);
-        }
-        double joinSeconds = (System.nanoTime() - joinStart) / 1e9;
-        double joinCpu = ProcessCpu.seconds(xds.pid()) - cpuBeforeJoin;
+        Wave join = wave(xds, base, channels, envoys, tokens, services, instances);
         System.out.printf(
-            "%d of %d proxies configured and ACKed in %.1f s (xds-service used %.1f CPU-s)%n",
-            configured.get(), proxies, joinSeconds, joinCpu);
-        if (configured.get() < proxies) {
-          throw new IllegalStateException("not every proxy got its config");
-        }
+            "join (cold replica, every dataplane registered): %d proxies configured and ACKed in"
+                + " %.1f s, xds-service used %.1f CPU-s, %.1f pushes per proxy%n",
+            proxies, join.seconds(), join.cpuSeconds(), join.pushes() / proxies);
         Thread.sleep(3000); // let the first insight writes settle
         long heapAfter = heap(base);
         double heapPerProxyKb = (heapAfter - heapBefore) / 1024.0 / proxies;
@@ -261,6 +239,18 @@ public final class XdsBenchmark {
             fullComputeMs / perChangeComputeMs,
             (fullProcessCpu / fullCpu.length * 1000) / perChangeProcessMs);
 
+        // ---- every proxy reconnects (a replica took over a fleet): warm, nothing re-registered
+        // ----
+        for (SimulatedEnvoy envoy : envoys) {
+          envoy.drop();
+        }
+        Thread.sleep(2000);
+        Wave rejoin = wave(xds, base, channels, envoys, tokens, services, instances);
+        System.out.printf(
+            "reconnect (warm replica, dataplanes unchanged): %d proxies configured and ACKed in"
+                + " %.1f s, xds-service used %.1f CPU-s, %.1f pushes per proxy%n",
+            proxies, rejoin.seconds(), rejoin.cpuSeconds(), rejoin.pushes() / proxies);
+
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("benchmark", "xds");
         report.put("when", Instant.now().toString());
@@ -274,8 +264,12 @@ public final class XdsBenchmark {
         report.put("proxies", proxies);
         report.put("services", services);
         report.put("outbounds_per_proxy", OUTBOUNDS);
-        report.put("join_all_acked_seconds", round(joinSeconds));
-        report.put("join_cpu_seconds", round(joinCpu));
+        report.put("join_all_acked_seconds", round(join.seconds()));
+        report.put("join_cpu_seconds", round(join.cpuSeconds()));
+        report.put("join_pushes_per_proxy", round(join.pushes() / proxies));
+        report.put("reconnect_all_acked_seconds", round(rejoin.seconds()));
+        report.put("reconnect_cpu_seconds", round(rejoin.cpuSeconds()));
+        report.put("reconnect_pushes_per_proxy", round(rejoin.pushes() / proxies));
         report.put("heap_mb_before", round(heapBefore / 1e6));
         report.put("heap_mb_connected", round(heapAfter / 1e6));
         report.put("heap_kb_per_proxy", round(heapPerProxyKb));
@@ -325,6 +319,58 @@ public final class XdsBenchmark {
   }
 
   // ---- the fleet ----
+
+  /** How one wave of connecting proxies went. */
+  private record Wave(double seconds, double cpuSeconds, double pushes) {}
+
+  /**
+   * Connects every proxy (a new simulated Envoy each, spread over the channels) and waits until
+   * each has ACKed a config of every type.
+   */
+  private Wave wave(
+      ServiceProcess xds,
+      String base,
+      List<ManagedChannel> channels,
+      SimulatedEnvoy[] envoys,
+      String[] tokens,
+      int services,
+      int instances)
+      throws Exception {
+    int proxies = envoys.length;
+    AtomicInteger configured = new AtomicInteger();
+    Set<Integer> counted = ConcurrentHashMap.newKeySet();
+    double pushesBefore = metric(base, "xds_snapshots_set_total");
+    long start = System.nanoTime();
+    double cpuBefore = ProcessCpu.seconds(xds.pid());
+    for (int i = 0; i < proxies; i++) {
+      int index = i;
+      SimulatedEnvoy envoy =
+          SimulatedEnvoy.builder("default." + name(i, instances))
+              .service(service(i / instances))
+              .dataplaneResource(dataplane(i, services, instances, 0))
+              .token(tokens[i])
+              .build();
+      envoy.onUpdate(
+          type -> {
+            if (!counted.contains(index) && envoys[index].configured() && counted.add(index)) {
+              configured.incrementAndGet();
+            }
+          });
+      envoys[i] = envoy;
+      envoy.connect(channels.get(i % channels.size()));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+    while (configured.get() < proxies && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double cpu = ProcessCpu.seconds(xds.pid()) - cpuBefore;
+    if (configured.get() < proxies) {
+      throw new IllegalStateException(
+          "only " + configured.get() + " of " + proxies + " proxies got their config in 300 s");
+    }
+    return new Wave(seconds, cpu, metric(base, "xds_snapshots_set_total") - pushesBefore);
+  }
 
   static String service(int s) {
     return "svc-" + s;
