@@ -57,8 +57,8 @@ import java.util.stream.IntStream;
  * proxy is a new endpoint for the consumers already there), the time from a dataplane change to
  * every affected proxy's ACK (p50/p99), the CPU one change costs next to a full recompute of every
  * snapshot, the heap per connected proxy, and how long the now warm replica takes to serve the
- * whole fleet again when every stream reconnects (as when a replica takes over from one that
- * died). The load runs on the same machine as the replica, so figures are conservative.
+ * whole fleet again when every stream reconnects (as when a replica takes over from one that died).
+ * The load runs on the same machine as the replica, so figures are conservative.
  */
 public final class XdsBenchmark {
   private static final int OUTBOUNDS = 5;
