@@ -79,6 +79,13 @@ public final class SimulatedEnvoy implements AutoCloseable {
   private volatile boolean completed;
 
   private SimulatedEnvoy(Builder builder) {
+    this.token = builder.token;
+    this.mode = builder.mode;
+    this.rejects = builder.rejects;
+    if (builder.node != null) {
+      this.node = builder.node;
+      return;
+    }
     Struct.Builder metadata =
         Struct.newBuilder().putFields("dataplane.proxyType", string("dataplane"));
     if (builder.dataplaneResource != null) {
@@ -98,9 +105,6 @@ public final class SimulatedEnvoy implements AutoCloseable {
                             .setPatch(2)))
             .setMetadata(metadata)
             .build();
-    this.token = builder.token;
-    this.mode = builder.mode;
-    this.rejects = builder.rejects;
   }
 
   public static Builder builder(String nodeId) {
@@ -473,6 +477,7 @@ public final class SimulatedEnvoy implements AutoCloseable {
     private String token;
     private Mode mode = Mode.SOTW;
     private Predicate<Update> rejects = update -> false;
+    private Node node;
 
     private Builder(String nodeId) {
       this.nodeId = nodeId;
@@ -493,6 +498,15 @@ public final class SimulatedEnvoy implements AutoCloseable {
     /** The dataplane token, sent as the stream's {@code authorization} metadata. */
     public Builder token(String token) {
       this.token = token;
+      return this;
+    }
+
+    /**
+     * The whole node as a bootstrap file gives it (id, cluster, metadata); replaces what {@link
+     * #service} and {@link #dataplaneResource} would build.
+     */
+    public Builder node(Node node) {
+      this.node = node;
       return this;
     }
 

@@ -102,12 +102,14 @@ public final class Launcher {
     out.println();
     out.printf("Quma control plane is ready (%.1f s):%n", elapsed.toMillis() / 1000.0);
     for (ServiceProcess service : services) {
+      long rss = service.residentMib();
       out.printf(
-          "  %-18s http://localhost:%d  %s (pid %d)%n",
+          "  %-18s http://localhost:%d  %s (pid %d%s)%n",
           service.spec().name(),
           service.spec().httpPort(),
           service.spec().description(),
-          service.pid());
+          service.pid(),
+          rss < 0 ? "" : ", RSS " + rss + " MiB");
     }
     out.println("  Redis              " + redisUrl);
     out.println("  PostgreSQL         " + databaseUrl);

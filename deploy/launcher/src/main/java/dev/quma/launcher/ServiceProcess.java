@@ -71,6 +71,21 @@ public final class ServiceProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** The resident memory of the process in MiB (from /proc on Linux), or -1 where unknown. */
+  public long residentMib() {
+    Path status = Path.of("/proc", String.valueOf(process.pid()), "status");
+    try {
+      for (String line : Files.readAllLines(status)) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // not Linux, or the process is gone
+    }
+    return -1;
+  }
+
   /**
    * Waits until {@code /q/health/ready} answers 200, or fails when the process dies or time runs
    * out.

@@ -108,19 +108,25 @@ public final class ProxyStreams {
     if (last) {
       snapshots.disconnect(session.key());
     }
+    boolean deregister = last && !shuttingDown && session.direct();
+    // The delay starts once the subscription is closed in the insight: the check reads "online"
+    // from there, and a close still in flight would look like a proxy that came back.
     insights
         .close(session, clock.instant())
         .subscribe()
         .with(
-            x -> {},
-            e ->
-                LOG.warnf(
-                    "could not close the subscription of %s: %s", session.key(), e.getMessage()));
-    if (last && !shuttingDown && session.direct()) {
+            x -> scheduleDeregistration(deregister, session.key()),
+            e -> {
+              LOG.warnf(
+                  "could not close the subscription of %s: %s", session.key(), e.getMessage());
+              scheduleDeregistration(deregister, session.key());
+            });
+  }
+
+  private void scheduleDeregistration(boolean deregister, ProxyKey key) {
+    if (deregister) {
       timers.schedule(
-          () -> deregisterIfGone(session.key()),
-          deregistrationDelay.toMillis(),
-          TimeUnit.MILLISECONDS);
+          () -> deregisterIfGone(key), deregistrationDelay.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
