@@ -86,8 +86,13 @@ public final class Launcher {
     List<ServiceProcess> services = new ArrayList<>();
     try {
       for (ServiceSpec spec : ServiceSpec.all(options.home())) {
+        Map<String, String> serviceEnvironment = new HashMap<>(environment);
+        // Where a service writes the certificate it got from the control plane CA, and the CA
+        // that agents trust (--ca-cert-file .quma/tls/bootstrap-service/ca.crt).
+        serviceEnvironment.put("QUMA_TLS_DIR", tlsDir(options, spec).toString());
         ServiceProcess service =
-            ServiceProcess.start(spec, options.javaHome(), environment, List.of("-Xmx256m"), out);
+            ServiceProcess.start(
+                spec, options.javaHome(), serviceEnvironment, List.of("-Xmx256m"), out);
         running.add(service);
         services.add(service);
       }
@@ -121,8 +126,25 @@ public final class Launcher {
     out.println("Admin token (for calls from other hosts):");
     out.println(
         "  curl -s localhost:5681/global-secrets/admin-user-token | sed 's/.*\"data\":\"\\([^\"]*\\)\".*/\\1/' | base64 -d");
+    if (options.demo()) {
+      try {
+        running.add(
+            new Demo(
+                    options.home(),
+                    options.home().resolve(".quma/tls/bootstrap-service/ca.crt"),
+                    out)
+                .run());
+      } catch (Exception e) {
+        out.println("launcher: the demo failed: " + e.getMessage());
+        System.exit(1);
+      }
+    }
     out.println("Ctrl-C stops everything.");
     stopped.await();
+  }
+
+  private static java.nio.file.Path tlsDir(LauncherOptions options, ServiceSpec spec) {
+    return options.home().resolve(".quma/tls").resolve(spec.name());
   }
 
   private static void stopAll(List<AutoCloseable> running) {

@@ -5,20 +5,25 @@ import java.util.Map;
 
 /**
  * The launcher's command line: {@code --redis-url}, {@code --database-url}, {@code --home}, {@code
- * --help}.
+ * --demo}, {@code --help}.
  */
 public record LauncherOptions(
-    String redisUrl, String databaseUrl, Path home, Path javaHome, boolean help) {
+    String redisUrl, String databaseUrl, Path home, Path javaHome, boolean demo, boolean help) {
 
   static final String USAGE =
       """
       usage: bin/run [--redis-url redis://host:6379] [--database-url postgresql://host:5432/quma]
+                     [--demo]
 
         --redis-url URL     use this Redis (also QUMA_REDIS_URL); without it a local Redis is
                             started, keeping its data in .quma/redis
         --database-url URL  the token-service's PostgreSQL (also QUMA_DATABASE_URL; user and
                             password from QUMA_DATABASE_USERNAME / QUMA_DATABASE_PASSWORD); without
                             it a local PostgreSQL is started, keeping its data in .quma/postgres
+        --demo              once everything is ready, run the seeds' walkthrough: tokens for
+                            redis-1 and backend-1, both join through bin/dp-agent (Envoy played
+                            by bin/envoy-standin), the API shows them Online, backend-1 leaves
+                            and the API shows it gone; redis-1 stays connected
         --home DIR          the checkout whose services to run (default: current directory)
         --help              this text
       """;
@@ -28,11 +33,13 @@ public record LauncherOptions(
     String databaseUrl = blankToNull(env.get("QUMA_DATABASE_URL"));
     Path home = Path.of(env.getOrDefault("QUMA_HOME", ".")).toAbsolutePath().normalize();
     boolean help = false;
+    boolean demo = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--redis-url" -> redisUrl = value(args, ++i, "--redis-url");
         case "--database-url" -> databaseUrl = value(args, ++i, "--database-url");
         case "--home" -> home = Path.of(value(args, ++i, "--home")).toAbsolutePath().normalize();
+        case "--demo" -> demo = true;
         case "--help", "-h" -> help = true;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
@@ -46,7 +53,7 @@ public record LauncherOptions(
           "--database-url must start with postgresql://, got " + databaseUrl);
     }
     return new LauncherOptions(
-        redisUrl, databaseUrl, home, Path.of(System.getProperty("java.home")), help);
+        redisUrl, databaseUrl, home, Path.of(System.getProperty("java.home")), demo, help);
   }
 
   private static String value(String[] args, int i, String option) {

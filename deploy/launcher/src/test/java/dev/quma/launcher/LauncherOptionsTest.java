@@ -35,6 +35,12 @@ class LauncherOptionsTest {
   }
 
   @Test
+  void theDemoRunsOnlyWhenAskedFor() {
+    assertThat(LauncherOptions.parse(new String[0], Map.of()).demo()).isFalse();
+    assertThat(LauncherOptions.parse(new String[] {"--demo"}, Map.of()).demo()).isTrue();
+  }
+
+  @Test
   void aConfiguredDatabaseMeansNoLocalPostgres() {
     assertThat(LauncherOptions.parse(new String[0], Map.of()).databaseUrl()).isNull();
     assertThat(
