@@ -1,6 +1,8 @@
 package dev.quma.xds;
 
+import dev.quma.core.tokens.DataplaneTokenVerifier;
 import dev.quma.xds.lifecycle.ProxyStreams;
+import dev.quma.xds.lifecycle.TokenRechecks;
 import dev.quma.xds.snapshot.ProxySnapshots;
 import dev.quma.xds.view.ViewFollower;
 import io.micrometer.core.instrument.Gauge;
@@ -29,6 +31,7 @@ public class XdsLifecycle {
   private final ScheduledExecutorService timers;
   private final XdsConfig config;
   private final XdsMetrics metrics;
+  private final DataplaneTokenVerifier verifier;
 
   public XdsLifecycle(
       ViewFollower follower,
@@ -36,8 +39,10 @@ public class XdsLifecycle {
       ProxySnapshots snapshots,
       @Named("xds-timers") ScheduledExecutorService timers,
       XdsConfig config,
-      XdsMetrics metrics) {
+      XdsMetrics metrics,
+      DataplaneTokenVerifier verifier) {
     this.follower = follower;
+    this.verifier = verifier;
     this.streams = streams;
     this.snapshots = snapshots;
     this.timers = timers;
@@ -52,6 +57,9 @@ public class XdsLifecycle {
     Gauge.builder("xds.resources.distinct", snapshots, ProxySnapshots::distinctResources)
         .description("Distinct Envoy resources shared by all snapshots")
         .register(metrics.registry());
+    if (config.dataplaneAuthn() != XdsConfig.DataplaneAuthn.NONE) {
+      follower.onTokenStateChange(new TokenRechecks(streams, verifier)::recheck);
+    }
     follower.start();
     long flush = config.statsFlushInterval().toMillis();
     long heartbeatEvery = Math.max(1, config.heartbeatInterval().toMillis() / flush);

@@ -25,6 +25,12 @@ public final class DataplaneTokenNames {
     return "dataplane-token-revocations-" + mesh;
   }
 
+  /** True when the secret {@code secretName} is part of what decides which tokens are valid. */
+  public static boolean isTokenState(String mesh, String secretName) {
+    return secretName != null
+        && (secretName.equals(revocations(mesh)) || serialOf(mesh, secretName).isPresent());
+  }
+
   /**
    * The serial number of a signing key secret of {@code mesh}, or empty when {@code secretName} is
    * no such secret. Kuma's unnumbered legacy key (serial 0, HS256 era) is not one: its tokens are

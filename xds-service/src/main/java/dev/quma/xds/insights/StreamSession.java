@@ -51,6 +51,8 @@ public final class StreamSession {
   private boolean dirty = true;
   private volatile String lastNack;
   private volatile boolean ended;
+  private volatile String token;
+  private volatile java.util.function.Consumer<io.grpc.Status> terminator;
 
   public StreamSession(
       ProxyKey key,
@@ -72,6 +74,27 @@ public final class StreamSession {
 
   public ProxyKey key() {
     return key;
+  }
+
+  /**
+   * The token the stream was admitted with and how to end the stream, so that a token revoked while
+   * the stream is open ends it.
+   */
+  public void bind(String token, java.util.function.Consumer<io.grpc.Status> terminator) {
+    this.token = token;
+    this.terminator = terminator;
+  }
+
+  public String token() {
+    return token;
+  }
+
+  /** Ends the stream with {@code status} (the proxy is told why; its subscription closes). */
+  public void terminate(io.grpc.Status status) {
+    java.util.function.Consumer<io.grpc.Status> end = terminator;
+    if (end != null) {
+      end.accept(status);
+    }
   }
 
   public boolean direct() {

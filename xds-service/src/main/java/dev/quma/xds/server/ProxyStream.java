@@ -143,6 +143,7 @@ abstract class ProxyStream<Q, R> implements StreamObserver<Q> {
                                   clock.instant(),
                                   version(node),
                                   new ConfigMemory(protocol()));
+                          session.bind(token, this::terminate);
                           return streams.opened(session, admitted).replaceWith(admitted);
                         }))
         .subscribe()
@@ -192,6 +193,22 @@ abstract class ProxyStream<Q, R> implements StreamObserver<Q> {
     } catch (RuntimeException e) {
       // the call is already gone
     }
+  }
+
+  /** Ends a served stream from this side: the proxy gets {@code status}, the session closes. */
+  private void terminate(Status status) {
+    synchronized (this) {
+      if (state != State.SERVING) {
+        return;
+      }
+      try {
+        responses.onError(status.asRuntimeException());
+      } catch (RuntimeException e) {
+        // the call is already gone
+      }
+    }
+    // The handler ends quietly: this is no error of the stream's, and the proxy was told why.
+    close(null);
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.quma.core.store.Keys;
 import dev.quma.core.store.ListQuery;
 import dev.quma.core.store.Page;
 import dev.quma.core.store.ResourceStore;
+import dev.quma.core.tokens.DataplaneTokenNames;
 import dev.quma.xds.snapshot.ProxySnapshots;
 import dev.quma.xds.snapshot.ProxySnapshots.ChangeResult;
 import dev.quma.xds.snapshot.ProxySnapshots.DataplaneState;
@@ -26,8 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -51,6 +54,7 @@ public final class ViewFollower {
   private final long coalescingNanos;
   private final BiConsumer<Long, ChangeResult> onChange;
   private final Map<String, String> positions = new ConcurrentHashMap<>();
+  private final List<Consumer<String>> tokenStateListeners = new CopyOnWriteArrayList<>();
   private volatile boolean loaded;
   private volatile boolean stopped;
   private volatile long lastFullLoad;
@@ -390,12 +394,25 @@ public final class ViewFollower {
     return chain;
   }
 
+  /**
+   * Tells {@code listener} the mesh whose dataplane-token state changed (a token revoked, a signing
+   * key added or removed), so that open streams can be checked again.
+   */
+  public void onTokenStateChange(Consumer<String> listener) {
+    tokenStateListeners.add(listener);
+  }
+
   private Uni<Void> applyMesh(String mesh, Response entries) {
     Set<String> names = new LinkedHashSet<>();
     Map<String, Long> deleteVersions = new HashMap<>();
     long oldestEvent = Long.MAX_VALUE;
+    boolean tokenStateChanged = false;
     for (Response entry : entries) {
       Map<String, String> fields = fields(entry.get(1));
+      if (ResourceType.SECRET.kumaName().equals(fields.get("type"))) {
+        tokenStateChanged |= DataplaneTokenNames.isTokenState(mesh, fields.get("name"));
+        continue;
+      }
       if (!ResourceType.DATAPLANE.kumaName().equals(fields.get("type"))) {
         continue;
       }
@@ -404,6 +421,9 @@ public final class ViewFollower {
         deleteVersions.put(fields.get("name"), Long.parseLong(fields.getOrDefault("version", "0")));
       }
       oldestEvent = Math.min(oldestEvent, StreamIds.millis(entry.get(0).toString()));
+    }
+    if (tokenStateChanged) {
+      tokenStateListeners.forEach(listener -> listener.accept(mesh));
     }
     if (names.isEmpty()) {
       return Uni.createFrom().voidItem();

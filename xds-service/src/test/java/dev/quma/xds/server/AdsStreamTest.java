@@ -272,6 +272,32 @@ class AdsStreamTest {
   }
 
   @Test
+  void revokingTheTokenOfAConnectedProxyEndsItsStream() {
+    String revokedToken = token("default", "redis-r1");
+    SimulatedEnvoy revokedProxy =
+        SimulatedEnvoy.builder("default.redis-r1")
+            .dataplaneResource(Seeds.redis("redis-r1", "10.7.1.1"))
+            .token(revokedToken)
+            .build();
+    envoys.add(revokedProxy.connect(channel));
+    SimulatedEnvoy bystander =
+        join("redis-r2", Seeds.redis("redis-r2", "10.7.1.2"), SimulatedEnvoy.Mode.SOTW);
+    assertThat(revokedProxy.await(WAIT, revokedProxy::configured)).isTrue();
+
+    await(new TokenRevocations(store).revoke("default", Set.of(jti(revokedToken))));
+
+    assertThat(revokedProxy.await(WAIT, () -> revokedProxy.closedWith() != null))
+        .as("the stream ends once the revocation reaches the xDS tier")
+        .isTrue();
+    assertThat(revokedProxy.closedWith().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(revokedProxy.closedWith().getDescription()).contains("revoked");
+    assertThat(eventually(() -> !await(insights.get("default", "redis-r1")).online()))
+        .as("its subscription is closed")
+        .isTrue();
+    assertThat(bystander.closedWith()).as("another proxy's stream stays open").isNull();
+  }
+
+  @Test
   void anIndirectDataplaneNeedsATokenBoundToItsStoredTags() {
     await(store.create(Seeds.resource(Seeds.redis("redis-t3", "10.7.0.3"))));
     SimulatedEnvoy withToken =
