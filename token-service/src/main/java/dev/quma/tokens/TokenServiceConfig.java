@@ -27,6 +27,19 @@ public interface TokenServiceConfig {
    */
   Optional<String> signingKeyEncryptionKey();
 
+  /** How often each replica takes long-expired tokens off the meshes' revocation lists. */
+  @WithConverter(GoDurationConverter.class)
+  @WithDefault("1h")
+  Duration revocationPruneInterval();
+
+  /**
+   * How long after its expiry a revoked token stays listed: a margin for verifiers whose clocks run
+   * behind.
+   */
+  @WithConverter(GoDurationConverter.class)
+  @WithDefault("1h")
+  Duration revocationPruneGrace();
+
   /** Largest {@code size} of a ledger page. */
   @WithDefault("1000")
   int maxPageSize();

@@ -42,6 +42,56 @@ public final class TokenRevocations {
         .map(found -> found.map(TokenRevocations::ids).orElse(Set.of()));
   }
 
+  /**
+   * Takes {@code ids} off the mesh's list (tokens that expired long ago need not be listed: the
+   * expiry refuses them anyway); answers those that were on it. Like adding, a read-modify-write at
+   * the version read, retried on conflict.
+   */
+  public Uni<Set<String>> forget(String mesh, Collection<String> ids) {
+    return forgetAttempt(mesh, Set.copyOf(ids), ATTEMPTS);
+  }
+
+  private Uni<Set<String>> forgetAttempt(String mesh, Set<String> ids, int attemptsLeft) {
+    String name = DataplaneTokenNames.revocations(mesh);
+    return store
+        .find(ResourceType.SECRET, mesh, name, SecretData.class)
+        .flatMap(
+            found -> {
+              if (found.isEmpty()) {
+                return Uni.createFrom().item(Set.<String>of());
+              }
+              Set<String> kept = new LinkedHashSet<>(ids(found.get()));
+              Set<String> removed = new LinkedHashSet<>();
+              for (String id : ids) {
+                if (kept.remove(id)) {
+                  removed.add(id);
+                }
+              }
+              if (removed.isEmpty()) {
+                return Uni.createFrom().item(Set.<String>of());
+              }
+              Resource<SecretData> list =
+                  new Resource<>(
+                      ResourceMeta.of(
+                          ResourceType.SECRET,
+                          mesh,
+                          name,
+                          (Map<String, String>) found.get().meta().labels()),
+                      new SecretData(
+                          Base64.getEncoder().encodeToString(RevocationList.format(kept))));
+              return store
+                  .update(list, OptionalLong.of(found.get().version()))
+                  .replaceWith(java.util.Collections.unmodifiableSet(removed));
+            })
+        .onFailure(
+            e -> e instanceof ResourceConflictException || e instanceof ResourceNotFoundException)
+        .recoverWithUni(
+            conflict ->
+                attemptsLeft > 1
+                    ? forgetAttempt(mesh, ids, attemptsLeft - 1)
+                    : Uni.createFrom().failure(conflict));
+  }
+
   private Uni<Set<String>> attempt(String mesh, Set<String> ids, int attemptsLeft) {
     String name = DataplaneTokenNames.revocations(mesh);
     return store

@@ -91,6 +91,24 @@ public class TokenLedger {
                 .getResultList());
   }
 
+  /** Of {@code jtis}, those the ledger knows to have expired before {@code cutoff}. */
+  public Uni<List<UUID>> expiredBefore(String mesh, Collection<UUID> jtis, Instant cutoff) {
+    if (jtis.isEmpty()) {
+      return Uni.createFrom().item(List.of());
+    }
+    return sessions.withStatelessSession(
+        session ->
+            session
+                .createSelectionQuery(
+                    "select t.jti from IssuedToken t where t.mesh = :mesh and t.jti in :jtis"
+                        + " and t.expiresAt < :cutoff",
+                    UUID.class)
+                .setParameter("mesh", mesh)
+                .setParameter("jtis", jtis)
+                .setParameter("cutoff", cutoff)
+                .getResultList());
+  }
+
   /** Marks the tokens revoked (those not marked yet); answers how many rows changed. */
   public Uni<Integer> markRevoked(
       String mesh, Collection<UUID> jtis, Instant at, String revokedBy) {

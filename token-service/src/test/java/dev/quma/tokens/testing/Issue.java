@@ -12,6 +12,10 @@ public final class Issue {
   private Issue() {}
 
   public static String token(String mesh, String name, String service) {
+    return token(mesh, name, service, "1h");
+  }
+
+  public static String token(String mesh, String name, String service, String validFor) {
     return given()
         .contentType(ContentType.JSON)
         .body(
@@ -25,7 +29,7 @@ public final class Issue {
                 "type",
                 "dataplane",
                 "validFor",
-                "1h"))
+                validFor))
         .post("/tokens/dataplane")
         .then()
         .statusCode(200)
