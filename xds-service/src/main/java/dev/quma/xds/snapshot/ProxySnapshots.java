@@ -1,7 +1,6 @@
 package dev.quma.xds.snapshot;
 
 import dev.quma.core.model.Dataplane;
-import dev.quma.xds.envoy.ClusterFactory;
 import dev.quma.xds.envoy.EnvoyNames;
 import dev.quma.xds.generate.OutboundTarget;
 import dev.quma.xds.generate.Protocol;
@@ -33,6 +32,7 @@ import java.util.function.LongConsumer;
 public final class ProxySnapshots {
   private final SimpleCache<String> cache = new SimpleCache<>(node -> node.getId());
   private final ResourceInterner interner = new ResourceInterner();
+  private final GeneratedResources generated = new GeneratedResources(interner);
   private final Map<String, MeshView> views = new HashMap<>();
   private final Map<ProxyKey, ConnectedProxy> proxies = new HashMap<>();
   private final Map<String, Map<String, Set<ProxyKey>>> consumers = new HashMap<>();
@@ -279,12 +279,10 @@ public final class ProxySnapshots {
     String cluster = EnvoyNames.outboundCluster(target);
     for (Dataplane.Outbound outbound : proxy.spec.networking().outbound()) {
       if (outbound.serviceName().isPresent() && OutboundTarget.of(outbound).equals(target)) {
-        put(
-            proxy.listeners,
-            interner.intern(ProxyConfigGenerator.outboundListener(outbound, cluster, protocol)));
+        put(proxy.listeners, generated.outboundListener(outbound, cluster, protocol));
       }
     }
-    proxy.clusters.put(cluster, interner.intern(ClusterFactory.eds(cluster, protocol)));
+    proxy.clusters.put(cluster, generated.edsCluster(cluster, protocol));
     proxy.endpoints.put(cluster, interner.intern(view.loadAssignment(target)));
   }
 
