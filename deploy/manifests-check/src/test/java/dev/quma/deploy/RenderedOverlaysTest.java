@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -101,6 +102,7 @@ class RenderedOverlaysTest {
     assertThat(redis.getSpec().getVolumeClaimTemplates()).hasSize(1);
     assertThat(one(objects, StatefulSet.class, "postgres").getSpec().getVolumeClaimTemplates())
         .hasSize(1);
+    assertThat(names(objects, NetworkPolicy.class)).containsExactlyInAnyOrder("redis", "postgres");
     assertThat(stores(objects))
         .containsEntry("QUMA_REDIS_URL", "redis://redis:6379")
         .containsEntry("QUMA_DATABASE_URL", "postgresql://postgres:5432/quma");

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.io.IOException;
 import java.io.InputStream;
@@ -158,6 +159,38 @@ class RulesTest {
         .containsExactly(
             "PodDisruptionBudget xds-service: selector {app.kubernetes.io/name=xds-servic} matches"
                 + " no pod template");
+  }
+
+  @Test
+  void aNetworkPolicyThatAdmitsAMisspeltTierIsFound() {
+    List<HasMetadata> objects = sound();
+    one(objects, NetworkPolicy.class)
+        .getSpec()
+        .getIngress()
+        .get(0)
+        .getFrom()
+        .get(0)
+        .getPodSelector()
+        .getMatchExpressions()
+        .get(0)
+        .setValues(List.of("xds-servce"));
+
+    assertThat(Manifests.violations(objects))
+        .containsExactly(
+            "NetworkPolicy xds-service: admits app.kubernetes.io/name=xds-servce, which no pod"
+                + " template carries");
+  }
+
+  @Test
+  void aNetworkPolicyThatProtectsNoPodsIsFound() {
+    List<HasMetadata> objects = sound();
+    one(objects, NetworkPolicy.class)
+        .getSpec()
+        .getPodSelector()
+        .setMatchLabels(Map.of("app.kubernetes.io/name", "redis"));
+
+    assertThat(Manifests.violations(objects))
+        .containsExactly("NetworkPolicy xds-service: podSelector matches no pod template");
   }
 
   @Test
