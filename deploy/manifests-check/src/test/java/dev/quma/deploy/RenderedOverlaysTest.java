@@ -82,6 +82,22 @@ class RenderedOverlaysTest {
     assertThat(Manifests.violations(objects)).isEmpty();
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("overlays")
+  void theDatabasePasswordReachesOnlyTheTokenServiceAndPostgres(String overlay) {
+    List<HasMetadata> objects =
+        Manifests.renderAndRead(Manifests.root().resolve("overlays/" + overlay));
+
+    List<String> holders =
+        objects.stream()
+            .map(Workload::of)
+            .flatMap(java.util.Optional::stream)
+            .filter(w -> Manifests.secretsUsedBy(w).contains("quma-database-credentials"))
+            .map(Workload::name)
+            .toList();
+    assertThat(holders).contains("token-service").isSubsetOf("token-service", "postgres");
+  }
+
   @Test
   void bundledStoresRunEveryTierAndPersistentStores() {
     List<HasMetadata> objects =

@@ -108,11 +108,11 @@ class RulesTest {
             breakDeployment(
                 d -> {
                   container(d).getEnvFrom().get(0).getConfigMapRef().setName("quma-confg");
-                  container(d).getEnvFrom().get(1).getSecretRef().setName("quma-store-credential");
+                  container(d).getEnvFrom().get(1).getSecretRef().setName("quma-redis-credential");
                 }))
         .hasSize(2)
         .anySatisfy(v -> assertThat(v).contains("refers to ConfigMap quma-confg"))
-        .anySatisfy(v -> assertThat(v).contains("refers to Secret quma-store-credential"));
+        .anySatisfy(v -> assertThat(v).contains("refers to Secret quma-redis-credential"));
   }
 
   @Test

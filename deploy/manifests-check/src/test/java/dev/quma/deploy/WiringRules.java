@@ -35,7 +35,11 @@ final class WiringRules {
    * would leave pods waiting for a Secret nobody makes.
    */
   static final Set<String> EXTERNAL_SECRETS =
-      Set.of("quma-store-credentials", "quma-signing-key-encryption", "quma-xds-tls");
+      Set.of(
+          "quma-redis-credentials",
+          "quma-database-credentials",
+          "quma-signing-key-encryption",
+          "quma-xds-tls");
 
   /** What a committed Secret may hold: nothing, or an obvious placeholder. */
   private static final Pattern PLACEHOLDER =
