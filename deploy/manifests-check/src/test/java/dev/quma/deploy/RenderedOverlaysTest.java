@@ -114,7 +114,8 @@ class RenderedOverlaysTest {
     StatefulSet redis = one(objects, StatefulSet.class, "redis");
     assertThat(redis.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
         .containsSubsequence("--appendonly", "yes")
-        .containsSubsequence("--maxmemory-policy", "noeviction");
+        .containsSubsequence("--maxmemory-policy", "noeviction")
+        .contains("--maxmemory");
     assertThat(redis.getSpec().getVolumeClaimTemplates()).hasSize(1);
     assertThat(one(objects, StatefulSet.class, "postgres").getSpec().getVolumeClaimTemplates())
         .hasSize(1);
