@@ -25,6 +25,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ImageRecipesTest {
   private static final Pattern EXPOSE = Pattern.compile("(?m)^EXPOSE\\s+(.+)$");
+
+  /** The Quarkus setting that puts a service on the port of each name the manifests use. */
+  private static final Map<String, String> PORT_PROPERTIES =
+      Map.of(
+          "http", "quarkus.http.port",
+          "https", "quarkus.http.ssl-port",
+          "management", "quarkus.management.port",
+          "grpc", "quarkus.grpc.server.port");
+
   private static final Pattern USER = Pattern.compile("(?m)^USER\\s+(\\d+)\\s*$");
 
   static List<String> tiers() {
@@ -66,10 +75,12 @@ class ImageRecipesTest {
     String config = Files.readString(properties);
     Map<String, Integer> ports = containerPorts(tier);
 
-    assertThat(defaultOf(config, "quarkus.http.port")).isEqualTo(ports.get("http"));
-    if (ports.containsKey("grpc")) {
-      assertThat(defaultOf(config, "quarkus.grpc.server.port")).isEqualTo(ports.get("grpc"));
-    }
+    assertThat(PORT_PROPERTIES).containsKeys(ports.keySet().toArray(String[]::new));
+    ports.forEach(
+        (name, number) ->
+            assertThat(defaultOf(config, PORT_PROPERTIES.get(name)))
+                .as(tier + " port " + name)
+                .isEqualTo(number));
   }
 
   /** The module's src/main/docker, or deploy/docker/{tier} while the module is not here yet. */

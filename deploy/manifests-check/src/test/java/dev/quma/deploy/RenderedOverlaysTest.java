@@ -162,6 +162,31 @@ class RenderedOverlaysTest {
   }
 
   @Test
+  void knativeProbesReachThePortsTheDeploymentsProbe() {
+    List<HasMetadata> knative =
+        Manifests.renderAndRead(Manifests.root().resolve("overlays/knative"));
+    List<HasMetadata> deployed =
+        Manifests.renderAndRead(Manifests.root().resolve("overlays/bundled-stores"));
+
+    for (String tier : List.of("api-service", "token-service", "bootstrap-service")) {
+      var service = one(knative, io.fabric8.knative.serving.v1.Service.class, tier);
+      var container = service.getSpec().getTemplate().getSpec().getContainers().get(0);
+      var deployment = one(deployed, Deployment.class, tier);
+      var expected = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+      int deployedProbePort =
+          WorkloadRules.findPort(
+                  expected.getReadinessProbe().getHttpGet().getPort(), expected.getPorts())
+              .getContainerPort();
+      assertThat(container.getReadinessProbe().getHttpGet().getPort().getIntVal())
+          .as(tier + " readiness port")
+          .isEqualTo(deployedProbePort);
+      assertThat(container.getLivenessProbe().getHttpGet().getPort().getIntVal())
+          .as(tier + " liveness port")
+          .isEqualTo(deployedProbePort);
+    }
+  }
+
+  @Test
   void customMetricsComponentAddsConnectedProxiesBesideCpu() {
     List<HasMetadata> objects =
         Manifests.renderWithComponents("bundled-stores", List.of("custom-metrics-hpa"));
