@@ -98,6 +98,25 @@ class RenderedOverlaysTest {
     assertThat(holders).contains("token-service").isSubsetOf("token-service", "postgres");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("overlays")
+  void theXdsAddressInBootstrapsIsANameInTheServersCertificates(String overlay) {
+    List<HasMetadata> objects =
+        Manifests.renderAndRead(Manifests.root().resolve("overlays/" + overlay));
+    Map<String, String> config = configMap(objects, "quma-config");
+
+    assertThat(List.of(config.get("QUMA_TLS_HOSTNAMES").split(",")))
+        .contains(config.get("QUMA_BOOTSTRAP_XDS_HOST"), "bootstrap-service.quma-system.svc");
+    assertThat(config.get("QUMA_BOOTSTRAP_XDS_PORT"))
+        .isEqualTo(
+            one(objects, Service.class, "xds-service").getSpec().getPorts().stream()
+                .filter(p -> p.getName().equals("grpc"))
+                .findFirst()
+                .orElseThrow()
+                .getPort()
+                .toString());
+  }
+
   @Test
   void bundledStoresRunEveryTierAndPersistentStores() {
     List<HasMetadata> objects =
@@ -234,12 +253,17 @@ class RenderedOverlaysTest {
   }
 
   private static Map<String, String> stores(List<HasMetadata> objects) {
+    return configMap(objects, "quma-stores");
+  }
+
+  /** A generated ConfigMap, found by its name before kustomize's hash suffix. */
+  private static Map<String, String> configMap(List<HasMetadata> objects, String name) {
     return objects.stream()
         .filter(ConfigMap.class::isInstance)
         .map(ConfigMap.class::cast)
-        .filter(c -> c.getMetadata().getName().startsWith("quma-stores"))
+        .filter(c -> c.getMetadata().getName().startsWith(name + "-"))
         .findFirst()
-        .orElseThrow()
+        .orElseThrow(() -> new AssertionError("no ConfigMap " + name))
         .getData();
   }
 
