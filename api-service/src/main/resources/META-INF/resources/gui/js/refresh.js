@@ -10,7 +10,9 @@ export function report(ok, error) {
   const status = document.getElementById('refresh-status');
   const time = document.getElementById('refresh-time');
   if (ok) {
-    if (failing !== false) status.textContent = failing === true ? 'Connection to the API is back.' : 'Up to date.';
+    // null: first read or already said "back"; the read after "back" settles on "Up to date."
+    if (failing === true) status.textContent = 'Connection to the API is back.';
+    else if (status.textContent !== 'Up to date.') status.textContent = 'Up to date.';
     failing = false;
     time.textContent = `Last read ${new Date().toLocaleTimeString()}`;
   } else if (failing !== true) {
