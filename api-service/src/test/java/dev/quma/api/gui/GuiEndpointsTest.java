@@ -34,8 +34,9 @@ class GuiEndpointsTest {
 
   @BeforeEach
   void firstStart() {
-    clean.reset();
+    clean.ensureDefaults();
     FakeTokenService.SEEN.clear();
+    FakeTokenService.ledger = "{\"fake\":true}";
     adminToken = tokens.adminToken().await().atMost(Duration.ofSeconds(5));
   }
 
@@ -94,6 +95,28 @@ class GuiEndpointsTest {
   }
 
   @Test
+  void theGuisOwnPageMayPostButPagesOfOtherOriginsMayNot() {
+    String self = "http://localhost:" + io.restassured.RestAssured.port;
+    given()
+        .header("Origin", self)
+        .header("Authorization", "Bearer " + adminToken)
+        .contentType(ContentType.JSON)
+        .body("{\"jti\":\"3f0c\"}")
+        .post("/gui/api/tokens/dataplane/default/revocations")
+        .then()
+        .statusCode(200);
+    given()
+        .header("Origin", "http://evil.example")
+        .header("Authorization", "Bearer " + adminToken)
+        .contentType(ContentType.JSON)
+        .body("{\"jti\":\"3f0c\"}")
+        .post("/gui/api/tokens/dataplane/default/revocations")
+        .then()
+        .statusCode(403);
+    assertThat(FakeTokenService.SEEN).hasSize(1);
+  }
+
+  @Test
   void aRemoteCallerWithoutATokenCannotRevokeNorEvenReachTheTokenService() {
     given()
         .header("X-Forwarded-For", "203.0.113.9")
@@ -118,7 +141,7 @@ class GuiEndpointsTest {
         .body("{\"name\":\"redis-1\"}")
         .post("/gui/api/tokens/dataplane/default/revocations")
         .then()
-        .statusCode(200);
+        .statusCode(401);
     Seen seen = only();
     assertThat(seen.header("Authorization")).isNull();
     RequestSpecification replay = given();

@@ -27,6 +27,10 @@ public class FakeTokenService implements QuarkusTestResourceLifecycleManager {
   }
 
   public static final List<Seen> SEEN = new CopyOnWriteArrayList<>();
+
+  /** What a GET answers. */
+  public static volatile String ledger = "{\"fake\":true}";
+
   private LocalRedis redis;
   private HttpServer server;
 
@@ -50,9 +54,16 @@ public class FakeTokenService implements QuarkusTestResourceLifecycleManager {
           SEEN.add(
               new Seen(
                   exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers, body));
-          byte[] answer = "{\"fake\":true}".getBytes(StandardCharsets.UTF_8);
+          // As the token-service: everything is admin-only, and a relayed request is never local.
+          boolean authorized = headers.containsKey("authorization");
+          String text =
+              !authorized
+                  ? "{\"type\":\"/std-errors\",\"status\":401,\"title\":\"Unauthenticated\","
+                      + "\"detail\":\"needs an admin\"}"
+                  : exchange.getRequestMethod().equals("GET") ? ledger : "{\"fake\":true}";
+          byte[] answer = text.getBytes(StandardCharsets.UTF_8);
           exchange.getResponseHeaders().add("Content-Type", "application/json");
-          exchange.sendResponseHeaders(200, answer.length);
+          exchange.sendResponseHeaders(authorized ? 200 : 401, answer.length);
           exchange.getResponseBody().write(answer);
           exchange.close();
         });
