@@ -4,21 +4,24 @@
 
 export const INTERVAL_MS = 5000;
 
-let failing = null;
+let failing = null; // null: nothing said yet; false: fine; else the kind of the last failure
 
 export function report(ok, error) {
   const status = document.getElementById('refresh-status');
   const time = document.getElementById('refresh-time');
   if (ok) {
-    // null: first read or already said "back"; the read after "back" settles on "Up to date."
-    if (failing === true) status.textContent = 'Connection to the API is back.';
+    // After "back", the next good read settles on "Up to date." (announced once).
+    if (failing === 'unreachable') status.textContent = 'Connection to the API is back.';
     else if (status.textContent !== 'Up to date.') status.textContent = 'Up to date.';
     failing = false;
     time.textContent = `Last read ${new Date().toLocaleTimeString()}`;
-  } else if (failing !== true) {
-    failing = true;
-    status.textContent = error?.kind === 'unreachable'
-      ? 'The API is unreachable; retrying.' : 'The last read failed; retrying.';
+  } else {
+    const kind = error?.kind === 'unreachable' ? 'unreachable' : 'error';
+    if (failing !== kind) {
+      status.textContent = kind === 'unreachable'
+        ? 'The API is unreachable; retrying.' : 'The last read failed; retrying.';
+    }
+    failing = kind;
   }
 }
 

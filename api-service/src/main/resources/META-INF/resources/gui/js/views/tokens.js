@@ -57,12 +57,15 @@ class TokensView extends View {
       return h('tr', {'data-jti': t.jti, 'data-token-state': t.revokedAt ? 'revoked' : expired ? 'expired' : 'active'},
         h('th', {scope: 'row'}, t.name ?? h('span', {class: 'muted'}, 'any')),
         h('td', {}, h('code', {}, t.jti)),
-        h('td', {}, isoTime(t.issuedAt)),
-        h('td', {}, isoTime(t.expiresAt)),
+        h('td', {class: 'time'}, isoTime(t.issuedAt)),
+        h('td', {class: 'time'}, isoTime(t.expiresAt)),
         h('td', {}, t.issuedBy ?? ''),
         h('td', {}, state),
         h('td', {}, admin && !t.revokedAt && !expired
-          ? h('button', {type: 'button', class: 'danger', onclick: () => this.revoke(t)}, `Revoke ${t.name ?? ''} ${t.jti.slice(0, 8)}`.replace('  ', ' '))
+          ? h('button', {
+            type: 'button', class: 'danger', onclick: () => this.revoke(t),
+            'aria-label': `Revoke token ${t.jti} of ${t.name ?? 'any dataplane'}`,
+          }, 'Revoke')
           : null));
     });
     const more = offset + page.items.length < page.total;
