@@ -73,14 +73,14 @@ class GuiBrowserTest {
 
   @Test
   void aProxyShowsOnlineWhenItConnectsAndOfflineWhenItLeaves() throws Exception {
-    createMesh("shop");
-    put("shop", "redis-1", redis("shop", "redis-1", "10.8.0.1"));
-    put("shop", "backend-1", backend("shop", "backend-1", "10.8.0.2"));
-    open("#/meshes/shop/dataplanes");
+    createMesh("default");
+    put("default", "redis-1", redis("default", "redis-1", "10.8.0.1"));
+    put("default", "backend-1", backend("default", "backend-1", "10.8.0.2"));
+    open("#/meshes/default/dataplanes");
     assertThat(status("redis-1")).isEqualTo("offline");
     assertThat(status("backend-1")).isEqualTo("offline");
 
-    SimulatedEnvoy backend = join("shop", "backend-1");
+    SimulatedEnvoy backend = join("default", "backend-1");
     browser.await("backend-1 online", d -> "online".equals(status("backend-1")));
     WebElement row = row("backend-1");
     assertThat(row.getText())
@@ -94,7 +94,7 @@ class GuiBrowserTest {
     copyToDocs(shot);
 
     // The services page counts instances by status.
-    open("#/meshes/shop/services");
+    open("#/meshes/default/services");
     WebElement service = browser.awaitElement("tr[data-service='backend'] [data-count='online']");
     assertThat(service.getText()).isEqualTo("1");
     assertThat(browser.awaitElement("tr[data-service='redis'] [data-count='offline']").getText())
@@ -102,7 +102,7 @@ class GuiBrowserTest {
     browser.screenshot(Path.of("target", "gui", "gui-services.png"));
 
     // Back on the dataplanes page, the proxy leaves: the next poll shows it offline.
-    open("#/meshes/shop/dataplanes");
+    open("#/meshes/default/dataplanes");
     browser.await("backend-1 online again", d -> "online".equals(status("backend-1")));
     browser.script("window.notReloaded = true");
     backend.leave();
@@ -122,12 +122,12 @@ class GuiBrowserTest {
 
   @Test
   void aMeshWithoutDataplanesSaysHowToAddOne() {
-    createMesh("fresh");
-    open("#/meshes/fresh/dataplanes");
+    createMesh("gui-fresh");
+    open("#/meshes/gui-fresh/dataplanes");
     WebElement empty = browser.awaitElement("[data-state='empty']");
     assertThat(empty.getText())
-        .contains("No dataplanes yet: here is how to add one", "curl -X PUT", "mesh: fresh");
-    open("#/meshes/fresh/services");
+        .contains("No dataplanes yet: here is how to add one", "curl -X PUT", "mesh: gui-fresh");
+    open("#/meshes/gui-fresh/services");
     assertThat(browser.awaitElement("[data-state='empty']").getText()).contains("No services yet");
     open("#/meshes/ghost/dataplanes");
     assertThat(browser.awaitElement("[data-state='error']").getText())
@@ -136,9 +136,9 @@ class GuiBrowserTest {
 
   @Test
   void whenTheApiIsUnreachableThePageSaysSoAndRecoversByItself() {
-    createMesh("flaky");
-    put("flaky", "redis-1", redis("flaky", "redis-1", "10.9.0.1"));
-    open("#/meshes/flaky/dataplanes");
+    createMesh("gui-flaky");
+    put("gui-flaky", "redis-1", redis("gui-flaky", "redis-1", "10.9.0.1"));
+    open("#/meshes/gui-flaky/dataplanes");
     browser.awaitElement("tr[data-dataplane='redis-1']");
     browser.script("window.notReloaded = true");
 
@@ -157,18 +157,21 @@ class GuiBrowserTest {
 
   @Test
   void filtersAndPagesAreTheServersAndLiveInTheLink() {
-    createMesh("fleet");
+    createMesh("gui-fleet");
     for (int i = 1; i <= 30; i++) {
       String name = "web-%02d".formatted(i);
-      put("fleet", name, web("fleet", name, "10.10.0." + i, i % 3 == 0 ? "canary" : "stable"));
+      put(
+          "gui-fleet",
+          name,
+          web("gui-fleet", name, "10.10.0." + i, i % 3 == 0 ? "canary" : "stable"));
     }
-    open("#/meshes/fleet/dataplanes?size=25");
+    open("#/meshes/gui-fleet/dataplanes?size=25");
     browser.await("25 rows", d -> rows(d) == 25);
     assertThat(browser.text()).contains("Dataplanes 1–25 of 30", "Page 1 of 2");
     browser.driver().findElement(By.linkText("Next")).click();
     browser.await("the second page", d -> rows(d) == 5);
     assertThat(browser.driver().getCurrentUrl())
-        .endsWith("#/meshes/fleet/dataplanes?size=25&offset=25");
+        .endsWith("#/meshes/gui-fleet/dataplanes?size=25&offset=25");
     assertThat(browser.text()).contains("Dataplanes 26–30 of 30");
 
     WebElement tag = browser.driver().findElement(By.id("filter-tag"));
@@ -186,7 +189,7 @@ class GuiBrowserTest {
     assertThat(browser.driver().getCurrentUrl()).contains("name=web-1", "tag=track%3Acanary");
 
     // The link alone brings the same page back.
-    open("#/meshes/fleet/dataplanes?name=web-1&tag=track%3Acanary");
+    open("#/meshes/gui-fleet/dataplanes?name=web-1&tag=track%3Acanary");
     browser.await("the filtered rows from the link", d -> rows(d) == 3);
     assertThat(browser.driver().findElement(By.id("filter-name")).getAttribute("value"))
         .isEqualTo("web-1");
@@ -208,12 +211,12 @@ class GuiBrowserTest {
 
   @Test
   void theMeshesPageListsEveryMeshWithItsCounts() {
-    createMesh("listed");
-    put("listed", "redis-1", redis("listed", "redis-1", "10.11.0.1"));
+    createMesh("gui-listed");
+    put("gui-listed", "redis-1", redis("gui-listed", "redis-1", "10.11.0.1"));
     open("#/meshes");
-    WebElement row = browser.awaitElement("tr[data-mesh='listed']");
-    assertThat(row.getText()).startsWith("listed 1 0 0 1 1");
-    row.findElement(By.linkText("listed")).click();
+    WebElement row = browser.awaitElement("tr[data-mesh='gui-listed']");
+    assertThat(row.getText()).startsWith("gui-listed 1 0 0 1 1");
+    row.findElement(By.linkText("gui-listed")).click();
     browser.await("the mesh's dataplanes", d -> rows(d) == 1);
   }
 

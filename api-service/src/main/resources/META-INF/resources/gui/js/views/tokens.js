@@ -61,7 +61,7 @@ class TokensView extends View {
         h('td', {class: 'time'}, isoTime(t.expiresAt)),
         h('td', {}, t.issuedBy ?? ''),
         h('td', {}, state),
-        h('td', {}, admin && !t.revokedAt && !expired
+        !admin ? null : h('td', {}, !t.revokedAt && !expired
           ? h('button', {
             type: 'button', class: 'danger', onclick: () => this.revoke(t),
             'aria-label': `Revoke token ${t.jti} of ${t.name ?? 'any dataplane'}`,
@@ -71,7 +71,7 @@ class TokensView extends View {
     const more = offset + page.items.length < page.total;
     return [
       table(`Tokens ${offset + 1}–${offset + page.items.length} of ${page.total}, newest first`,
-        ['Dataplane', 'Token id', 'Issued', 'Expires', 'Issued by', 'State', admin ? 'Action' : ''], rows),
+        ['Dataplane', 'Token id', 'Issued', 'Expires', 'Issued by', 'State'].concat(admin ? ['Action'] : []), rows),
       h('nav', {class: 'pager', 'aria-label': 'Pages of the ledger'},
         offset > 0 ? h('a', {class: 'button', rel: 'prev', href: this.at(Math.max(0, offset - SIZE))}, 'Newer') : null,
         more ? h('a', {class: 'button', rel: 'next', href: this.at(offset + SIZE)}, 'Older') : null),
