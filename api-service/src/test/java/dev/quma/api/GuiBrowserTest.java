@@ -196,6 +196,44 @@ class GuiBrowserTest {
   }
 
   @Test
+  void everyFieldIsLabelledEveryTableCaptionedAndLinksWorkFromTheKeyboard() {
+    createMesh("gui-keys");
+    put("gui-keys", "redis-1", redis("gui-keys", "redis-1", "10.12.0.1"));
+    open("#/meshes/gui-keys/dataplanes");
+    browser.awaitElement("tr[data-dataplane='redis-1']");
+    assertThat(
+            browser.script(
+                """
+                return [...document.querySelectorAll('input, select')]
+                  .filter(e => e.labels.length === 0 && !e.getAttribute('aria-label'))
+                  .map(e => e.id || e.outerHTML)"""))
+        .asList()
+        .isEmpty();
+    assertThat(
+            browser.script(
+                """
+                return [...document.querySelectorAll('table')].every(t => t.caption)
+                  && [...document.querySelectorAll('th')].every(th => th.scope)"""))
+        .isEqualTo(true);
+    assertThat(browser.awaitElement("[role='status'][aria-live='polite']").getAttribute("id"))
+        .isEqualTo("refresh-status");
+
+    // Tab to the dataplane's link and follow it with Enter; the new page takes the focus.
+    WebElement link = null;
+    for (int i = 0; i < 40 && link == null; i++) {
+      browser.driver().switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.TAB);
+      WebElement focused = browser.driver().switchTo().activeElement();
+      if ("redis-1".equals(focused.getText()) && "a".equals(focused.getTagName())) {
+        link = focused;
+      }
+    }
+    assertThat(link).as("the dataplane's link, reached with Tab").isNotNull();
+    link.sendKeys(org.openqa.selenium.Keys.ENTER);
+    browser.awaitElement("pre.yaml");
+    assertThat(browser.driver().switchTo().activeElement().getAttribute("id")).isEqualTo("main");
+  }
+
+  @Test
   void theTokenLedgerSaysWhenTheTokenServiceIsDown() {
     // The test profile points the pass-through at a port where nothing listens.
     given()
