@@ -69,6 +69,8 @@ class GuiBrowserTest {
   void disconnect() {
     envoys.forEach(SimulatedEnvoy::drop);
     browser.offline(false);
+    // The page's Content-Security-Policy allows only its own files: nothing it does breaks it.
+    assertThat(browser.console()).doesNotContain("Content Security Policy", "SyntaxError");
   }
 
   @Test

@@ -54,6 +54,8 @@ class GuiEndpointsTest {
         .then()
         .statusCode(200)
         .contentType(containsString("text/html"))
+        .header("Content-Security-Policy", containsString("default-src 'none'; script-src 'self'"))
+        .header("X-Content-Type-Options", equalTo("nosniff"))
         .body(containsString("<script type=\"module\" src=\"js/app.js\">"));
     given().get("/gui/js/app.js").then().statusCode(200).contentType(containsString("javascript"));
   }
