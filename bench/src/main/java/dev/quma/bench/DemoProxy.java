@@ -32,6 +32,19 @@ public final class DemoProxy {
   private DemoProxy() {}
 
   public static void main(String[] args) throws Exception {
+    try {
+      run(args);
+    } catch (RuntimeException e) {
+      // A message for the operator, not a stack trace: what failed and the likely reason.
+      System.err.println(
+          "demo-proxy: "
+              + e.getMessage()
+              + " (is the control plane running, and QUMA_REDIS_URL its Redis?)");
+      System.exit(1);
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
     String mesh = option(args, "--mesh", "default");
     String name = option(args, "--name", "redis-1");
     String[] xds = option(args, "--xds", "localhost:5678").split(":", 2);
