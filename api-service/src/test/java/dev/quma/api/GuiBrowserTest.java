@@ -236,6 +236,30 @@ class GuiBrowserTest {
   }
 
   @Test
+  void aHiddenTabDoesNotPollAndCatchesUpWhenShownAgain() throws Exception {
+    createMesh("gui-hidden");
+    open("#/meshes/gui-hidden/dataplanes");
+    browser.awaitElement("[data-state='empty']");
+    // Counts the page's reads; then makes the tab look hidden, as a browser does in the background.
+    browser.script(
+        """
+        window.reads = 0;
+        const fetch0 = window.fetch;
+        window.fetch = (...args) => { window.reads++; return fetch0(...args); };
+        window.hiddenNow = true;
+        Object.defineProperty(document, 'hidden', {configurable: true, get: () => window.hiddenNow});
+        """);
+    Thread.sleep(6_000); // longer than one polling interval
+    assertThat(browser.script("return window.reads")).isEqualTo(0L);
+
+    put("gui-hidden", "redis-1", redis("gui-hidden", "redis-1", "10.13.0.1"));
+    browser.script(
+        "window.hiddenNow = false; document.dispatchEvent(new Event('visibilitychange'))");
+    browser.awaitElement("tr[data-dataplane='redis-1']");
+    assertThat((Long) browser.script("return window.reads")).isPositive();
+  }
+
+  @Test
   void theTokenLedgerSaysWhenTheTokenServiceIsDown() {
     // The test profile points the pass-through at a port where nothing listens.
     given()
