@@ -26,4 +26,15 @@ public interface ApiConfig {
   /** Dataplanes per round trip of a reconcile. */
   @WithDefault("500")
   int insightsReconcileBatch();
+
+  /**
+   * Where the GUI's token ledger page reaches the token-service; the GUI's pass-through forwards
+   * the caller's own credentials there, never this service's.
+   */
+  @WithDefault("http://localhost:5683")
+  String tokenServiceUrl();
+
+  /** How long the pass-through waits for the token-service. */
+  @WithDefault("5s")
+  Duration tokenServiceTimeout();
 }

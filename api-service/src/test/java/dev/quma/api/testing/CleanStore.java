@@ -25,4 +25,13 @@ public class CleanStore {
     redis.send(Request.cmd(Command.FLUSHALL)).await().atMost(Duration.ofSeconds(5));
     defaults.ensure().await().atMost(Duration.ofSeconds(30));
   }
+
+  /**
+   * Creates the defaults if they are missing, keeping everything else: for tests that hold a user
+   * token across tests (a reset makes a new signing key, which the verifier's cache may not know
+   * yet).
+   */
+  public void ensureDefaults() {
+    defaults.ensure().await().atMost(Duration.ofSeconds(30));
+  }
 }

@@ -90,6 +90,16 @@ public final class MeshStatsStore {
   }
 
   /**
+   * The services of one mesh with their dataplanes' counts, sorted by name (one round trip; the
+   * hash has one pair of fields per service, however many dataplanes carry it).
+   */
+  public Uni<List<ServiceCounts>> readServices(String mesh) {
+    return redis
+        .send(Request.cmd(Command.HGETALL).arg(keys.statsServices(mesh)))
+        .map(reply -> ServiceCounts.parse(hash(reply)));
+  }
+
+  /**
    * Claims the reconcile of {@code mesh} for {@code interval} (true when this caller got it), so
    * that of several replicas on the same timer one reconciles each mesh per interval.
    */

@@ -1,0 +1,90 @@
+package dev.quma.api.gui;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.StringJoiner;
+
+/**
+ * The two token-service calls the GUI's ledger page makes, on the GUI's own origin: {@code GET
+ * /gui/api/tokens/dataplane/{mesh}/ledger} and {@code POST .../revocations}. Only these are
+ * forwarded (not signing keys, not issuing), with the caller's credentials; see {@link
+ * TokenServiceClient} for why a caller never gains rights by going through here.
+ */
+@Path("/gui/api/tokens/dataplane/{mesh}")
+public class TokenLedgerPassThrough {
+  private final TokenServiceClient tokenService;
+
+  public TokenLedgerPassThrough(TokenServiceClient tokenService) {
+    this.tokenService = tokenService;
+  }
+
+  @GET
+  @Path("/ledger")
+  public Uni<Response> ledger(
+      @PathParam("mesh") String mesh,
+      @QueryParam("name") String name,
+      @QueryParam("offset") String offset,
+      @QueryParam("size") String size,
+      @Context HttpHeaders headers,
+      @Context HttpServerRequest request) {
+    StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
+    add(query, "name", name);
+    add(query, "offset", offset);
+    add(query, "size", size);
+    return tokenService.forward(
+        HttpMethod.GET,
+        "/tokens/dataplane/" + encode(mesh) + "/ledger" + query,
+        headers.getHeaderString(HttpHeaders.AUTHORIZATION),
+        callerChain(headers, request),
+        null);
+  }
+
+  @POST
+  @Path("/revocations")
+  @Consumes(MediaType.WILDCARD)
+  public Uni<Response> revoke(
+      @PathParam("mesh") String mesh,
+      byte[] body,
+      @Context HttpHeaders headers,
+      @Context HttpServerRequest request) {
+    return tokenService.forward(
+        HttpMethod.POST,
+        "/tokens/dataplane/" + encode(mesh) + "/revocations",
+        headers.getHeaderString(HttpHeaders.AUTHORIZATION),
+        callerChain(headers, request),
+        body == null ? new byte[0] : body);
+  }
+
+  /** The caller's address, after any proxies' list the request already carries. */
+  static String callerChain(HttpHeaders headers, HttpServerRequest request) {
+    String caller =
+        request.remoteAddress() == null || request.remoteAddress().hostAddress() == null
+            ? "unknown"
+            : request.remoteAddress().hostAddress();
+    String before = headers.getHeaderString("X-Forwarded-For");
+    return before == null || before.isBlank() ? caller : before + ", " + caller;
+  }
+
+  private static void add(StringJoiner query, String name, String value) {
+    if (value != null && !value.isEmpty()) {
+      query.add(name + "=" + encode(value));
+    }
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}
