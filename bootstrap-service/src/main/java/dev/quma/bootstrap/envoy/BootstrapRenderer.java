@@ -29,6 +29,8 @@ public final class BootstrapRenderer {
               .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
               .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
               .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
+              // Metadata such as dataplane.admin.port is a string that looks like a number.
+              .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
               .build());
 
   private BootstrapRenderer() {}

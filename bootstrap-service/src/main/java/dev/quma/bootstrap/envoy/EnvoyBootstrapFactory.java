@@ -61,9 +61,12 @@ public final class EnvoyBootstrapFactory {
   private static final String TLS_SOCKET = "envoy.transport_sockets.tls";
 
   private final BootstrapSettings settings;
+  // The same for every proxy: built once.
+  private final Cluster adsCluster;
 
   public EnvoyBootstrapFactory(BootstrapSettings settings) {
     this.settings = settings;
+    this.adsCluster = adsCluster();
   }
 
   public Bootstrap build(BootstrapInput input) {
@@ -73,7 +76,7 @@ public final class EnvoyBootstrapFactory {
         .setNode(node(input, adminPort))
         .setAdmin(Admin.newBuilder().setAddress(address(ADMIN_ADDRESS, adminPort)))
         .setDynamicResources(dynamicResources(input.token()))
-        .setStaticResources(Bootstrap.StaticResources.newBuilder().addClusters(adsCluster()))
+        .setStaticResources(Bootstrap.StaticResources.newBuilder().addClusters(adsCluster))
         .build();
   }
 
