@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * real Redis: tokens issued here, the seeds' files with their variables, Direct and Indirect.
  */
 @QuarkusTest
-@QuarkusTestResource(BootstrapTestResources.class)
+@QuarkusTestResource(value = BootstrapTestResources.class, restrictToAnnotatedClass = true)
 class AgentBootstrapTest {
   static final Path SEEDS = Path.of("src/test/resources/seeds");
   private static final ObjectMapper JSON = new ObjectMapper();

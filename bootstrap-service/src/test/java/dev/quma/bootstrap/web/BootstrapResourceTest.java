@@ -13,12 +13,14 @@ import dev.quma.bootstrap.testing.Fixtures;
 import dev.quma.core.events.ChangeStream;
 import dev.quma.core.insight.InsightStore;
 import dev.quma.core.store.ResourceStore;
+import dev.quma.core.tls.ControlPlaneCa;
 import dev.quma.core.tokens.DataplaneTokenClaims;
 import dev.quma.core.tokens.TokenRevocations;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Set;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /** POST /bootstrap over real HTTP against a real Redis: answers, formats and every refusal. */
 @QuarkusTest
-@QuarkusTestResource(BootstrapTestResources.class)
+@QuarkusTestResource(value = BootstrapTestResources.class, restrictToAnnotatedClass = true)
 class BootstrapResourceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -109,8 +111,9 @@ class BootstrapResourceTest {
                 .at(
                     "/transportSocket/typedConfig/commonTlsContext/validationContext/trustedCa/inlineString")
                 .asText())
-        .as("the control plane's CA, from the store")
-        .startsWith("-----BEGIN CERTIFICATE-----");
+        .as("the control plane's CA from the store, which the xDS tier's certificate chains to")
+        .isEqualTo(
+            Fixtures.await(new ControlPlaneCa(store, Clock.systemUTC()).ensure()).certificatePem());
   }
 
   @Test
