@@ -1,12 +1,13 @@
 package dev.quma.bootstrap.envoy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Any;
-import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.ListValue;
+import com.google.protobuf.NullValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.UInt32Value;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.Durations;
-import com.google.protobuf.util.JsonFormat;
 import dev.quma.bootstrap.BootstrapConfig.AdsApiType;
 import dev.quma.core.codec.ResourceCodec;
 import dev.quma.core.model.Dataplane;
@@ -61,12 +62,12 @@ public final class EnvoyBootstrapFactory {
   private static final String TLS_SOCKET = "envoy.transport_sockets.tls";
 
   private final BootstrapSettings settings;
-  // The same for every proxy: built once.
-  private final Cluster adsCluster;
+  // The same for every proxy: built once (and so printed once, see BootstrapRenderer).
+  private final Bootstrap.StaticResources staticResources;
 
   public EnvoyBootstrapFactory(BootstrapSettings settings) {
     this.settings = settings;
-    this.adsCluster = adsCluster();
+    this.staticResources = Bootstrap.StaticResources.newBuilder().addClusters(adsCluster()).build();
   }
 
   public Bootstrap build(BootstrapInput input) {
@@ -76,7 +77,7 @@ public final class EnvoyBootstrapFactory {
         .setNode(node(input, adminPort))
         .setAdmin(Admin.newBuilder().setAddress(address(ADMIN_ADDRESS, adminPort)))
         .setDynamicResources(dynamicResources(input.token()))
-        .setStaticResources(Bootstrap.StaticResources.newBuilder().addClusters(adsCluster))
+        .setStaticResources(staticResources)
         .build();
   }
 
@@ -104,7 +105,8 @@ public final class EnvoyBootstrapFactory {
       metadata.putFields(READINESS_PORT_KEY, text(input.readinessPort().toString()));
     }
     if (input.version() != null && input.version().isObject()) {
-      metadata.putFields(VERSION_KEY, Value.newBuilder().setStructValue(struct(input)).build());
+      metadata.putFields(
+          VERSION_KEY, Value.newBuilder().setStructValue(struct(input.version())).build());
     }
     return Node.newBuilder()
         .setId(input.dataplane().mesh() + "." + input.dataplane().name())
@@ -193,15 +195,33 @@ public final class EnvoyBootstrapFactory {
     return cluster.build();
   }
 
-  private static Struct struct(BootstrapInput input) {
-    Struct.Builder version = Struct.newBuilder();
-    try {
-      JsonFormat.parser().ignoringUnknownFields().merge(input.version().toString(), version);
-    } catch (InvalidProtocolBufferException e) {
-      // An unreadable version is left out: it is informational only.
-      return Struct.getDefaultInstance();
+  private static Struct struct(JsonNode object) {
+    Struct.Builder struct = Struct.newBuilder();
+    object
+        .fields()
+        .forEachRemaining(field -> struct.putFields(field.getKey(), value(field.getValue())));
+    return struct.build();
+  }
+
+  private static Value value(JsonNode node) {
+    if (node.isObject()) {
+      return Value.newBuilder().setStructValue(struct(node)).build();
     }
-    return version.build();
+    if (node.isArray()) {
+      ListValue.Builder list = ListValue.newBuilder();
+      node.forEach(item -> list.addValues(value(item)));
+      return Value.newBuilder().setListValue(list).build();
+    }
+    if (node.isNumber()) {
+      return Value.newBuilder().setNumberValue(node.asDouble()).build();
+    }
+    if (node.isBoolean()) {
+      return Value.newBuilder().setBoolValue(node.asBoolean()).build();
+    }
+    if (node.isNull()) {
+      return Value.newBuilder().setNullValue(NullValue.NULL_VALUE).build();
+    }
+    return text(node.asText());
   }
 
   private static Address address(String host, int port) {

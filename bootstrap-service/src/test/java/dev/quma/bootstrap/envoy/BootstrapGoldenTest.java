@@ -46,18 +46,35 @@ class BootstrapGoldenTest {
     EnvoyBootstrapFactory factory =
         new EnvoyBootstrapFactory(
             new BootstrapSettings("xds.quma.internal", 5678, api, 9901, direct ? CA : null));
-    String actual =
-        BootstrapRenderer.yaml(
-            factory.build(
-                new BootstrapInput(
-                    dataplane,
-                    direct,
-                    "eyJhbGciOiJSUzI1NiJ9.test-token.signature",
-                    null,
-                    new ObjectMapper()
-                        .readTree(
-                            "{\"kumaDp\":{\"version\":\"0.1.0\"},\"envoy\":{\"version\":\"1.31.0\"}}"),
-                    null)));
+    io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap bootstrap =
+        factory.build(
+            new BootstrapInput(
+                dataplane,
+                direct,
+                "eyJhbGciOiJSUzI1NiJ9.test-token.signature",
+                null,
+                new ObjectMapper()
+                    .readTree(
+                        "{\"kumaDp\":{\"version\":\"0.1.0\"},\"envoy\":{\"version\":\"1.31.0\"}}"),
+                null));
+    String actual = BootstrapRenderer.yaml(bootstrap);
+    // The renderer reuses the printed static part: the result must be the whole message, printed.
+    String whole =
+        com.google.protobuf.util.JsonFormat.printer()
+            .usingTypeRegistry(
+                com.google.protobuf.util.JsonFormat.TypeRegistry.newBuilder()
+                    .add(
+                        io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+                            .getDescriptor())
+                    .add(
+                        io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext
+                            .getDescriptor())
+                    .build())
+            .print(bootstrap);
+    assertThat(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(actual))
+        .isEqualTo(new ObjectMapper().readTree(whole));
+    assertThat(new ObjectMapper().readTree(BootstrapRenderer.json(bootstrap)))
+        .isEqualTo(new ObjectMapper().readTree(whole));
     String file = name + ".golden.yaml";
     assertThat(actual)
         .as(file + " (rerun with -Dgolden.update=true to accept)")
