@@ -57,7 +57,7 @@ public final class BootstrapBenchmark {
     int rounds = intArg(args, "--rounds", 5);
     int seconds = intArg(args, "--seconds", 5);
     int clients = intArg(args, "--clients", 16);
-    int warmup = intArg(args, "--warmup", 20);
+    int warmup = intArg(args, "--warmup", 60);
     Path home = Path.of(System.getProperty("quma.home", ".")).toAbsolutePath().normalize();
     Vertx vertx = Vertx.vertx();
     try (LocalRedis redis = LocalRedis.startEphemeral()) {
