@@ -33,12 +33,17 @@ public class BootstrapResource {
   private final BootstrapAdmission admission;
   private final EnvoyBootstrapFactory factory;
   private final ObjectMapper json;
+  private final BootstrapMetrics metrics;
 
   public BootstrapResource(
-      BootstrapAdmission admission, EnvoyBootstrapFactory factory, ObjectMapper json) {
+      BootstrapAdmission admission,
+      EnvoyBootstrapFactory factory,
+      ObjectMapper json,
+      BootstrapMetrics metrics) {
     this.admission = admission;
     this.factory = factory;
     this.json = json;
+    this.metrics = metrics;
   }
 
   @POST
@@ -52,11 +57,16 @@ public class BootstrapResource {
     } catch (ApiException e) {
       return Uni.createFrom().failure(e);
     }
-    return admission.admit(request).map(admitted -> answer(request, admitted, accept, format));
+    return admission
+        .admit(request)
+        .map(admitted -> answer(request, admitted, accept, format))
+        .onFailure()
+        .invoke(failure -> metrics.refused(request, failure));
   }
 
   private Response answer(
       BootstrapRequest request, AdmittedDataplane admitted, String accept, String format) {
+    metrics.served(admitted.direct());
     Bootstrap bootstrap =
         factory.build(
             new BootstrapInput(

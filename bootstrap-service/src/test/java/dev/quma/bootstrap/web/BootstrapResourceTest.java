@@ -296,6 +296,17 @@ class BootstrapResourceTest {
   @Test
   void healthAndMetrics() {
     given().get("/q/health/ready").then().statusCode(200);
-    given().get("/q/metrics").then().statusCode(200);
+    String token = fixtures.token("default", "redis-m1");
+    post(request("default", "redis-m1", token, Fixtures.redis("default", "redis-m1", "10.0.4.1")))
+        .statusCode(200);
+    post(request(
+            "default", "redis-m1", "forged", Fixtures.redis("default", "redis-m1", "10.0.4.1")))
+        .statusCode(401);
+    given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(containsString("quma_bootstraps_total{mode=\"direct\",outcome=\"served\"}"))
+        .body(containsString("quma_bootstraps_total{mode=\"direct\",outcome=\"401\"}"));
   }
 }
