@@ -59,14 +59,18 @@ public class BootstrapResource {
     }
     return admission
         .admit(request)
-        .map(admitted -> answer(request, admitted, accept, format))
+        .map(
+            admitted -> {
+              Response response = answer(request, admitted, accept, format);
+              metrics.served(admitted.direct());
+              return response;
+            })
         .onFailure()
         .invoke(failure -> metrics.refused(request, failure));
   }
 
   private Response answer(
       BootstrapRequest request, AdmittedDataplane admitted, String accept, String format) {
-    metrics.served(admitted.direct());
     Bootstrap bootstrap =
         factory.build(
             new BootstrapInput(
