@@ -38,6 +38,7 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValida
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import java.util.regex.Pattern;
 
 /**
  * Builds a proxy's Envoy v3 bootstrap: who it is (node id {@code mesh.name}, cluster = its service,
@@ -60,6 +61,7 @@ public final class EnvoyBootstrapFactory {
   private static final String HTTP_OPTIONS =
       "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
   private static final String TLS_SOCKET = "envoy.transport_sockets.tls";
+  private static final Pattern IP_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|.*:.*");
 
   private final BootstrapSettings settings;
   // The same for every proxy: built once (and so printed once, see BootstrapRenderer).
@@ -181,8 +183,7 @@ public final class EnvoyBootstrapFactory {
               .setName(TLS_SOCKET)
               .setTypedConfig(
                   Any.pack(
-                      UpstreamTlsContext.newBuilder()
-                          .setSni(settings.xdsHost())
+                      tlsContext()
                           .setCommonTlsContext(
                               CommonTlsContext.newBuilder()
                                   .setValidationContext(
@@ -193,6 +194,15 @@ public final class EnvoyBootstrapFactory {
                           .build())));
     }
     return cluster.build();
+  }
+
+  /** SNI names a host; an IP literal is not allowed there (RFC 6066), so none is sent for one. */
+  private UpstreamTlsContext.Builder tlsContext() {
+    UpstreamTlsContext.Builder context = UpstreamTlsContext.newBuilder();
+    if (!IP_LITERAL.matcher(settings.xdsHost()).matches()) {
+      context.setSni(settings.xdsHost());
+    }
+    return context;
   }
 
   private static Struct struct(JsonNode object) {

@@ -118,7 +118,7 @@ public final class Launcher {
             + " --tag kuma.io/service=redis --valid-for 24h > /tmp/kuma-dp-redis-1-token");
     out.println(
         "      bin/dp-agent run --cp-address=https://localhost:5682"
-            + " --ca-cert-file=.quma/bootstrap-tls/ca.crt --dataplane-file=dp.yaml"
+            + " --ca-cert-file=.quma/tls/bootstrap-service/ca.crt --dataplane-file=dp.yaml"
             + " --dataplane-token-file=/tmp/kuma-dp-redis-1-token --bootstrap-only");
     out.println("Admin token (for calls from other hosts):");
     out.println(

@@ -41,7 +41,7 @@ public record ServiceSpec(
             "bootstrap-service",
             home.resolve("bootstrap-service/target/quarkus-app/quarkus-run.jar"),
             5684,
-            "POST /bootstrap over HTTPS on port 5682 (agents trust .quma/bootstrap-tls/ca.crt);"
+            "POST /bootstrap over HTTPS on port 5682 (agents trust .quma/tls/bootstrap-service/ca.crt);"
                 + " health and metrics here",
             Map.of(
                 "QUMA_BOOTSTRAP_PORT",
@@ -49,6 +49,6 @@ public record ServiceSpec(
                 "QUMA_BOOTSTRAP_MANAGEMENT_PORT",
                 "5684",
                 "QUMA_TLS_DIR",
-                home.resolve(".quma/bootstrap-tls").toString())));
+                home.resolve(".quma/tls/bootstrap-service").toString())));
   }
 }

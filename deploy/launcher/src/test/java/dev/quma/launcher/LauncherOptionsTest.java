@@ -72,6 +72,6 @@ class LauncherOptionsTest {
     assertThat(bootstrap.httpPort()).isEqualTo(5684);
     assertThat(bootstrap.environment())
         .containsEntry("QUMA_BOOTSTRAP_PORT", "5682")
-        .containsEntry("QUMA_TLS_DIR", "/q/.quma/bootstrap-tls");
+        .containsEntry("QUMA_TLS_DIR", "/q/.quma/tls/bootstrap-service");
   }
 }
