@@ -1,15 +1,16 @@
 package dev.quma.bootstrap;
 
 import dev.quma.bootstrap.admission.BootstrapAdmission;
+import dev.quma.bootstrap.admission.ConnectedProxies;
 import dev.quma.bootstrap.envoy.BootstrapSettings;
 import dev.quma.bootstrap.envoy.EnvoyBootstrapFactory;
-import dev.quma.core.insight.InsightStore;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.tokens.DataplaneTokenVerifier;
 import dev.quma.http.auth.AccessPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 
 /** Wires the bootstrap tier. */
 @ApplicationScoped
@@ -18,8 +19,11 @@ public class BootstrapBeans {
   @Produces
   @Singleton
   BootstrapAdmission admission(
-      ResourceStore store, InsightStore insights, DataplaneTokenVerifier verifier) {
-    return new BootstrapAdmission(store, insights, verifier);
+      ResourceStore store, DataplaneTokenVerifier verifier, Clock clock, BootstrapConfig config) {
+    return new BootstrapAdmission(
+        store,
+        new ConnectedProxies(store.redis(), store.keys(), clock, config.connectedWithin()),
+        verifier);
   }
 
   @Produces

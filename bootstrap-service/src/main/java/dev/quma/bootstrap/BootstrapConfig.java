@@ -1,7 +1,10 @@
 package dev.quma.bootstrap;
 
+import dev.quma.core.runtime.GoDurationConverter;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Settings of the bootstrap tier; environment names are mapped in application.properties. */
@@ -41,6 +44,15 @@ public interface BootstrapConfig {
    * the store, which is what the xDS tier uses unless its operator configured a certificate.
    */
   Optional<String> xdsCaFile();
+
+  /**
+   * A proxy counts as connected (and a different resource under its name is refused with 409) while
+   * its xDS replica wrote a heartbeat this recently; longer than the xDS tier's heartbeat interval
+   * (10s), so that a crashed replica's proxies stop counting soon after.
+   */
+  @WithConverter(GoDurationConverter.class)
+  @WithDefault("30s")
+  Duration connectedWithin();
 
   /** The two ways Envoy can run ADS. */
   enum AdsApiType {

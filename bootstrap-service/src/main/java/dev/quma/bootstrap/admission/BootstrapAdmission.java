@@ -4,8 +4,6 @@ import dev.quma.bootstrap.web.BootstrapRequest;
 import dev.quma.core.codec.Format;
 import dev.quma.core.codec.ResourceCodec;
 import dev.quma.core.codec.ResourceDocument;
-import dev.quma.core.insight.DataplaneInsight;
-import dev.quma.core.insight.InsightStore;
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.ProxyType;
 import dev.quma.core.model.Resource;
@@ -33,14 +31,14 @@ public final class BootstrapAdmission {
   public static final String TITLE = "Could not bootstrap the dataplane";
 
   private final ResourceStore store;
-  private final InsightStore insights;
+  private final ConnectedProxies connected;
   private final DataplaneTokenVerifier verifier;
   private final ResourceCodec codec = ResourceCodec.instance();
 
   public BootstrapAdmission(
-      ResourceStore store, InsightStore insights, DataplaneTokenVerifier verifier) {
+      ResourceStore store, ConnectedProxies connected, DataplaneTokenVerifier verifier) {
     this.store = store;
-    this.insights = insights;
+    this.connected = connected;
     this.verifier = verifier;
   }
 
@@ -71,13 +69,12 @@ public final class BootstrapAdmission {
     Uni<Boolean> meshExists = store.find(ResourceType.MESH, null, mesh).map(Optional::isPresent);
     Uni<Optional<Resource<Dataplane>>> stored =
         store.find(ResourceType.DATAPLANE, mesh, name, Dataplane.class);
-    // The insight only matters when a resource is offered: it tells whether a proxy of that name
-    // is connected right now.
-    Uni<DataplaneInsight> insight =
-        offered == null ? Uni.createFrom().item(DataplaneInsight.EMPTY) : insights.get(mesh, name);
+    // Only an offered resource can clash with the proxy of that name that is connected now.
+    Uni<Boolean> connectedNow =
+        offered == null ? Uni.createFrom().item(false) : connected.connectedNow(mesh, name);
     return Uni.combine()
         .all()
-        .unis(meshExists, stored, insight)
+        .unis(meshExists, stored, connectedNow)
         .asTuple()
         .flatMap(
             found -> {
@@ -106,10 +103,8 @@ public final class BootstrapAdmission {
   }
 
   private static AdmittedDataplane direct(
-      Resource<Dataplane> offered,
-      Optional<Resource<Dataplane>> existing,
-      DataplaneInsight insight) {
-    if (existing.isPresent() && insight.online() && !existing.get().spec().equals(offered.spec())) {
+      Resource<Dataplane> offered, Optional<Resource<Dataplane>> existing, boolean connectedNow) {
+    if (existing.isPresent() && connectedNow && !existing.get().spec().equals(offered.spec())) {
       throw new ApiException(
           409,
           TITLE,

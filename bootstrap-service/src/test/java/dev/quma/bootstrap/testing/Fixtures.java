@@ -85,10 +85,15 @@ public final class Fixtures {
 
   /** Marks a stored dataplane as connected to an xDS replica right now. */
   public void connected(String mesh, String name) {
+    connected(mesh, name, Instant.now());
+  }
+
+  /** An open subscription whose replica last wrote a heartbeat at {@code heartbeat}. */
+  public void connected(String mesh, String name, Instant heartbeat) {
     DataplaneInsight.DiscoverySubscription open =
         new DataplaneInsight.DiscoverySubscription(
-            "stream-1", "xds-1", Instant.now(), null, null, null, 1);
-    await(insights.put(mesh, name, new DataplaneInsight(List.of(open), null, null), Instant.now()));
+            "stream-1", "xds-1", heartbeat, null, null, null, 1);
+    await(insights.put(mesh, name, new DataplaneInsight(List.of(open), null, null), heartbeat));
   }
 
   public static <T> T await(Uni<T> uni) {

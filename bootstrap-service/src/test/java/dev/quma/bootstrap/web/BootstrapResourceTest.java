@@ -275,6 +275,18 @@ class BootstrapResourceTest {
   }
 
   @Test
+  void aSubscriptionWhoseReplicaWentSilentDoesNotBlockTheName() {
+    // An xDS replica that crashed leaves the subscription open, but writes no more heartbeats.
+    fixtures.store(Fixtures.backend("default", "backend-c2", "10.0.3.1"));
+    fixtures.connected(
+        "default", "backend-c2", java.time.Instant.now().minus(Duration.ofMinutes(2)));
+    String token = fixtures.token("default", "backend-c2");
+    post(request(
+            "default", "backend-c2", token, Fixtures.backend("default", "backend-c2", "10.0.3.2")))
+        .statusCode(200);
+  }
+
+  @Test
   void malformedBodiesAre400AndNeverAStackTrace() {
     post("{not json")
         .statusCode(400)
