@@ -45,9 +45,9 @@ import javax.net.ssl.TrustManagerFactory;
  * from the control plane CA), as agents ask for them in Direct mode: each request carries its
  * dataplane resource and a token bound to it, so every answer includes parsing and validating the
  * resource, verifying the token (RS256, expiry, revocation, binding), reading the mesh, the stored
- * dataplane and its insight from Redis, and building and printing the Envoy bootstrap. A pool of
- * 1,000 distinct dataplanes and tokens. Warm-up, then several rounds; the median round is the
- * figure. Starts its own Redis; writes {@code bench/results/bootstrap-<UTC stamp>.json}.
+ * dataplane and its last heartbeat from Redis, and building and printing the Envoy bootstrap. A
+ * pool of 1,000 distinct dataplanes and tokens. Warm-up, then several rounds; the median round is
+ * the figure. Starts its own Redis; writes {@code bench/results/bootstrap-<UTC stamp>.json}.
  */
 public final class BootstrapBenchmark {
   private static final String MESH = "default";
