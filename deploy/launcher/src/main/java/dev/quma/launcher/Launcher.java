@@ -122,7 +122,11 @@ public final class Launcher {
     out.println("Try:  curl localhost:5681/meshes/default/dataplanes");
     out.println(
         "      bin/qumactl generate dataplane-token --mesh default --name redis-1"
-            + " --tag kuma.io/service=redis --valid-for 24h");
+            + " --tag kuma.io/service=redis --valid-for 24h > /tmp/kuma-dp-redis-1-token");
+    out.println(
+        "      bin/dp-agent run --cp-address=https://localhost:5682"
+            + " --ca-cert-file=.quma/tls/bootstrap-service/ca.crt --dataplane-file=dp.yaml"
+            + " --dataplane-token-file=/tmp/kuma-dp-redis-1-token --bootstrap-only");
     out.println("Admin token (for calls from other hosts):");
     out.println(
         "  curl -s localhost:5681/global-secrets/admin-user-token | sed 's/.*\"data\":\"\\([^\"]*\\)\".*/\\1/' | base64 -d");

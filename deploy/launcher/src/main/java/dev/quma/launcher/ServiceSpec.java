@@ -36,6 +36,19 @@ public record ServiceSpec(
             home.resolve("token-service/target/quarkus-app/quarkus-run.jar"),
             5683,
             "dataplane tokens, signing keys, ledger",
-            Map.of("QUMA_TOKEN_SERVICE_HTTP_PORT", "5683")));
+            Map.of("QUMA_TOKEN_SERVICE_HTTP_PORT", "5683")),
+        new ServiceSpec(
+            "bootstrap-service",
+            home.resolve("bootstrap-service/target/quarkus-app/quarkus-run.jar"),
+            5684,
+            "POST /bootstrap over HTTPS on port 5682 (agents trust .quma/tls/bootstrap-service/ca.crt);"
+                + " health and metrics here",
+            Map.of(
+                "QUMA_BOOTSTRAP_PORT",
+                "5682",
+                "QUMA_BOOTSTRAP_MANAGEMENT_PORT",
+                "5684",
+                "QUMA_TLS_DIR",
+                home.resolve(".quma/tls/bootstrap-service").toString())));
   }
 }

@@ -67,4 +67,17 @@ class LauncherOptionsTest {
             org.assertj.core.groups.Tuple.tuple("api-service", 5681),
             org.assertj.core.groups.Tuple.tuple("token-service", 5683));
   }
+
+  @Test
+  void theBootstrapServiceIsProbedOnItsPlainManagementPort() {
+    ServiceSpec bootstrap =
+        ServiceSpec.all(java.nio.file.Path.of("/q")).stream()
+            .filter(s -> s.name().equals("bootstrap-service"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(bootstrap.httpPort()).isEqualTo(5684);
+    assertThat(bootstrap.environment())
+        .containsEntry("QUMA_BOOTSTRAP_PORT", "5682")
+        .containsEntry("QUMA_TLS_DIR", "/q/.quma/tls/bootstrap-service");
+  }
 }

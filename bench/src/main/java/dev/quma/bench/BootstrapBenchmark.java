@@ -1,0 +1,327 @@
+package dev.quma.bench;
+
+import dev.quma.core.events.ChangeStream;
+import dev.quma.core.model.Mesh;
+import dev.quma.core.model.Resource;
+import dev.quma.core.model.ResourceMeta;
+import dev.quma.core.model.ResourceType;
+import dev.quma.core.store.ResourceStore;
+import dev.quma.core.store.StoreSettings;
+import dev.quma.core.tokens.ProxyTokens;
+import dev.quma.core.tokens.SigningKeyManager;
+import dev.quma.launcher.ServiceProcess;
+import dev.quma.launcher.ServiceSpec;
+import dev.quma.local.LocalRedis;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Bootstraps per second on one bootstrap-service replica (a JVM process, HTTPS with a certificate
+ * from the control plane CA), as agents ask for them in Direct mode: each request carries its
+ * dataplane resource and a token bound to it, so every answer includes parsing and validating the
+ * resource, verifying the token (RS256, expiry, revocation, binding), reading the mesh, the stored
+ * dataplane and its last heartbeat from Redis, and building and printing the Envoy bootstrap. A
+ * pool of 1,000 distinct dataplanes and tokens. Warm-up, then several rounds; the median round is
+ * the figure. Starts its own Redis; writes {@code bench/results/bootstrap-<UTC stamp>.json}.
+ */
+public final class BootstrapBenchmark {
+  private static final String MESH = "default";
+  private static final int POOL = 1_000;
+
+  public static void main(String[] args) throws Exception {
+    int rounds = intArg(args, "--rounds", 5);
+    int seconds = intArg(args, "--seconds", 5);
+    int clients = intArg(args, "--clients", 16);
+    int warmup = intArg(args, "--warmup", 60);
+    Path home = Path.of(System.getProperty("quma.home", ".")).toAbsolutePath().normalize();
+    Vertx vertx = Vertx.vertx();
+    try (LocalRedis redis = LocalRedis.startEphemeral()) {
+      Redis client = Redis.createClient(vertx, redis.url());
+      ResourceStore store = new ResourceStore(client, StoreSettings.DEFAULTS);
+      store
+          .create(
+              new Resource<>(ResourceMeta.of(ResourceType.MESH, null, MESH, Map.of()), Mesh.EMPTY))
+          .await()
+          .atMost(Duration.ofSeconds(10));
+      SigningKeyManager keys =
+          new SigningKeyManager(store, new ChangeStream(client, store.keys()), Optional.empty());
+      String[] bodies = new String[POOL];
+      for (int i = 0; i < POOL; i++) {
+        String name = "dp-" + i;
+        String token =
+            ProxyTokens.issue(keys, MESH, name, Duration.ofHours(2))
+                .await()
+                .atMost(Duration.ofSeconds(30));
+        bodies[i] = request(name, i, token);
+      }
+
+      int port = LocalRedis.freePort();
+      int managementPort = LocalRedis.freePort();
+      Path tls = Files.createTempDirectory("quma-bench-bootstrap-tls");
+      ServiceSpec spec =
+          new ServiceSpec(
+              "bootstrap-service",
+              home.resolve("bootstrap-service/target/quarkus-app/quarkus-run.jar"),
+              managementPort,
+              "bootstraps",
+              Map.of());
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("benchmark", "bootstrap");
+      report.put("when", Instant.now().toString());
+      report.put(
+          "machine",
+          Map.of(
+              "cpus", Runtime.getRuntime().availableProcessors(),
+              "java", System.getProperty("java.version"),
+              "load_average_at_start", loadAverage()));
+      report.put(
+          "note",
+          "one bootstrap-service replica (a JVM process, HTTPS), Redis and this client share the"
+              + " machine; other builds may be running: compare medians. Direct mode: parse and"
+              + " validate the resource, verify the token, three Redis reads, build and print the"
+              + " bootstrap");
+      try (ServiceProcess service =
+          ServiceProcess.start(
+              spec,
+              Path.of(System.getProperty("java.home")),
+              Map.of(
+                  "QUMA_REDIS_URL", redis.url(),
+                  "QUMA_BOOTSTRAP_PORT", String.valueOf(port),
+                  "QUMA_BOOTSTRAP_MANAGEMENT_PORT", String.valueOf(managementPort),
+                  "QUMA_TLS_DIR", tls.toString()),
+              List.of("-Xmx512m"),
+              null)) {
+        service.awaitReady(Duration.ofSeconds(120));
+        BootstrapBenchmark bench =
+            new BootstrapBenchmark(port, tls.resolve("ca.crt"), bodies, service.pid(), redis.pid());
+        report.put("bootstrap_over_https", bench.measure(rounds, seconds, clients, warmup));
+      }
+      client.close();
+      write(home.resolve("bench/results"), report);
+    } finally {
+      vertx.closeAndAwait();
+    }
+    System.exit(0);
+  }
+
+  private final HttpClient http;
+  private final URI uri;
+  private final String[] bodies;
+  private final long servicePid;
+  private final long redisPid;
+
+  private BootstrapBenchmark(int port, Path ca, String[] bodies, long servicePid, long redisPid)
+      throws Exception {
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .sslContext(trusting(ca))
+            .build();
+    this.uri = URI.create("https://localhost:" + port + "/bootstrap");
+    this.bodies = bodies;
+    this.servicePid = servicePid;
+    this.redisPid = redisPid;
+  }
+
+  private Map<String, Object> measure(int rounds, int seconds, int clients, int warmup)
+      throws Exception {
+    System.out.printf(
+        "POST /bootstrap over HTTPS: %d clients, %d s warm-up, then %d rounds of %d s%n",
+        clients, warmup, rounds, seconds);
+    run(clients, Duration.ofSeconds(warmup), new Latencies("warm-up"));
+    Latencies latencies = new Latencies("POST /bootstrap");
+    double[] perSecond = new double[rounds];
+    double[][] cpu = new double[3][rounds];
+    for (int round = 0; round < rounds; round++) {
+      double[] before = cpu();
+      long done = run(clients, Duration.ofSeconds(seconds), latencies);
+      double[] after = cpu();
+      for (int p = 0; p < 3; p++) {
+        cpu[p][round] = (after[p] - before[p]) * 1e3 / done;
+      }
+      perSecond[round] = done / (double) seconds;
+      System.out.printf(
+          "  round %d: %.0f bootstraps/s; CPU per bootstrap: service %.3f ms, Redis %.3f ms,"
+              + " client %.3f ms%n",
+          round + 1, perSecond[round], cpu[0][round], cpu[1][round], cpu[2][round]);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("median_bootstraps_per_second", Math.round(median(perSecond)));
+    out.put(
+        "rounds_bootstraps_per_second",
+        Arrays.stream(perSecond).mapToLong(Math::round).boxed().toList().toString());
+    Map<String, Object> cost = new LinkedHashMap<>();
+    cost.put("bootstrap_service", round3(median(cpu[0])));
+    cost.put("redis", round3(median(cpu[1])));
+    cost.put("benchmark_client", round3(median(cpu[2])));
+    out.put("median_cpu_ms_per_bootstrap", cost);
+    double serverSide = median(cpu[0]) + median(cpu[1]);
+    long capacity = Math.round(2000 / serverSide);
+    out.put("capacity_on_two_idle_cores_bootstraps_per_second", capacity);
+    out.put("clients", clients);
+    out.put("latency", latencies.summary());
+    System.out.printf(
+        "bootstraps over HTTPS: median %.0f/s, p50 %.2f ms, p99 %.2f ms; server-side CPU %.3f ms"
+            + " each: two idle cores would sustain about %d/s%n",
+        median(perSecond),
+        latencies.percentileMillis(50),
+        latencies.percentileMillis(99),
+        serverSide,
+        capacity);
+    return out;
+  }
+
+  private double[] cpu() {
+    return new double[] {
+      ProcessCpu.seconds(servicePid),
+      ProcessCpu.seconds(redisPid),
+      ProcessCpu.seconds(ProcessHandle.current().pid())
+    };
+  }
+
+  /** {@code clients} threads asking for bootstraps one after another for {@code duration}. */
+  private long run(int clients, Duration duration, Latencies latencies) throws Exception {
+    AtomicLong count = new AtomicLong();
+    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    long deadline = System.nanoTime() + duration.toNanos();
+    CountDownLatch done = new CountDownLatch(clients);
+    List<long[]> perThread = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      int client = c;
+      long[] samples = new long[200_000];
+      perThread.add(samples);
+      Thread.ofPlatform()
+          .start(
+              () -> {
+                int n = 0;
+                try {
+                  while (System.nanoTime() < deadline) {
+                    String body = bodies[(client * 61 + n) % bodies.length];
+                    long start = System.nanoTime();
+                    HttpResponse<String> response =
+                        http.send(
+                            HttpRequest.newBuilder(uri)
+                                .header("Content-Type", "application/json")
+                                .header("Accept", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() != 200) {
+                      throw new IllegalStateException(
+                          "bootstrap answered " + response.statusCode() + ": " + response.body());
+                    }
+                    if (n < samples.length) {
+                      samples[n] = System.nanoTime() - start;
+                    }
+                    n++;
+                    count.incrementAndGet();
+                  }
+                } catch (Exception e) {
+                  failures.add(e);
+                } finally {
+                  synchronized (latencies) {
+                    for (int i = 0; i < Math.min(n, samples.length); i++) {
+                      latencies.record(samples[i]);
+                    }
+                  }
+                  done.countDown();
+                }
+              });
+    }
+    done.await();
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException("bootstrapping failed", failures.peek());
+    }
+    return count.get();
+  }
+
+  private static String request(String name, int i, String token) {
+    String resource =
+        "{\"type\":\"Dataplane\",\"mesh\":\"default\",\"name\":\"%s\",\"networking\":{\"address\":\"10.%d.%d.%d\",\"inbound\":[{\"port\":8000,\"servicePort\":80,\"tags\":{\"kuma.io/service\":\"svc-%d\",\"kuma.io/protocol\":\"http\"}}],\"outbound\":[{\"port\":10000,\"tags\":{\"kuma.io/service\":\"redis\"}}]}}"
+            .formatted(name, i / 65536, (i / 256) % 256, i % 256 + 1, i % 50);
+    var request = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+    request.put("mesh", MESH).put("name", name).put("proxyType", "dataplane");
+    request.put("dataplaneToken", token).put("dataplaneResource", resource);
+    request.putObject("version").putObject("kumaDp").put("version", "0.1.0");
+    return request.toString();
+  }
+
+  private static SSLContext trusting(Path ca) throws Exception {
+    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+    trust.load(null, null);
+    try (InputStream in = Files.newInputStream(ca)) {
+      trust.setCertificateEntry(
+          "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(trust);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, factory.getTrustManagers(), null);
+    return context;
+  }
+
+  private static double round3(double value) {
+    return Math.round(value * 1000) / 1000.0;
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int mid = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static void write(Path dir, Map<String, Object> report) throws IOException {
+    Files.createDirectories(dir);
+    String stamp =
+        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.now());
+    Path file = dir.resolve("bootstrap-" + stamp + ".json");
+    Files.writeString(file, Json.write(report) + "\n");
+    System.out.println("results written to " + file);
+  }
+
+  private static int intArg(String[] args, String name, int fallback) {
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals(name)) {
+        return Integer.parseInt(args[i + 1]);
+      }
+    }
+    return fallback;
+  }
+}

@@ -1,0 +1,47 @@
+package dev.quma.bootstrap;
+
+import dev.quma.bootstrap.admission.BootstrapAdmission;
+import dev.quma.bootstrap.admission.ConnectedProxies;
+import dev.quma.bootstrap.envoy.BootstrapSettings;
+import dev.quma.bootstrap.envoy.EnvoyBootstrapFactory;
+import dev.quma.core.store.ResourceStore;
+import dev.quma.core.tokens.DataplaneTokenVerifier;
+import dev.quma.http.auth.AccessPolicy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/** Wires the bootstrap tier. */
+@ApplicationScoped
+public class BootstrapBeans {
+
+  @Produces
+  @Singleton
+  BootstrapAdmission admission(
+      ResourceStore store, DataplaneTokenVerifier verifier, Clock clock, BootstrapConfig config) {
+    return new BootstrapAdmission(
+        store,
+        new ConnectedProxies(store.redis(), store.keys(), clock, config.connectedWithin()),
+        verifier);
+  }
+
+  @Produces
+  @Singleton
+  EnvoyBootstrapFactory factory(BootstrapConfig config, XdsTrust trust) {
+    return new EnvoyBootstrapFactory(
+        new BootstrapSettings(
+            config.xdsHost(),
+            config.xdsPort(),
+            config.adsApiType(),
+            config.defaultAdminPort(),
+            trust.caPem()));
+  }
+
+  /** The dataplane token in the body is the credential; no user token is asked for. */
+  @Produces
+  @Singleton
+  AccessPolicy accessPolicy() {
+    return (method, path) -> AccessPolicy.Access.PUBLIC;
+  }
+}

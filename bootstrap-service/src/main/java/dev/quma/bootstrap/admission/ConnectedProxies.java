@@ -1,0 +1,39 @@
+package dev.quma.bootstrap.admission;
+
+import dev.quma.core.store.Keys;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Whether a proxy of a given name is connected to the xDS tier right now: it has an open
+ * subscription (it is in the mesh's {@code online} heartbeat set) and its replica wrote a heartbeat
+ * recently. The second condition keeps a subscription that a crashed replica never closed from
+ * counting for longer than {@code within}.
+ */
+public final class ConnectedProxies {
+  private final Redis redis;
+  private final Keys keys;
+  private final Clock clock;
+  private final Duration within;
+
+  public ConnectedProxies(Redis redis, Keys keys, Clock clock, Duration within) {
+    this.redis = redis;
+    this.keys = keys;
+    this.clock = clock;
+    this.within = within;
+  }
+
+  public Uni<Boolean> connectedNow(String mesh, String name) {
+    return redis
+        .send(Request.cmd(Command.ZSCORE).arg(keys.online(mesh)).arg(name))
+        .map(
+            score ->
+                score != null
+                    && (long) Double.parseDouble(score.toString())
+                        >= clock.millis() - within.toMillis());
+  }
+}

@@ -1,0 +1,95 @@
+package dev.quma.bootstrap.envoy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quma.bootstrap.BootstrapConfig.AdsApiType;
+import dev.quma.core.codec.Format;
+import dev.quma.core.codec.ResourceCodec;
+import dev.quma.core.model.Dataplane;
+import dev.quma.core.model.Resource;
+import dev.quma.core.model.ResourceType;
+import dev.quma.core.validation.ResourceValidator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The bootstrap of each golden case: {@code NAME.input.yaml} is the dataplane an agent sends,
+ * {@code NAME.golden.yaml} the Envoy bootstrap it gets. Run with {@code -Dgolden.update=true} to
+ * rewrite the files, then review the diff like code.
+ */
+class BootstrapGoldenTest {
+  static final Path DIR = Path.of("src/test/resources/golden");
+  static final String CA = "-----BEGIN CERTIFICATE-----\nMIIBtest-ca\n-----END CERTIFICATE-----\n";
+
+  @ParameterizedTest
+  @CsvSource({
+    "redis-1, GRPC, true",
+    "backend-1, DELTA_GRPC, true",
+    "backend-1-indirect, DELTA_GRPC, false"
+  })
+  void bootstrapIsWhatTheGoldenFileSays(String name, AdsApiType api, boolean direct)
+      throws IOException {
+    String input = name.replace("-indirect", "");
+    Resource<Dataplane> dataplane =
+        ResourceCodec.instance()
+            .<Dataplane>decode(
+                Files.readAllBytes(DIR.resolve(input + ".input.yaml")),
+                Format.YAML,
+                ResourceType.DATAPLANE)
+            .toResource(ResourceType.DATAPLANE);
+    ResourceValidator.validate(dataplane);
+    EnvoyBootstrapFactory factory =
+        new EnvoyBootstrapFactory(
+            new BootstrapSettings("xds.quma.internal", 5678, api, 9901, direct ? CA : null));
+    io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap bootstrap =
+        factory.build(
+            new BootstrapInput(
+                dataplane,
+                direct,
+                "eyJhbGciOiJSUzI1NiJ9.test-token.signature",
+                null,
+                new ObjectMapper()
+                    .readTree(
+                        "{\"kumaDp\":{\"version\":\"0.1.0\"},\"envoy\":{\"version\":\"1.31.0\"}}"),
+                null));
+    String actual = BootstrapRenderer.yaml(bootstrap);
+    // The renderer reuses the printed static part: the result must be the whole message, printed.
+    String whole =
+        com.google.protobuf.util.JsonFormat.printer()
+            .usingTypeRegistry(
+                com.google.protobuf.util.JsonFormat.TypeRegistry.newBuilder()
+                    .add(
+                        io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+                            .getDescriptor())
+                    .add(
+                        io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext
+                            .getDescriptor())
+                    .build())
+            .print(bootstrap);
+    assertThat(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(actual))
+        .isEqualTo(new ObjectMapper().readTree(whole));
+    assertThat(new ObjectMapper().readTree(BootstrapRenderer.json(bootstrap)))
+        .isEqualTo(new ObjectMapper().readTree(whole));
+    String file = name + ".golden.yaml";
+    assertThat(actual)
+        .as(file + " (rerun with -Dgolden.update=true to accept)")
+        .isEqualTo(expected(file, actual));
+  }
+
+  static String expected(String file, String actual) {
+    Path path = DIR.resolve(file);
+    try {
+      if (Boolean.getBoolean("golden.update") || !Files.exists(path)) {
+        Files.writeString(path, actual);
+      }
+      return Files.readString(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

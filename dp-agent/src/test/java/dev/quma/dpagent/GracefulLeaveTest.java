@@ -1,0 +1,128 @@
+package dev.quma.dpagent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quma.dpagent.testing.FakeControlPlane;
+import dev.quma.dpagent.testing.StandInEnvoy;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent as a real process running a stand-in Envoy (a real child process too): SIGTERM makes it
+ * drain Envoy's listeners through the admin port, wait the drain time, stop Envoy and exit 0.
+ */
+class GracefulLeaveTest {
+  @TempDir Path dir;
+
+  @Test
+  void sigtermDrainsWaitsStopsAndExitsZero() throws Exception {
+    int adminPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      adminPort = socket.getLocalPort();
+    }
+    String bootstrap =
+        "admin:\n  address:\n    socketAddress:\n      address: 127.0.0.1\n      portValue: "
+            + adminPort
+            + "\n";
+    Path log = dir.resolve("envoy.log");
+    Path envoy = standInScript();
+    Path dataplane = dir.resolve("dp.yaml");
+    Files.writeString(
+        dataplane,
+        "type: Dataplane\nmesh: default\nname: {{name}}\nnetworking: {address: 10.0.0.1}\n");
+
+    try (FakeControlPlane cp = new FakeControlPlane(FakeControlPlane.bootstrap(bootstrap))) {
+      ProcessBuilder builder =
+          new ProcessBuilder(
+              javaBin(),
+              "-cp",
+              classPath(),
+              DpAgent.class.getName(),
+              "run",
+              "--cp-address=" + cp.url(),
+              "--dataplane-file=" + dataplane,
+              "--dataplane-var=name=web-1",
+              "--dataplane-token=t",
+              "--config-dir=" + dir.resolve("config"),
+              "--binary-path=" + envoy,
+              "--drain-time=1500ms");
+      builder.environment().put("STANDIN_LOG", log.toString());
+      builder.redirectErrorStream(true).redirectOutput(dir.resolve("agent.out").toFile());
+      Process agent = builder.start();
+      try {
+        await(() -> Files.exists(log) && Files.readString(log).contains("started"), agent);
+        assertThat(Files.readString(log))
+            .contains("--config-path " + dir.resolve("config/bootstrap.yaml"));
+
+        long signalled = System.nanoTime();
+        agent.destroy(); // SIGTERM
+        assertThat(agent.waitFor(30, TimeUnit.SECONDS)).as(output()).isTrue();
+        Duration took = Duration.ofNanos(System.nanoTime() - signalled);
+
+        assertThat(agent.exitValue()).as(output()).isZero();
+        List<String> events = Files.readAllLines(log);
+        assertThat(events).as(output()).contains("POST drain_listeners?graceful", "terminated");
+        assertThat(events.indexOf("POST drain_listeners?graceful"))
+            .isLessThan(events.indexOf("terminated"));
+        assertThat(took)
+            .as("the drain time was waited")
+            .isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+        assertThat(output()).contains("leaving the mesh gracefully", "Envoy stopped");
+      } finally {
+        agent.destroyForcibly();
+      }
+    }
+  }
+
+  private String output() throws Exception {
+    Path out = dir.resolve("agent.out");
+    return Files.exists(out) ? Files.readString(out) : "";
+  }
+
+  private Path standInScript() throws Exception {
+    Path script = dir.resolve("envoy");
+    Files.writeString(
+        script,
+        "#!/bin/sh\nexec '"
+            + javaBin()
+            + "' -cp '"
+            + classPath()
+            + "' "
+            + StandInEnvoy.class.getName()
+            + " \"$@\"\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    return script;
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** Surefire's real test class path (java.class.path may be its booter jar only). */
+  private static String classPath() {
+    String path = System.getProperty("surefire.test.class.path");
+    return path != null && !path.isBlank() ? path : System.getProperty("java.class.path");
+  }
+
+  private void await(java.util.concurrent.Callable<Boolean> condition, Process agent)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.call()) {
+        return;
+      }
+      if (!agent.isAlive()) {
+        throw new AssertionError("the agent exited with " + agent.exitValue() + ": " + output());
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the stand-in Envoy did not start: " + output());
+  }
+}
