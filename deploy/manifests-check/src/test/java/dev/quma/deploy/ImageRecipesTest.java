@@ -67,11 +67,6 @@ class ImageRecipesTest {
   @MethodSource("tiers")
   void theServicesDefaultPortsAreTheOnesTheDeploymentDeclares(String tier) throws IOException {
     Path properties = projectRoot().resolve(tier + "/src/main/resources/application.properties");
-    if (!Files.exists(properties)) {
-      // bootstrap-service is written on another branch; its recipes are checked above.
-      assertThat(tier).isEqualTo("bootstrap-service");
-      return;
-    }
     String config = Files.readString(properties);
     Map<String, Integer> ports = containerPorts(tier);
 
@@ -83,10 +78,9 @@ class ImageRecipesTest {
                 .isEqualTo(number));
   }
 
-  /** The module's src/main/docker, or deploy/docker/{tier} while the module is not here yet. */
+  /** The module's src/main/docker. */
   private static Path recipes(String tier) {
-    Path inModule = projectRoot().resolve(tier + "/src/main/docker");
-    return Files.isDirectory(inModule) ? inModule : projectRoot().resolve("deploy/docker/" + tier);
+    return projectRoot().resolve(tier + "/src/main/docker");
   }
 
   /** Port names to numbers of the tier's container in the base. */
