@@ -134,14 +134,6 @@ public final class ProxySnapshots {
     }
     updated += updateConsumers(mesh, view, services, rebuildWhole);
     snapshotsSet.accept(updated);
-    System.err.println(
-        +changes.size()
-            + " services="
-            + services.size()
-            + " rebuildWhole="
-            + rebuildWhole.size()
-            + " updated="
-            + updated);
     return new ChangeResult(updated, threads.getCurrentThreadCpuTime() - cpuStart);
   }
 
