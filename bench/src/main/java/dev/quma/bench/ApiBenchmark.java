@@ -9,12 +9,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +27,8 @@ public final class ApiBenchmark {
   private static final int WARMUP_REQUESTS = 3_000;
 
   public static void main(String[] args) throws Exception {
-    int dataplanes = intArg(args, "--dataplanes", 10_000);
-    int pageRequests = intArg(args, "--page-requests", 2_000);
+    int dataplanes = BenchSupport.intArg(args, "--dataplanes", 10_000);
+    int pageRequests = BenchSupport.intArg(args, "--page-requests", 2_000);
     Path home = Path.of(System.getProperty("quma.home", ".")).toAbsolutePath().normalize();
     Path results = home.resolve("bench/results");
 
@@ -53,7 +50,7 @@ public final class ApiBenchmark {
               null)) {
         service.awaitReady(Duration.ofSeconds(60));
         Map<String, Object> report = new ApiBenchmark(port).run(dataplanes, pageRequests);
-        write(results, report);
+        BenchSupport.writeResults(results, "api-latency", report);
       }
     }
   }
@@ -165,25 +162,5 @@ public final class ApiBenchmark {
               + ": "
               + new String(response.body(), StandardCharsets.UTF_8));
     }
-  }
-
-  private static void write(Path dir, Map<String, Object> report) throws IOException {
-    Files.createDirectories(dir);
-    String stamp =
-        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-            .withZone(ZoneOffset.UTC)
-            .format(Instant.now());
-    Path file = dir.resolve("api-latency-" + stamp + ".json");
-    Files.writeString(file, Json.write(report) + "\n");
-    System.out.println("results written to " + file);
-  }
-
-  private static int intArg(String[] args, String name, int fallback) {
-    for (int i = 0; i < args.length - 1; i++) {
-      if (args[i].equals(name)) {
-        return Integer.parseInt(args[i + 1]);
-      }
-    }
-    return fallback;
   }
 }

@@ -14,7 +14,6 @@ import dev.quma.launcher.ServiceSpec;
 import dev.quma.local.LocalRedis;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,8 +25,6 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -54,10 +51,10 @@ public final class BootstrapBenchmark {
   private static final int POOL = 1_000;
 
   public static void main(String[] args) throws Exception {
-    int rounds = intArg(args, "--rounds", 5);
-    int seconds = intArg(args, "--seconds", 5);
-    int clients = intArg(args, "--clients", 16);
-    int warmup = intArg(args, "--warmup", 60);
+    int rounds = BenchSupport.intArg(args, "--rounds", 5);
+    int seconds = BenchSupport.intArg(args, "--seconds", 5);
+    int clients = BenchSupport.intArg(args, "--clients", 16);
+    int warmup = BenchSupport.intArg(args, "--warmup", 60);
     Path home = Path.of(System.getProperty("quma.home", ".")).toAbsolutePath().normalize();
     Vertx vertx = Vertx.vertx();
     try (LocalRedis redis = LocalRedis.startEphemeral()) {
@@ -98,7 +95,7 @@ public final class BootstrapBenchmark {
           Map.of(
               "cpus", Runtime.getRuntime().availableProcessors(),
               "java", System.getProperty("java.version"),
-              "load_average_at_start", loadAverage()));
+              "load_average_at_start", BenchSupport.loadAverage()));
       report.put(
           "note",
           "one bootstrap-service replica (a JVM process, HTTPS), Redis and this client share the"
@@ -122,7 +119,7 @@ public final class BootstrapBenchmark {
         report.put("bootstrap_over_https", bench.measure(rounds, seconds, clients, warmup));
       }
       client.close();
-      write(home.resolve("bench/results"), report);
+      BenchSupport.writeResults(home.resolve("bench/results"), "bootstrap", report);
     } finally {
       vertx.closeAndAwait();
     }
@@ -171,16 +168,16 @@ public final class BootstrapBenchmark {
           round + 1, perSecond[round], cpu[0][round], cpu[1][round], cpu[2][round]);
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("median_bootstraps_per_second", Math.round(median(perSecond)));
+    out.put("median_bootstraps_per_second", Math.round(BenchSupport.median(perSecond)));
     out.put(
         "rounds_bootstraps_per_second",
         Arrays.stream(perSecond).mapToLong(Math::round).boxed().toList().toString());
     Map<String, Object> cost = new LinkedHashMap<>();
-    cost.put("bootstrap_service", round3(median(cpu[0])));
-    cost.put("redis", round3(median(cpu[1])));
-    cost.put("benchmark_client", round3(median(cpu[2])));
+    cost.put("bootstrap_service", round3(BenchSupport.median(cpu[0])));
+    cost.put("redis", round3(BenchSupport.median(cpu[1])));
+    cost.put("benchmark_client", round3(BenchSupport.median(cpu[2])));
     out.put("median_cpu_ms_per_bootstrap", cost);
-    double serverSide = median(cpu[0]) + median(cpu[1]);
+    double serverSide = BenchSupport.median(cpu[0]) + BenchSupport.median(cpu[1]);
     long capacity = Math.round(2000 / serverSide);
     out.put("capacity_on_two_idle_cores_bootstraps_per_second", capacity);
     out.put("clients", clients);
@@ -188,7 +185,7 @@ public final class BootstrapBenchmark {
     System.out.printf(
         "bootstraps over HTTPS: median %.0f/s, p50 %.2f ms, p99 %.2f ms; server-side CPU %.3f ms"
             + " each: two idle cores would sustain about %d/s%n",
-        median(perSecond),
+        BenchSupport.median(perSecond),
         latencies.percentileMillis(50),
         latencies.percentileMillis(99),
         serverSide,
@@ -288,40 +285,5 @@ public final class BootstrapBenchmark {
 
   private static double round3(double value) {
     return Math.round(value * 1000) / 1000.0;
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int mid = sorted.length / 2;
-    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  }
-
-  private static String loadAverage() {
-    try {
-      return Files.readString(Path.of("/proc/loadavg")).trim();
-    } catch (IOException e) {
-      return "unknown";
-    }
-  }
-
-  private static void write(Path dir, Map<String, Object> report) throws IOException {
-    Files.createDirectories(dir);
-    String stamp =
-        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-            .withZone(ZoneOffset.UTC)
-            .format(Instant.now());
-    Path file = dir.resolve("bootstrap-" + stamp + ".json");
-    Files.writeString(file, Json.write(report) + "\n");
-    System.out.println("results written to " + file);
-  }
-
-  private static int intArg(String[] args, String name, int fallback) {
-    for (int i = 0; i < args.length - 1; i++) {
-      if (args[i].equals(name)) {
-        return Integer.parseInt(args[i + 1]);
-      }
-    }
-    return fallback;
   }
 }

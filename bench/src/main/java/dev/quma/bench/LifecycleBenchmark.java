@@ -27,15 +27,12 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.redis.client.RedisOptions;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +55,7 @@ public final class LifecycleBenchmark {
   private static final Duration LOAD_TIMEOUT = Duration.ofMinutes(10);
 
   public static void main(String[] args) throws Exception {
-    int runs = intArg(args, "--runs", 5);
+    int runs = BenchSupport.intArg(args, "--runs", 5);
     List<Integer> sizes = List.of(1_000, 10_000, 100_000);
     Path home = Path.of(System.getProperty("quma.home", ".")).toAbsolutePath().normalize();
     Vertx vertx = Vertx.vertx();
@@ -116,7 +113,7 @@ public final class LifecycleBenchmark {
               "redis_cpu_ms", "CPU time of the Redis process during the sweep, INFO cpu (median)",
               "sweep_ms_median", "wall time of the sweep, from start to report"));
       report.put("cases", cases);
-      write(home.resolve("bench/results"), report);
+      BenchSupport.writeResults(home.resolve("bench/results"), "lifecycle", report);
       counting.close();
     } finally {
       vertx.closeAndAwait();
@@ -389,26 +386,6 @@ public final class LifecycleBenchmark {
   private static double medianDouble(List<Double> values) {
     List<Double> sorted = values.stream().sorted().toList();
     return sorted.get(sorted.size() / 2);
-  }
-
-  private static void write(Path dir, Map<String, Object> report) throws IOException {
-    Files.createDirectories(dir);
-    String stamp =
-        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-            .withZone(ZoneOffset.UTC)
-            .format(Instant.now());
-    Path file = dir.resolve("lifecycle-" + stamp + ".json");
-    Files.writeString(file, Json.write(report) + "\n");
-    System.out.println("results written to " + file);
-  }
-
-  private static int intArg(String[] args, String name, int fallback) {
-    for (int i = 0; i < args.length - 1; i++) {
-      if (args[i].equals(name)) {
-        return Integer.parseInt(args[i + 1]);
-      }
-    }
-    return fallback;
   }
 
   private static <T> T await(Uni<T> uni) {

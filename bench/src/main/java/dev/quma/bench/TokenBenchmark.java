@@ -22,19 +22,15 @@ import dev.quma.local.LocalRedis;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -60,10 +56,11 @@ public final class TokenBenchmark {
   private static final String MESH = "default";
 
   public static void main(String[] args) throws Exception {
-    int rounds = intArg(args, "--rounds", 5);
-    int seconds = intArg(args, "--seconds", 5);
-    int clients = intArg(args, "--clients", 16);
-    int threads = intArg(args, "--threads", Runtime.getRuntime().availableProcessors());
+    int rounds = BenchSupport.intArg(args, "--rounds", 5);
+    int seconds = BenchSupport.intArg(args, "--seconds", 5);
+    int clients = BenchSupport.intArg(args, "--clients", 16);
+    int threads =
+        BenchSupport.intArg(args, "--threads", Runtime.getRuntime().availableProcessors());
     Path home = Path.of(System.getProperty("quma.home", ".")).toAbsolutePath().normalize();
 
     String database =
@@ -107,7 +104,7 @@ public final class TokenBenchmark {
           Map.of(
               "cpus", Runtime.getRuntime().availableProcessors(),
               "java", System.getProperty("java.version"),
-              "load_average_at_start", loadAverage()));
+              "load_average_at_start", BenchSupport.loadAverage()));
       report.put(
           "note",
           "one token-service replica (a JVM process), Redis, PostgreSQL and this client share the"
@@ -132,7 +129,7 @@ public final class TokenBenchmark {
       report.put("sign_in_process", signing(store, client, rounds, seconds, threads));
       report.put("verify_in_process", verification(store, client, rounds, seconds, threads));
       client.close();
-      write(home.resolve("bench/results"), report);
+      BenchSupport.writeResults(home.resolve("bench/results"), "tokens", report);
     } finally {
       vertx.closeAndAwait();
       LocalPostgres.dropDatabase("127.0.0.1", pgPort, database);
@@ -195,24 +192,30 @@ public final class TokenBenchmark {
     }
     Map<String, Object> out = summary(perSecond, "tokens_per_second");
     Map<String, Object> cost = new LinkedHashMap<>();
-    cost.put("token_service", round2(median(cpu[0])));
-    cost.put("postgresql", round2(median(cpu[1])));
-    cost.put("redis", round2(median(cpu[2])));
-    cost.put("benchmark_client", round2(median(cpu[3])));
+    cost.put("token_service", round2(BenchSupport.median(cpu[0])));
+    cost.put("postgresql", round2(BenchSupport.median(cpu[1])));
+    cost.put("redis", round2(BenchSupport.median(cpu[2])));
+    cost.put("benchmark_client", round2(BenchSupport.median(cpu[3])));
     out.put("median_cpu_ms_per_token", cost);
     // What two otherwise idle cores would sustain: the server side's CPU cost, not the contention.
-    double serverSide = median(cpu[0]) + median(cpu[1]) + median(cpu[2]);
+    double serverSide =
+        BenchSupport.median(cpu[0]) + BenchSupport.median(cpu[1]) + BenchSupport.median(cpu[2]);
     long capacity = Math.round(2000 / serverSide);
     out.put("capacity_on_two_idle_cores_tokens_per_second", capacity);
     System.out.printf(
         "CPU per token (medians): token-service %.2f ms, PostgreSQL %.2f ms, Redis %.2f ms:"
             + " two idle cores would sustain about %d tokens/s%n",
-        median(cpu[0]), median(cpu[1]), median(cpu[2]), capacity);
+        BenchSupport.median(cpu[0]),
+        BenchSupport.median(cpu[1]),
+        BenchSupport.median(cpu[2]),
+        capacity);
     out.put("clients", clients);
     out.put("latency", latencies.summary());
     System.out.printf(
         "issued over HTTP (sign + ledger row): median %.0f tokens/s, p50 %.2f ms, p99 %.2f ms%n",
-        median(perSecond), latencies.percentileMillis(50), latencies.percentileMillis(99));
+        BenchSupport.median(perSecond),
+        latencies.percentileMillis(50),
+        latencies.percentileMillis(99));
     return out;
   }
 
@@ -301,7 +304,7 @@ public final class TokenBenchmark {
                     key.privateKey()));
     System.out.printf(
         "signed in this JVM: median %.0f tokens/s, %.0f µs CPU each%n",
-        median(result.perSecond()), median(result.cpuMicros()));
+        BenchSupport.median(result.perSecond()), BenchSupport.median(result.cpuMicros()));
     return result.summary("tokens_per_second", threads);
   }
 
@@ -340,7 +343,7 @@ public final class TokenBenchmark {
             });
     System.out.printf(
         "verified in this JVM: median %.0f tokens/s, %.1f µs CPU each%n",
-        median(result.perSecond()), median(result.cpuMicros()));
+        BenchSupport.median(result.perSecond()), BenchSupport.median(result.cpuMicros()));
     Map<String, Object> out = result.summary("verifications_per_second", threads);
     out.put("distinct_tokens", poolSize);
     return out;
@@ -355,8 +358,10 @@ public final class TokenBenchmark {
     Map<String, Object> summary(String unit, int threads) {
       Map<String, Object> out = TokenBenchmark.summary(perSecond, unit);
       out.put("threads", threads);
-      out.put("median_cpu_us_each", Math.round(median(cpuMicros) * 10) / 10.0);
-      out.put("capacity_on_two_idle_cores_per_second", Math.round(2e6 / median(cpuMicros)));
+      out.put("median_cpu_us_each", Math.round(BenchSupport.median(cpuMicros) * 10) / 10.0);
+      out.put(
+          "capacity_on_two_idle_cores_per_second",
+          Math.round(2e6 / BenchSupport.median(cpuMicros)));
       return out;
     }
   }
@@ -447,7 +452,7 @@ public final class TokenBenchmark {
 
   private static Map<String, Object> summary(double[] perSecond, String unit) {
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("median_" + unit, Math.round(median(perSecond)));
+    out.put("median_" + unit, Math.round(BenchSupport.median(perSecond)));
     out.put(
         "rounds_" + unit,
         Arrays.stream(perSecond).mapToLong(Math::round).boxed().toList().toString());
@@ -456,40 +461,5 @@ public final class TokenBenchmark {
 
   private static double round2(double value) {
     return Math.round(value * 100) / 100.0;
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int mid = sorted.length / 2;
-    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  }
-
-  private static String loadAverage() {
-    try {
-      return Files.readString(Path.of("/proc/loadavg")).trim();
-    } catch (IOException e) {
-      return "unknown";
-    }
-  }
-
-  private static void write(Path dir, Map<String, Object> report) throws IOException {
-    Files.createDirectories(dir);
-    String stamp =
-        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-            .withZone(ZoneOffset.UTC)
-            .format(Instant.now());
-    Path file = dir.resolve("tokens-" + stamp + ".json");
-    Files.writeString(file, Json.write(report) + "\n");
-    System.out.println("results written to " + file);
-  }
-
-  private static int intArg(String[] args, String name, int fallback) {
-    for (int i = 0; i < args.length - 1; i++) {
-      if (args[i].equals(name)) {
-        return Integer.parseInt(args[i + 1]);
-      }
-    }
-    return fallback;
   }
 }

@@ -32,12 +32,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -62,9 +59,9 @@ public final class ViewsBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public static void main(String[] args) throws Exception {
-    int dataplanes = intArg(args, "--dataplanes", 10_000);
-    int requests = intArg(args, "--requests", 2_000);
-    int runs = intArg(args, "--runs", 5);
+    int dataplanes = BenchSupport.intArg(args, "--dataplanes", 10_000);
+    int requests = BenchSupport.intArg(args, "--requests", 2_000);
+    int runs = BenchSupport.intArg(args, "--runs", 5);
     Path home = Path.of(System.getProperty("quma.home", ".")).toAbsolutePath().normalize();
     Vertx vertx = Vertx.vertx();
     try (LocalRedis server = LocalRedis.startEphemeral()) {
@@ -98,7 +95,7 @@ public final class ViewsBenchmark {
         service.awaitReady(Duration.ofSeconds(60));
         ViewsBenchmark bench = new ViewsBenchmark(redis, port);
         Map<String, Object> report = bench.run(dataplanes, requests, runs);
-        write(home.resolve("bench/results"), report);
+        BenchSupport.writeResults(home.resolve("bench/results"), "views", report);
       }
       redis.close();
     } finally {
@@ -434,25 +431,5 @@ public final class ViewsBenchmark {
 
   private static List<Double> rounded(List<Double> values) {
     return values.stream().map(v -> Math.round(v * 10) / 10.0).toList();
-  }
-
-  private static void write(Path dir, Map<String, Object> report) throws IOException {
-    Files.createDirectories(dir);
-    String stamp =
-        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-            .withZone(ZoneOffset.UTC)
-            .format(Instant.now());
-    Path file = dir.resolve("views-" + stamp + ".json");
-    Files.writeString(file, Json.write(report) + "\n");
-    System.out.println("results written to " + file);
-  }
-
-  private static int intArg(String[] args, String name, int fallback) {
-    for (int i = 0; i < args.length - 1; i++) {
-      if (args[i].equals(name)) {
-        return Integer.parseInt(args[i + 1]);
-      }
-    }
-    return fallback;
   }
 }

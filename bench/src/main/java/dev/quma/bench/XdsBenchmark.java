@@ -30,8 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -64,9 +62,9 @@ public final class XdsBenchmark {
   private static final int OUTBOUNDS = 5;
 
   public static void main(String[] args) throws Exception {
-    int services = intArg(args, "--services", 1000);
-    int instances = intArg(args, "--instances", 10);
-    int changes = intArg(args, "--changes", 200);
+    int services = BenchSupport.intArg(args, "--services", 1000);
+    int instances = BenchSupport.intArg(args, "--instances", 10);
+    int changes = BenchSupport.intArg(args, "--changes", 200);
     Path home = Path.of(System.getProperty("quma.home", ".")).toAbsolutePath().normalize();
     new XdsBenchmark().run(home, services, instances, changes);
     System.exit(0);
@@ -283,7 +281,7 @@ public final class XdsBenchmark {
         report.put(
             "cpu_ms_full_recompute_process_mean", round(fullProcessCpu / fullCpu.length * 1000));
         report.put("ratio_full_over_change_compute", round(fullComputeMs / perChangeComputeMs));
-        write(home.resolve("bench/results"), report);
+        BenchSupport.writeResults(home.resolve("bench/results"), "xds", report);
         for (SimulatedEnvoy envoy : envoys) {
           envoy.drop();
         }
@@ -479,25 +477,5 @@ public final class XdsBenchmark {
 
   private static double round(double value) {
     return Math.round(value * 100) / 100.0;
-  }
-
-  private static void write(Path dir, Map<String, Object> report) throws Exception {
-    Files.createDirectories(dir);
-    String stamp =
-        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-            .withZone(ZoneOffset.UTC)
-            .format(Instant.now());
-    Path file = dir.resolve("xds-" + stamp + ".json");
-    Files.writeString(file, Json.write(report) + "\n");
-    System.out.println("results written to " + file);
-  }
-
-  private static int intArg(String[] args, String name, int fallback) {
-    for (int i = 0; i < args.length - 1; i++) {
-      if (args[i].equals(name)) {
-        return Integer.parseInt(args[i + 1]);
-      }
-    }
-    return fallback;
   }
 }

@@ -1,0 +1,54 @@
+package dev.quma.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.Map;
+
+/** What every benchmark does the same way: its options, its medians, its results file. */
+final class BenchSupport {
+  private BenchSupport() {}
+
+  /** The integer after {@code name} on the command line, else {@code fallback}. */
+  static int intArg(String[] args, String name, int fallback) {
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals(name)) {
+        return Integer.parseInt(args[i + 1]);
+      }
+    }
+    return fallback;
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int mid = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  }
+
+  /** The machine's load average as /proc shows it: the context every figure needs. */
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  /** Writes {@code report} to {@code dir/{benchmark}-{UTC timestamp}.json} and says where. */
+  static void writeResults(Path dir, String benchmark, Map<String, Object> report)
+      throws IOException {
+    Files.createDirectories(dir);
+    String stamp =
+        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.now());
+    Path file = dir.resolve(benchmark + "-" + stamp + ".json");
+    Files.writeString(file, Json.write(report) + "\n");
+    System.out.println("results written to " + file);
+  }
+}
