@@ -32,7 +32,7 @@ public final class TokenRevocations {
 
   /** Adds {@code ids} to the mesh's list; answers those that were not on it before. */
   public Uni<Set<String>> revoke(String mesh, Collection<String> ids) {
-    return attempt(mesh, new LinkedHashSet<>(ids), ATTEMPTS);
+    return change(mesh, new LinkedHashSet<>(ids), true, ATTEMPTS);
   }
 
   /** The ids on the mesh's list. */
@@ -44,69 +44,28 @@ public final class TokenRevocations {
 
   /**
    * Takes {@code ids} off the mesh's list (tokens that expired long ago need not be listed: the
-   * expiry refuses them anyway); answers those that were on it. Like adding, a read-modify-write at
-   * the version read, retried on conflict.
+   * expiry refuses them anyway); answers those that were on it.
    */
   public Uni<Set<String>> forget(String mesh, Collection<String> ids) {
-    return forgetAttempt(mesh, Set.copyOf(ids), ATTEMPTS);
+    return change(mesh, new LinkedHashSet<>(ids), false, ATTEMPTS);
   }
 
-  private Uni<Set<String>> forgetAttempt(String mesh, Set<String> ids, int attemptsLeft) {
+  /** Adds or removes {@code ids}; answers those that changed the list. */
+  private Uni<Set<String>> change(String mesh, Set<String> ids, boolean add, int attemptsLeft) {
     String name = DataplaneTokenNames.revocations(mesh);
     return store
         .find(ResourceType.SECRET, mesh, name, SecretData.class)
         .flatMap(
             found -> {
-              if (found.isEmpty()) {
-                return Uni.createFrom().item(Set.<String>of());
-              }
-              Set<String> kept = new LinkedHashSet<>(ids(found.get()));
-              Set<String> removed = new LinkedHashSet<>();
-              for (String id : ids) {
-                if (kept.remove(id)) {
-                  removed.add(id);
-                }
-              }
-              if (removed.isEmpty()) {
-                return Uni.createFrom().item(Set.<String>of());
-              }
-              Resource<SecretData> list =
-                  new Resource<>(
-                      ResourceMeta.of(
-                          ResourceType.SECRET,
-                          mesh,
-                          name,
-                          (Map<String, String>) found.get().meta().labels()),
-                      new SecretData(
-                          Base64.getEncoder().encodeToString(RevocationList.format(kept))));
-              return store
-                  .update(list, OptionalLong.of(found.get().version()))
-                  .replaceWith(java.util.Collections.unmodifiableSet(removed));
-            })
-        .onFailure(
-            e -> e instanceof ResourceConflictException || e instanceof ResourceNotFoundException)
-        .recoverWithUni(
-            conflict ->
-                attemptsLeft > 1
-                    ? forgetAttempt(mesh, ids, attemptsLeft - 1)
-                    : Uni.createFrom().failure(conflict));
-  }
-
-  private Uni<Set<String>> attempt(String mesh, Set<String> ids, int attemptsLeft) {
-    String name = DataplaneTokenNames.revocations(mesh);
-    return store
-        .find(ResourceType.SECRET, mesh, name, SecretData.class)
-        .flatMap(
-            found -> {
-              Set<String> all =
+              Set<String> listed =
                   new LinkedHashSet<>(found.map(TokenRevocations::ids).orElse(Set.of()));
-              Set<String> added = new LinkedHashSet<>();
+              Set<String> changed = new LinkedHashSet<>();
               for (String id : ids) {
-                if (all.add(id)) {
-                  added.add(id);
+                if (add ? listed.add(id) : listed.remove(id)) {
+                  changed.add(id);
                 }
               }
-              if (added.isEmpty()) {
+              if (changed.isEmpty()) {
                 return Uni.createFrom().item(Set.<String>of());
               }
               Resource<SecretData> list =
@@ -117,12 +76,12 @@ public final class TokenRevocations {
                           name,
                           found.map(r -> (Map<String, String>) r.meta().labels()).orElse(Map.of())),
                       new SecretData(
-                          Base64.getEncoder().encodeToString(RevocationList.format(all))));
+                          Base64.getEncoder().encodeToString(RevocationList.format(listed))));
               Uni<?> write =
                   found.isPresent()
                       ? store.update(list, OptionalLong.of(found.get().version()))
                       : store.create(list);
-              return write.replaceWith(java.util.Collections.unmodifiableSet(added));
+              return write.replaceWith(java.util.Collections.unmodifiableSet(changed));
             })
         // A concurrent writer changed (or removed) the list since it was read: read it again.
         .onFailure(
@@ -130,7 +89,7 @@ public final class TokenRevocations {
         .recoverWithUni(
             conflict ->
                 attemptsLeft > 1
-                    ? attempt(mesh, ids, attemptsLeft - 1)
+                    ? change(mesh, ids, add, attemptsLeft - 1)
                     : Uni.createFrom().failure(conflict));
   }
 
