@@ -117,6 +117,34 @@ class RenderedOverlaysTest {
                 .toString());
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("overlays")
+  void localhostIsNeverAdminInACluster(String overlay) {
+    List<HasMetadata> objects =
+        Manifests.renderAndRead(Manifests.root().resolve("overlays/" + overlay));
+    String setting = "KUMA_API_SERVER_AUTHN_LOCALHOST_IS_ADMIN";
+
+    assertThat(configMap(objects, "quma-config")).containsEntry(setting, "false");
+    List<Workload> tiers =
+        objects.stream()
+            .map(Workload::of)
+            .flatMap(java.util.Optional::stream)
+            .filter(w -> List.of("api-service", "token-service").contains(w.name()))
+            .toList();
+    assertThat(tiers).hasSize(2);
+    for (Workload tier : tiers) {
+      var container = tier.containers().get(0);
+      assertThat(container.getEnvFrom())
+          .as(tier.name() + " reads quma-config")
+          .filteredOn(from -> from.getConfigMapRef() != null)
+          .anySatisfy(
+              from -> assertThat(from.getConfigMapRef().getName()).startsWith("quma-config-"));
+      assertThat(container.getEnv() == null ? List.<io.fabric8.kubernetes.api.model.EnvVar>of() : container.getEnv())
+          .as(tier.name() + " does not override it")
+          .noneSatisfy(e -> assertThat(e.getName()).isEqualTo(setting));
+    }
+  }
+
   @Test
   void bundledStoresRunEveryTierAndPersistentStores() {
     List<HasMetadata> objects =

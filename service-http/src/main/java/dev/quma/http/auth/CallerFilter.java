@@ -3,24 +3,25 @@ package dev.quma.http.auth;
 import dev.quma.core.auth.Caller;
 import dev.quma.core.auth.InvalidTokenException;
 import dev.quma.core.auth.UserTokens;
+import dev.quma.http.edge.HostHeader;
 import dev.quma.http.errors.KumaError;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Establishes who is calling, Kuma's way: loopback callers are admin (unless switched off, or the
- * request came through a proxy or from a web page of another origin), others present {@code
- * Authorization: Bearer <user token>}. Then it enforces the service's {@link AccessPolicy}.
+ * Establishes who is calling, Kuma's way: local callers are admin (unless switched off; see {@link
+ * LocalhostAdmin} for what is local), others present {@code Authorization: Bearer <user token>}.
+ * Then it enforces the service's {@link AccessPolicy}, on the path the request is routed by.
+ * ({@link CrossOriginWrites} has already refused state-changing requests from pages of other
+ * origins.)
  */
 public class CallerFilter {
   private final AuthConfig config;
@@ -38,9 +39,13 @@ public class CallerFilter {
   }
 
   @ServerRequestFilter
-  public Uni<Response> authenticate(ContainerRequestContext context, HttpServerRequest request) {
-    String path = request.path();
+  public Uni<Response> authenticate(
+      ContainerRequestContext context, HttpServerRequest request, RoutingContext routing) {
+    // The path the router matched (percent-decoded, dot segments and empty ones removed), so that
+    // no spelling of a path reaches an endpoint under another access rule.
+    String path = routing.normalizedPath();
     String method = context.getMethod();
+    String origin = context.getHeaderString("Origin");
     AccessPolicy.Access access = policy.required(method, path);
     if (access == AccessPolicy.Access.PUBLIC) {
       return Uni.createFrom().nullItem();
@@ -53,7 +58,7 @@ public class CallerFilter {
             .item(unauthenticated("the Authorization header must be \"Bearer <user token>\""));
       }
       caller = tokens.verify(authorization.substring(7).trim());
-    } else if (config.localhostIsAdmin() && isDirectLoopback(context, request)) {
+    } else if (config.localhostIsAdmin() && isLocal(origin, request)) {
       caller = Uni.createFrom().item(Caller.LOCALHOST_ADMIN);
     } else {
       caller = Uni.createFrom().item(Caller.ANONYMOUS);
@@ -89,29 +94,12 @@ public class CallerFilter {
   }
 
   /**
-   * Loopback, not relayed by a proxy on the same host (which would make everyone local), and not
-   * sent by a browser page of another origin (with CORS open, any web page a local browser shows
-   * could otherwise act as admin on the local API).
+   * Local (see {@link LocalhostAdmin}), and not sent by a browser page of another origin: with CORS
+   * open, any web page a local browser shows could otherwise read as admin from the local API.
    */
-  private static boolean isDirectLoopback(
-      ContainerRequestContext context, HttpServerRequest request) {
-    if (context.getHeaderString("X-Forwarded-For") != null
-        || context.getHeaderString("Forwarded") != null) {
-      return false;
-    }
-    String origin = context.getHeaderString("Origin");
-    if (origin != null && !origin.equalsIgnoreCase(request.scheme() + "://" + request.host())) {
-      return false;
-    }
-    SocketAddress remote = request.remoteAddress();
-    if (remote == null || remote.hostAddress() == null) {
-      return false;
-    }
-    try {
-      return InetAddress.getByName(remote.hostAddress()).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
+  private static boolean isLocal(String origin, HttpServerRequest request) {
+    return (origin == null || SameOrigin.matches(origin, HostHeader.of(request)))
+        && LocalhostAdmin.admits(request);
   }
 
   private static Response unauthenticated(String detail) {
