@@ -248,7 +248,7 @@ public final class DataplaneValidator {
     Outbound.BackendRef ref = outbound.backendRef();
     boolean hasService = outbound.service() != null && !outbound.service().isEmpty();
     if (ref != null) {
-      if (!BACKEND_KINDS.contains(ref.kind())) {
+      if (!isBackendKind(ref.kind())) {
         out.add(
             path.field("backendRef.kind"),
             "invalid value. Available values are: " + String.join(",", BACKEND_KINDS));
@@ -301,7 +301,7 @@ public final class DataplaneValidator {
     for (int i = 0; i < refs.size(); i++) {
       var ref = refs.get(i);
       FieldPath refPath = path.field("reachableBackends").field("refs").index(i);
-      if (!BACKEND_KINDS.contains(ref.kind())) {
+      if (!isBackendKind(ref.kind())) {
         out.add(
             refPath.field("kind"),
             "invalid value. Available values are: " + String.join(",", BACKEND_KINDS));
@@ -373,6 +373,11 @@ public final class DataplaneValidator {
     } catch (URISyntaxException e) {
       return false;
     }
+  }
+
+  /** {@code List.of(...).contains(null)} throws: a missing kind is simply not one of them. */
+  private static boolean isBackendKind(String kind) {
+    return kind != null && BACKEND_KINDS.contains(kind);
   }
 
   static boolean inPortRange(int port) {

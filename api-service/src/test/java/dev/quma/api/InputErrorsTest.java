@@ -1,0 +1,142 @@
+package dev.quma.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import dev.quma.api.testing.CleanStore;
+import dev.quma.api.testing.PrivateRedisResource;
+import dev.quma.hostile.RawHttp;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** No 5xx from input (issue 15, item 2): each reproduction gets a 4xx that names the problem. */
+@QuarkusTest
+@WithTestResource(value = PrivateRedisResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+class InputErrorsTest {
+  private static final String DATAPLANE =
+      "{\"type\":\"Dataplane\",\"mesh\":\"default\",\"name\":\"dp1\",\"networking\":{\"address\":\"1.2.3.4\","
+          + "\"inbound\":[{\"port\":1,\"tags\":{\"kuma.io/service\":\"a\"}}]%s}}";
+
+  @Inject CleanStore clean;
+
+  @BeforeEach
+  void firstStart() {
+    clean.reset();
+  }
+
+  @Test
+  void aBackendRefWithoutAKindNamesTheField() {
+    given()
+        .contentType(ContentType.JSON)
+        .body(DATAPLANE.formatted(",\"outbound\":[{\"port\":10000,\"backendRef\":{}}]"))
+        .put("/meshes/default/dataplanes/dp1")
+        .then()
+        .statusCode(400)
+        .body("invalid_parameters.field", hasItem("networking.outbound[0].backendRef.kind"));
+  }
+
+  @Test
+  void aReachableBackendWithoutAKindNamesTheField() {
+    given()
+        .contentType(ContentType.JSON)
+        .body(
+            DATAPLANE.formatted(
+                ",\"transparentProxying\":{\"reachableBackends\":{\"refs\":[{\"name\":\"x\"}]}}"))
+        .put("/meshes/default/dataplanes/dp1")
+        .then()
+        .statusCode(400)
+        .body(
+            "invalid_parameters.field",
+            hasItem("networking.transparentProxying.reachableBackends.refs[0].kind"));
+  }
+
+  @Test
+  void anEmptyContentTypeIsNamed() throws Exception {
+    RawHttp.Response response =
+        raw(
+            "PUT",
+            "/meshes/m2",
+            List.of(Map.entry("Content-Type", "")),
+            "{\"type\":\"Mesh\",\"name\":\"m2\"}");
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.text()).contains("the Content-Type header is empty");
+    given().get("/meshes/m2").then().statusCode(404);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"garbage", ";;;", "application/", "*/json", "text/html;q"})
+  void aMalformedAcceptIsNamedOnEveryGet(String accept) {
+    for (String path : List.of("/meshes", "/meshes/default", "/", "/dataplanes/_overview")) {
+      given()
+          .header("Accept", accept)
+          .get(path)
+          .then()
+          .statusCode(400)
+          .body("detail", containsString("the Accept header is not a list of media types"));
+    }
+  }
+
+  @Test
+  void aHugeAcceptIsNamed() {
+    given()
+        .header("Accept", "a".repeat(5000))
+        .get("/meshes")
+        .then()
+        .statusCode(400)
+        .body("detail", containsString("Accept"));
+  }
+
+  @Test
+  void headOnListsAnswersLikeGetWithoutABody() throws Exception {
+    for (String path :
+        List.of(
+            "/meshes",
+            "/meshes/default/dataplanes",
+            "/dataplanes",
+            "/meshes/default/dataplanes/_overview",
+            "/dataplanes/_overview",
+            "/global-secrets",
+            "/mesh-insights")) {
+      RawHttp.Response response = raw("HEAD", path, List.of(), null);
+      assertThat(response.status()).as(path).isEqualTo(200);
+      assertThat(response.body()).as(path).isEmpty();
+    }
+  }
+
+  @Test
+  void validAcceptListsStillChooseTheFormat() {
+    given()
+        .header("Accept", "text/html, application/yaml;q=0.9, */*;q=0.1")
+        .get("/meshes/default")
+        .then()
+        .statusCode(200)
+        .contentType(containsString("yaml"));
+    given().header("Accept", "").get("/meshes").then().statusCode(200).body("total", equalTo(1));
+  }
+
+  private static RawHttp.Response raw(
+      String method, String target, List<Map.Entry<String, String>> headers, String body)
+      throws Exception {
+    try (RawHttp http = new RawHttp("127.0.0.1", RestAssured.port, false, Duration.ofSeconds(10))) {
+      List<Map.Entry<String, String>> all = new java.util.ArrayList<>(headers);
+      all.add(0, Map.entry("Host", "localhost:" + RestAssured.port));
+      return http.send(
+          method, target, all, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+}
