@@ -40,6 +40,11 @@ public record ListQuery(
     gateway = gateway == null ? GatewayFilter.ANY : gateway;
   }
 
+  /** Where the page ends (exclusive); saturates instead of overflowing for a huge offset. */
+  public long end() {
+    return offset > Long.MAX_VALUE - size ? Long.MAX_VALUE : offset + size;
+  }
+
   public ListQuery(long offset, int size, String nameContains, SortedMap<String, String> tags) {
     this(offset, size, nameContains, tags, GatewayFilter.ANY);
   }

@@ -10,7 +10,7 @@ public record Page<T>(long total, List<T> items, OptionalLong nextOffset) {
   }
 
   static <T> Page<T> of(long total, List<T> items, ListQuery query) {
-    long end = query.offset() + query.size();
+    long end = query.end();
     return new Page<>(total, items, end < total ? OptionalLong.of(end) : OptionalLong.empty());
   }
 }

@@ -2,6 +2,7 @@ package dev.quma.core.store;
 
 import dev.quma.core.codec.ResourceCodec;
 import dev.quma.core.lease.Fence;
+import dev.quma.core.logging.RepeatedErrors;
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceMeta;
@@ -14,6 +15,7 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,6 +28,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jboss.logging.Logger;
 
 /**
  * The store of record for resources, in Redis. Writes are single Lua scripts (check version, write,
@@ -48,6 +51,9 @@ public final class ResourceStore {
    * filter meets it by accident) and its gateway type as value.
    */
   static final String GATEWAY_KEY = "@gateway";
+
+  private static final Logger LOG = Logger.getLogger(ResourceStore.class);
+  private static final RepeatedErrors UNREADABLE = new RepeatedErrors(Duration.ofMinutes(1));
 
   private final Redis redis;
   private final Keys keys;
@@ -106,7 +112,7 @@ public final class ResourceStore {
     }
     String tag = type.meshScoped() ? mesh : Keys.GLOBAL_TAG;
     if (!query.filtered()) {
-      long stop = query.offset() + query.size() - 1;
+      long stop = query.end() - 1;
       Request count = Request.cmd(Command.ZCARD).arg(keys.index(type, tag));
       Request range =
           Request.cmd(Command.ZRANGE).arg(keys.index(type, tag)).arg(query.offset()).arg(stop);
@@ -250,7 +256,12 @@ public final class ResourceStore {
               List<Uni<Optional<Resource<?>>>> reads = new ArrayList<>();
               for (String name : names) {
                 if (query.nameContains() == null || name.contains(query.nameContains())) {
-                  reads.add(find(ResourceType.MESH, null, name));
+                  reads.add(
+                      redis
+                          .send(hmget(ResourceType.MESH, null, name))
+                          .map(
+                              r ->
+                                  Optional.ofNullable(readable(ResourceType.MESH, null, name, r))));
                 }
               }
               if (reads.isEmpty()) {
@@ -387,7 +398,7 @@ public final class ResourceStore {
             responses -> {
               List<Resource<?>> items = new ArrayList<>(names.size());
               for (int i = 0; i < names.size(); i++) {
-                Resource<?> resource = decode(type, mesh, names.get(i), responses.get(i));
+                Resource<?> resource = readable(type, mesh, names.get(i), responses.get(i));
                 if (resource != null) {
                   items.add(resource);
                 }
@@ -421,6 +432,22 @@ public final class ResourceStore {
     return new Resource<>(meta, spec);
   }
 
+  /**
+   * {@link #decode}, for lists: a record that cannot be read is left out of the page (and said so
+   * in the log, once per record and minute) rather than failing the page.
+   */
+  private Resource<?> readable(ResourceType type, String mesh, String name, Response fields) {
+    try {
+      return decode(type, mesh, name, fields);
+    } catch (RuntimeException e) {
+      String key = keys.record(type, mesh, name);
+      if (UNREADABLE.occurred(key, key).verdict() != RepeatedErrors.Verdict.SILENT) {
+        LOG.errorf("left the unreadable record %s out of a list: %s", key, e);
+      }
+      return null;
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private SortedMap<String, String> readLabels(Response json) {
     if (json == null || json.toString().isEmpty()) {
@@ -447,6 +474,12 @@ public final class ResourceStore {
   }
 
   private Uni<WriteResult> write(String mode, Resource<?> resource, OptionalLong expectedVersion) {
+    String spec;
+    try {
+      spec = codec.storableSpec(resource.spec()); // never store what cannot be read back
+    } catch (RuntimeException e) {
+      return Uni.createFrom().failure(e);
+    }
     ResourceType type = resource.meta().type();
     String mesh = resource.mesh();
     String name = resource.name();
@@ -472,7 +505,7 @@ public final class ResourceStore {
             expectedVersion.isPresent() ? String.valueOf(expectedVersion.getAsLong()) : "",
             now.toString(),
             codec.writeSpec(resource.meta().labels()),
-            codec.writeSpec(resource.spec()),
+            spec,
             tagEntries(resource),
             type.kumaName(),
             eventMesh(type, mesh, name),
