@@ -38,7 +38,13 @@ public final class MetaValidator {
     return mesh != null
         && !mesh.isEmpty()
         && mesh.length() <= 253
+        && !isDotSegment(mesh)
         && MESH_REFERENCE.matcher(mesh).matches();
+  }
+
+  /** {@code .} and {@code ..} name no resource: in a URL they name the path around it. */
+  public static boolean isDotSegment(String name) {
+    return name.equals(".") || name.equals("..");
   }
 
   public static boolean isIdentifier(String name) {
@@ -100,6 +106,8 @@ public final class MetaValidator {
       FieldPath path, String value, Pattern pattern, String message, Violations out) {
     if (value == null || value.isEmpty()) {
       out.add(path, "cannot be empty");
+    } else if (isDotSegment(value)) {
+      out.add(path, "'.' and '..' are not names");
     } else if (value.length() > 253) {
       out.add(path, "value length must less or equal 253");
     } else if (!pattern.matcher(value).matches()) {

@@ -1,5 +1,6 @@
 package dev.quma.http.errors;
 
+import dev.quma.core.logging.RepeatedErrors;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
@@ -7,6 +8,7 @@ import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -15,6 +17,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /** Every error leaves the service as a Kuma error body; never a stack trace. */
 public class ErrorMapper {
   private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+  // A client repeating a failing request gets its id each time; the log gets the stack trace once.
+  private static final RepeatedErrors REPEATS = new RepeatedErrors(Duration.ofMinutes(1));
 
   @ServerExceptionMapper
   public Response api(ApiException e) {
@@ -69,7 +73,18 @@ public class ErrorMapper {
     // The correlation id lets an operator find the stack trace in the log; the client gets no
     // details.
     String instance = UUID.randomUUID().toString();
-    LOG.errorf(e, "unexpected error %s", instance);
+    RepeatedErrors.Occurrence occurrence = REPEATS.occurred(RepeatedErrors.causeOf(e), instance);
+    switch (occurrence.verdict()) {
+      case FIRST -> LOG.errorf(e, "unexpected error %s", instance);
+      case SUMMARY ->
+          LOG.errorf(
+              "unexpected error %s: %s, the cause of %s (logged with its stack trace), seen %d more"
+                  + " times since the last line",
+              instance, e, occurrence.firstId(), occurrence.repeats());
+      case SILENT -> {
+        // counted; the next summary line reports it
+      }
+    }
     return respond(
         KumaError.of(
             500,
