@@ -1,7 +1,9 @@
 package dev.quma.core.codec;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -9,6 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.cfg.MapperBuilder;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -16,6 +20,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -41,6 +46,14 @@ public final class ResourceCodec {
 
   private static final Set<String> META_FIELDS =
       Set.of("type", "mesh", "name", "labels", "creationTime", "modificationTime");
+
+  /**
+   * Writing nests deeper than reading may (1000 levels), so that a record stored before opaque
+   * fields were bounded still renders, inside a page and an overview, as it was stored.
+   */
+  private static final StreamWriteConstraints WRITE_CONSTRAINTS =
+      StreamWriteConstraints.builder().maxNestingDepth(2000).build();
+
   private static final ResourceCodec INSTANCE = new ResourceCodec();
 
   private final ObjectMapper json;
@@ -48,11 +61,16 @@ public final class ResourceCodec {
   private final ObjectReader lenient;
 
   private ResourceCodec() {
-    this.json = configure(JsonMapper.builder()).build();
+    this.json =
+        configure(
+                JsonMapper.builder(
+                    JsonFactory.builder().streamWriteConstraints(WRITE_CONSTRAINTS).build()))
+            .build();
     this.yaml =
         configure(
                 YAMLMapper.builder(
                     YAMLFactory.builder()
+                        .streamWriteConstraints(WRITE_CONSTRAINTS)
                         .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                         .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                         .build()))
@@ -61,6 +79,33 @@ public final class ResourceCodec {
   }
 
   private static <M extends ObjectMapper, B extends MapperBuilder<M, B>> B configure(B builder) {
+    // Kuma decodes with protobuf's JSON mapping: numbers may be quoted, but a number or boolean is
+    // no string and a string or number is no boolean.
+    builder.withCoercionConfig(
+        LogicalType.Textual,
+        c ->
+            c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+    builder.withCoercionConfig(
+        LogicalType.Boolean,
+        c ->
+            c.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail));
+    for (LogicalType number : new LogicalType[] {LogicalType.Integer, LogicalType.Float}) {
+      builder.withCoercionConfig(
+          number,
+          c ->
+              c.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
+                  .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail));
+    }
+    builder.withCoercionConfig(
+        LogicalType.Enum,
+        c ->
+            c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail));
     return builder
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -96,14 +141,19 @@ public final class ResourceCodec {
           "", "request body is empty: expected a " + type.kumaName() + " resource");
     }
     ObjectMapper mapper = format == Format.YAML ? yaml : json;
+    if (format == Format.YAML) {
+      YamlShape.check(body);
+    }
     JsonNode root;
     try {
       root = mapper.readTree(body);
     } catch (JsonProcessingException e) {
       throw new MalformedResourceException(
-          "", "invalid " + format.name() + ": " + e.getOriginalMessage() + location(e));
+          "", "invalid " + format.name() + ": " + ParseErrors.describe(e) + location(e));
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      // The bytes are not text in any encoding JSON allows (UTF-8, -16 or -32).
+      throw new MalformedResourceException(
+          "", "invalid " + format.name() + ": the body is not UTF-8 text");
     }
     if (root == null || !root.isObject()) {
       throw new MalformedResourceException(
@@ -133,6 +183,31 @@ public final class ResourceCodec {
     } catch (IOException e) {
       throw new UncheckedIOException("stored " + specClass.getSimpleName() + " is unreadable", e);
     }
+  }
+
+  /**
+   * The spec as it will be stored, once it is known to read back as itself (as {@link
+   * #readStoredSpec} reads it) and to render in both formats: what cannot be read back is never
+   * stored. Throws a {@link MalformedResourceException} otherwise.
+   */
+  public String storableSpec(Object spec) {
+    String stored;
+    Object back;
+    try {
+      stored = json.writeValueAsString(spec);
+      back = lenient.readValue(stored, spec.getClass());
+      yaml.writeValueAsBytes(spec);
+    } catch (IOException e) {
+      throw new MalformedResourceException(
+          "", "the resource cannot be stored: " + ParseErrors.describe(e));
+    }
+    if (!back.equals(spec)) {
+      throw new MalformedResourceException(
+          "",
+          "the resource cannot be stored as given: a value does not read back as itself (a number"
+              + " too large or not finite, such as .inf or .nan?)");
+    }
+    return stored;
   }
 
   public String writeSpec(Object spec) {
@@ -189,17 +264,21 @@ public final class ResourceCodec {
           "unknown field \"" + e.getPropertyName() + "\"" + known(e.getKnownPropertyIds()));
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new MalformedResourceException(path(e).text(), cause.getMessage());
+      throw new MalformedResourceException(
+          path(e).text(),
+          cause instanceof IllegalArgumentException && cause.getMessage() != null
+              ? UserMessages.withoutClassNames(cause.getMessage())
+              : "invalid value");
     } catch (MismatchedInputException e) {
       throw new MalformedResourceException(path(e).text(), expectation(e.getTargetType(), e));
     } catch (JsonMappingException e) {
       throw new MalformedResourceException(
-          path(e).text(), "invalid value: " + e.getOriginalMessage());
+          path(e).text(), "invalid value: " + ParseErrors.describe(e));
     } catch (JsonProcessingException e) {
       if (e.getCause() instanceof InputCoercionException) {
         throw new MalformedResourceException("", "number out of range");
       }
-      throw new MalformedResourceException("", "invalid value: " + e.getOriginalMessage());
+      throw new MalformedResourceException("", "invalid value: " + ParseErrors.describe(e));
     }
   }
 
@@ -312,7 +391,7 @@ public final class ResourceCodec {
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> label = it.next();
-      if (!label.getValue().isValueNode() || label.getValue().isNull()) {
+      if (!label.getValue().isTextual()) {
         throw new MalformedResourceException(
             FieldPath.of("labels").key(label.getKey()).text(), "must be a string");
       }

@@ -72,7 +72,7 @@ class ResourceCodecTest {
     ResourceDocument<Dataplane> doc =
         codec.decode(
             bytes(
-                "{\"type\":\"Dataplane\",\"mesh\":\"m\",\"name\":\"n\",\"networking\":{\"address\":\"1.1.1.1\",\"inbound\":[{\"port\":\"80\",\"servicePort\":0,\"tags\":{\"kuma.io/service\":\"a\",\"version\":1}}]}}"),
+                "{\"type\":\"Dataplane\",\"mesh\":\"m\",\"name\":\"n\",\"networking\":{\"address\":\"1.1.1.1\",\"inbound\":[{\"port\":\"80\",\"servicePort\":0,\"tags\":{\"kuma.io/service\":\"a\",\"version\":\"1\"}}]}}"),
             Format.JSON,
             ResourceType.DATAPLANE);
     Dataplane.Inbound inbound = doc.spec().networking().inbound().get(0);

@@ -2,6 +2,7 @@ package dev.quma.http.errors;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.quma.core.codec.UserMessages;
 import java.util.List;
 
 /**
@@ -24,8 +25,17 @@ public record KumaError(
 
   public record Cause(String field, String message) {}
 
+  /**
+   * The body of an error. No class name reaches a user: whatever a library put into a message is
+   * replaced by what it stands for ({@link UserMessages}).
+   */
   public static KumaError of(
-      int status, String title, String detail, List<Cause> causes, String instance) {
+      int status, String title, String rawDetail, List<Cause> rawCauses, String instance) {
+    String detail = UserMessages.withoutClassNames(rawDetail);
+    List<Cause> causes =
+        rawCauses.stream()
+            .map(c -> new Cause(c.field(), UserMessages.withoutClassNames(c.message())))
+            .toList();
     List<InvalidParameter> parameters =
         causes.stream().map(c -> new InvalidParameter(c.field(), c.message())).toList();
     return new KumaError(
