@@ -3,10 +3,18 @@ package dev.quma.api;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Settings of the HTTP API; see the configuration table in the README. */
 @ConfigMapping(prefix = "quma.api")
 public interface ApiConfig {
+  /**
+   * The URL clients reach the API at when it is behind a proxy (Kuma's {@code
+   * KUMA_API_SERVER_ROOT_URL}): {@code next} links start with it. Unset, they name the host the
+   * request named.
+   */
+  Optional<String> rootUrl();
+
   /** Largest {@code size} a list request may ask for. */
   @WithDefault("1000")
   int maxPageSize();

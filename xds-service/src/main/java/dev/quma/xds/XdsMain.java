@@ -14,14 +14,18 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 @QuarkusMain
 public class XdsMain {
   public static void main(String... args) {
-    if (!EarlyConfig.flag("quma.xds.plaintext")
-        && EarlyConfig.get("quarkus.grpc.server.ssl.certificate", null) == null) {
-      TlsFiles tls = ServerTls.issue("xds-service");
-      System.setProperty("quarkus.grpc.server.ssl.certificate", tls.certificate().toString());
-      System.setProperty("quarkus.grpc.server.ssl.key", tls.key().toString());
-      System.out.println(
-          "xds-service: TLS with a certificate from the control plane CA; clients trust "
-              + tls.ca());
+    if (!EarlyConfig.flag("quma.xds.plaintext")) {
+      if (EarlyConfig.get("quarkus.grpc.server.ssl.certificate", null) == null) {
+        TlsFiles tls = ServerTls.issue("xds-service");
+        System.setProperty("quarkus.grpc.server.ssl.certificate", tls.certificate().toString());
+        System.setProperty("quarkus.grpc.server.ssl.key", tls.key().toString());
+        System.out.println(
+            "xds-service: TLS with a certificate from the control plane CA; clients trust "
+                + tls.ca());
+      }
+      // The server serves TLS whenever it has a certificate; this only makes its start-up line
+      // ("TLS enabled: ...") say so.
+      System.setProperty("quarkus.grpc.server.plain-text", "false");
     }
     Quarkus.run(args);
   }

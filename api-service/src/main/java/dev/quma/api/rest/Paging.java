@@ -7,7 +7,9 @@ import dev.quma.http.errors.Errors;
 import dev.quma.http.errors.KumaError;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -88,16 +90,23 @@ public final class Paging {
 
   /**
    * The absolute URL of the next page, keeping the other query parameters; null on the last page.
+   * It starts with {@code rootUrl} when one is configured (the API's address behind a proxy, as
+   * Kuma's {@code KUMA_API_SERVER_ROOT_URL}), else with the scheme and host the request named.
    */
-  public static String next(UriInfo uri, ListQuery query, Page<?> page) {
+  public static String next(UriInfo uri, ListQuery query, Page<?> page, Optional<String> rootUrl) {
     if (page.nextOffset().isEmpty()) {
       return null;
     }
-    return uri.getRequestUriBuilder()
-        .replaceQueryParam("offset", page.nextOffset().getAsLong())
-        .replaceQueryParam("size", query.size())
-        .build()
-        .toString();
+    URI next =
+        uri.getRequestUriBuilder()
+            .replaceQueryParam("offset", page.nextOffset().getAsLong())
+            .replaceQueryParam("size", query.size())
+            .build();
+    if (rootUrl.isEmpty()) {
+      return next.toString();
+    }
+    String root = rootUrl.get().replaceAll("/+$", "");
+    return root + next.getRawPath() + (next.getRawQuery() == null ? "" : "?" + next.getRawQuery());
   }
 
   private static ApiException invalid(String detail, String field, String message) {

@@ -14,7 +14,6 @@ import dev.quma.core.store.Page;
 import dev.quma.core.store.ResourceNotFoundException;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.WriteResult;
-import dev.quma.core.validation.FieldPath;
 import dev.quma.core.validation.MetaValidator;
 import dev.quma.core.validation.ResourceValidator;
 import dev.quma.core.validation.ValidationException;
@@ -99,7 +98,10 @@ public class ResourceEndpoints {
             ? store.listAcrossMeshes(type, query)
             : requireMesh(mesh).flatMap(x -> store.list(type, mesh, query));
     return page.flatMap(
-            p -> render.apply(p).map(items -> listBody(p, items, Paging.next(uri, query, p))))
+            p ->
+                render
+                    .apply(p)
+                    .map(items -> listBody(p, items, Paging.next(uri, query, p, config.rootUrl()))))
         .map(body -> Response.ok(codec.write(body, format), Formats.mediaType(format)).build())
         .onFailure()
         .transform(Errors.titled(Errors.RETRIEVE_MANY));
@@ -109,31 +111,38 @@ public class ResourceEndpoints {
   public Uni<Response> put(
       ResourceType type, String mesh, String name, byte[] body, HttpHeaders headers) {
     Resource<?> resource;
-    OptionalLong expected;
+    IfMatch expected;
     try {
+      expected = IfMatch.of(headers);
       ResourceDocument<?> document = codec.decode(body, Formats.ofBody(headers), type);
       resource = checked(type, mesh, name, document);
-      expected = ifMatch(headers);
     } catch (RuntimeException e) {
       return Uni.createFrom().failure(Errors.translate(e, Errors.PROCESS));
     }
-    return store
-        .put(resource, expected)
+    Uni<WriteResult> write =
+        expected.any()
+            ? store.update(resource, OptionalLong.empty())
+            : store.put(resource, expected.version());
+    return expected
+        .requireExisting(write, Errors.PROCESS)
         .map(result -> written(result))
         .onFailure()
         .transform(Errors.titled(Errors.PROCESS));
   }
 
   public Uni<Response> delete(ResourceType type, String mesh, String name, HttpHeaders headers) {
-    OptionalLong expected;
+    IfMatch expected;
     try {
-      expected = ifMatch(headers);
+      expected = IfMatch.of(headers);
     } catch (RuntimeException e) {
       return Uni.createFrom().failure(Errors.translate(e, Errors.DELETE));
     }
     Uni<Void> meshCheck = type.meshScoped() ? requireMesh(mesh) : Uni.createFrom().voidItem();
     return meshCheck
-        .flatMap(x -> store.delete(type, mesh, name, expected))
+        .flatMap(
+            x ->
+                expected.requireExisting(
+                    store.delete(type, mesh, name, expected.version()), Errors.DELETE))
         .map(
             version ->
                 Response.ok(codec.json().createObjectNode(), Formats.mediaType(Format.JSON))
@@ -225,30 +234,5 @@ public class ResourceEndpoints {
 
   static EntityTag etag(long version) {
     return new EntityTag(String.valueOf(version));
-  }
-
-  /**
-   * The version in {@code If-Match} ({@code "12"}, {@code W/"12"} or {@code 12}); empty when
-   * absent.
-   */
-  static OptionalLong ifMatch(HttpHeaders headers) {
-    String value = headers.getHeaderString(HttpHeaders.IF_MATCH);
-    if (value == null || value.isBlank()) {
-      return OptionalLong.empty();
-    }
-    String version = value.trim();
-    if (version.startsWith("W/")) {
-      version = version.substring(2);
-    }
-    version = version.replace("\"", "");
-    try {
-      return OptionalLong.of(Long.parseLong(version));
-    } catch (NumberFormatException e) {
-      throw new ValidationException(
-          List.of(
-              new Violation(
-                  FieldPath.of("If-Match").text(),
-                  "must be the ETag of the resource, e.g. \"12\"")));
-    }
   }
 }
