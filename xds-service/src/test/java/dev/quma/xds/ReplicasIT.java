@@ -155,15 +155,26 @@ class ReplicasIT {
                 "500ms",
                 "QUMA_TLS_DIR",
                 tlsDir(id).toString()));
+    StringBuffer output = new StringBuffer();
     ServiceProcess process =
         ServiceProcess.start(
             spec,
             Path.of(System.getProperty("java.home")),
             Map.of("QUMA_REDIS_URL", redisServer.url()),
             List.of("-Xmx256m"),
-            System.out);
+            new java.io.PrintStream(
+                new java.io.OutputStream() {
+                  @Override
+                  public void write(int b) {
+                    System.out.write(b);
+                    output.append((char) b);
+                  }
+                },
+                true));
     closeables.add(process);
     process.awaitReady(Duration.ofSeconds(60));
+    // It serves TLS, and its start-up line says so (it once said "TLS enabled: false").
+    assertThat(output.toString()).contains("TLS enabled: true").doesNotContain("TLS enabled: false");
     // Over TLS, trusting the CA the replica got its certificate from, as Envoy does.
     ManagedChannel channel = XdsChannels.tls("localhost", grpcPort, tlsDir(id).resolve("ca.crt"));
     closeables.add(channel::shutdownNow);

@@ -8,11 +8,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * Cross-site request forgery: a state-changing request whose {@code Origin} does not name the host
- * it was sent to comes from a page of another origin, and is refused (403) whatever credentials it
- * carries. One whose {@code Origin} does name it (the GUI's own page) is not cross-origin: the
- * header is dropped, so that the CORS filter does not apply its cross-origin method list to it and
- * the caller filter treats it like a request without one.
+ * Cross-site request forgery. A state-changing request whose {@code Origin} does not name the host
+ * it was sent to comes from a page of another origin: without a user token it is refused (403),
+ * since all it could act with is what the browser's position gives it (localhost's admin rights).
+ * With one ({@code Authorization}, which a browser never adds by itself) it is an API client like
+ * any other, judged by its token and by the CORS method list. One whose {@code Origin} names the
+ * host (the GUI's own page) is not cross-origin: the header is dropped, so that the CORS filter
+ * does not apply its cross-origin method list to it.
  */
 @ApplicationScoped
 public class CrossOriginWrites {
@@ -21,10 +23,13 @@ public class CrossOriginWrites {
         context -> {
           HttpServerRequest request = context.request();
           String origin = request.getHeader("Origin");
+          String authorization = request.getHeader("Authorization");
           if (origin == null || AccessPolicy.isRead(request.method().name())) {
             context.next();
           } else if (SameOrigin.matches(origin, HostHeader.of(request))) {
             request.headers().remove("Origin");
+            context.next();
+          } else if (authorization != null && !authorization.isBlank()) {
             context.next();
           } else {
             ErrorBodies.send(
@@ -34,7 +39,7 @@ public class CrossOriginWrites {
                 request.method().name()
                     + " from a page of another origin is refused: its Origin ("
                     + ErrorBodies.printable(origin)
-                    + ") must name this host");
+                    + ") must name this host, or the request carry a user token");
           }
         },
         ErrorBodies.EDGE_FILTERS);
