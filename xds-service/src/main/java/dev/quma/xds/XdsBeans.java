@@ -2,10 +2,10 @@ package dev.quma.xds;
 
 import dev.quma.core.events.ChangeFollower;
 import dev.quma.core.events.ChangeStream;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightReader;
+import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.tokens.DataplaneTokenVerifier;
-import dev.quma.xds.insights.InsightWriter;
 import dev.quma.xds.lifecycle.AdmissionGate;
 import dev.quma.xds.lifecycle.ProxyAdmission;
 import dev.quma.xds.lifecycle.ProxyStreams;
@@ -67,12 +67,6 @@ public class XdsBeans {
 
   @Produces
   @Singleton
-  InsightWriter insightWriter(Redis redis, ResourceStore store) {
-    return new InsightWriter(redis, store.keys());
-  }
-
-  @Produces
-  @Singleton
   @Named("xds-timers")
   ScheduledExecutorService timers() {
     return Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "xds-timers"));
@@ -99,7 +93,7 @@ public class XdsBeans {
       ProxySnapshots snapshots,
       ViewSync views,
       InsightWriter writer,
-      InsightStore insights,
+      InsightReader insights,
       ResourceStore store,
       @Named("xds-timers") ScheduledExecutorService timers,
       Clock clock,

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.quma.bootstrap.testing.BootstrapTestResources;
 import dev.quma.bootstrap.testing.Fixtures;
 import dev.quma.core.events.ChangeStream;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.tls.ControlPlaneCa;
 import dev.quma.core.tokens.DataplaneTokenClaims;
@@ -35,7 +35,7 @@ class BootstrapResourceTest {
 
   @Inject ResourceStore store;
   @Inject ChangeStream changes;
-  @Inject InsightStore insights;
+  @Inject InsightWriter insights;
   Fixtures fixtures;
 
   @BeforeEach
