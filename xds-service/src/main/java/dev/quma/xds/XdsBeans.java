@@ -1,5 +1,6 @@
 package dev.quma.xds;
 
+import dev.quma.core.admission.DataplaneAdmission;
 import dev.quma.core.events.ChangeFollower;
 import dev.quma.core.events.ChangeStream;
 import dev.quma.core.insight.InsightReader;
@@ -60,9 +61,9 @@ public class XdsBeans {
       LOG.warn(
           "dataplane tokens are NOT checked (quma.xds.dataplane-authn=none): any client that"
               + " reaches the xDS port can register and read the mesh's configuration");
-      return new ProxyAdmission(store, null);
+      return new ProxyAdmission(store, new DataplaneAdmission(store, null, null));
     }
-    return new ProxyAdmission(store, verifier);
+    return new ProxyAdmission(store, new DataplaneAdmission(store, verifier, null));
   }
 
   @Produces

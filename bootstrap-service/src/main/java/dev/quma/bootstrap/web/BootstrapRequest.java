@@ -2,6 +2,7 @@ package dev.quma.bootstrap.web;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quma.core.admission.AdmissionRequest;
 import java.util.List;
 import java.util.Map;
 
@@ -28,6 +29,11 @@ public record BootstrapRequest(
     String operatingSystem,
     List<String> features,
     String workdir) {
+
+  /** What admission decides on. */
+  public AdmissionRequest admission() {
+    return new AdmissionRequest(mesh, name, proxyType, dataplaneToken, dataplaneResource);
+  }
 
   /** What is safe to log: everything but the token. */
   @Override
