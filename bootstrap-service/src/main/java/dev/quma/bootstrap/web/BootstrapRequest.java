@@ -38,14 +38,6 @@ public record BootstrapRequest(
   /** What is safe to log: everything but the token. */
   @Override
   public String toString() {
-    return "BootstrapRequest[mesh="
-        + mesh
-        + ", name="
-        + name
-        + ", proxyType="
-        + proxyType
-        + ", direct="
-        + (dataplaneResource != null && !dataplaneResource.isBlank())
-        + "]";
+    return admission().toString();
   }
 }
