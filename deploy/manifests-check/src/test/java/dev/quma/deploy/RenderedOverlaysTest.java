@@ -139,7 +139,10 @@ class RenderedOverlaysTest {
           .filteredOn(from -> from.getConfigMapRef() != null)
           .anySatisfy(
               from -> assertThat(from.getConfigMapRef().getName()).startsWith("quma-config-"));
-      assertThat(container.getEnv() == null ? List.<io.fabric8.kubernetes.api.model.EnvVar>of() : container.getEnv())
+      assertThat(
+              container.getEnv() == null
+                  ? List.<io.fabric8.kubernetes.api.model.EnvVar>of()
+                  : container.getEnv())
           .as(tier.name() + " does not override it")
           .noneSatisfy(e -> assertThat(e.getName()).isEqualTo(setting));
     }
