@@ -52,7 +52,9 @@ final class BodyMutations {
         target.remove(key);
       }
       case 3 -> {
-        String unknown = List.of("unknownField", "1", "on", "true", "~", "Type", "__proto__").get(random.nextInt(7));
+        String unknown =
+            List.of("unknownField", "1", "on", "true", "~", "Type", "__proto__")
+                .get(random.nextInt(7));
         applied.add("add key " + unknown);
         target.put(unknown, Values.wrongType(random));
       }
@@ -110,11 +112,13 @@ final class BodyMutations {
       case 0 -> {
         applied.add("yaml alias");
         Object value = map.get(first);
-        map.put(first, new Json.Raw("&anchor " + Json.write(value == null ? "x" : value.toString())));
+        map.put(
+            first, new Json.Raw("&anchor " + Json.write(value == null ? "x" : value.toString())));
         List<Map<String, Object>> maps = new ArrayList<>();
         collectMaps(tree, maps, 0);
         Map<String, Object> target = maps.get(random.nextInt(maps.size()));
-        target.put(target.isEmpty() ? "x" : target.keySet().iterator().next(), new Json.Raw("*anchor"));
+        target.put(
+            target.isEmpty() ? "x" : target.keySet().iterator().next(), new Json.Raw("*anchor"));
       }
       case 1 -> {
         applied.add("yaml merge key");
@@ -122,7 +126,11 @@ final class BodyMutations {
       }
       case 2 -> {
         applied.add("yaml tag");
-        map.put(first, new Json.Raw(List.of("!!binary aGk=", "!!python/object:os.system x", "!!int \"12\"", "!custom v").get(random.nextInt(4))));
+        map.put(
+            first,
+            new Json.Raw(
+                List.of("!!binary aGk=", "!!python/object:os.system x", "!!int \"12\"", "!custom v")
+                    .get(random.nextInt(4))));
       }
       case 3 -> {
         applied.add("yaml billion laughs");
@@ -147,7 +155,9 @@ final class BodyMutations {
       }
       case 1 -> {
         applied.add("trailing content");
-        return concat(body, bytes(List.of(" {}", "\n---\nname: x\n", " garbage", "]", ",").get(random.nextInt(5))));
+        return concat(
+            body,
+            bytes(List.of(" {}", "\n---\nname: x\n", " garbage", "]", ",").get(random.nextInt(5))));
       }
       case 2 -> {
         applied.add("invalid UTF-8");
@@ -159,7 +169,13 @@ final class BodyMutations {
       }
       case 3 -> {
         applied.add("byte order mark");
-        return concat(List.of(new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf}, new byte[] {(byte) 0xfe, (byte) 0xff}, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 0}).get(random.nextInt(3)), body);
+        return concat(
+            List.of(
+                    new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf},
+                    new byte[] {(byte) 0xfe, (byte) 0xff},
+                    new byte[] {(byte) 0xff, (byte) 0xfe, 0, 0})
+                .get(random.nextInt(3)),
+            body);
       }
       case 4 -> {
         applied.add("NUL bytes");
@@ -167,7 +183,16 @@ final class BodyMutations {
       }
       case 5 -> {
         applied.add("empty body");
-        return List.of(new byte[0], bytes(" "), bytes("\n\t\n"), bytes("null"), bytes("[]"), bytes("\"x\""), bytes("~")).get(random.nextInt(7)).clone();
+        return List.of(
+                new byte[0],
+                bytes(" "),
+                bytes("\n\t\n"),
+                bytes("null"),
+                bytes("[]"),
+                bytes("\"x\""),
+                bytes("~"))
+            .get(random.nextInt(7))
+            .clone();
       }
       case 6 -> {
         applied.add("duplicate key");
@@ -180,7 +205,17 @@ final class BodyMutations {
       }
       default -> {
         applied.add("not a document");
-        return bytes(List.of("<xml/>", "name=x&mesh=y", "\u0000\u0001\u0002", "{{{{", "- - - -", "'unclosed", "a: b: c", "\t- x").get(random.nextInt(8)));
+        return bytes(
+            List.of(
+                    "<xml/>",
+                    "name=x&mesh=y",
+                    "\u0000\u0001\u0002",
+                    "{{{{",
+                    "- - - -",
+                    "'unclosed",
+                    "a: b: c",
+                    "\t- x")
+                .get(random.nextInt(8)));
       }
     }
   }

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Valid bodies for each endpoint, as document trees the mutations then take apart: Kuma's
- * resources (Mesh, Dataplane, Secret), the token-service's requests and Kuma's BootstrapRequest.
+ * Valid bodies for each endpoint, as document trees the mutations then take apart: Kuma's resources
+ * (Mesh, Dataplane, Secret), the token-service's requests and Kuma's BootstrapRequest.
  */
 final class Documents {
   private Documents() {}
@@ -21,8 +21,10 @@ final class Documents {
       mesh.put(
           "mtls",
           map(
-              "enabledBackend", "ca-1",
-              "backends", List.of(map("name", "ca-1", "type", "builtin"))));
+              "enabledBackend",
+              "ca-1",
+              "backends",
+              List.of(map("name", "ca-1", "type", "builtin"))));
     }
     if (random.nextInt(3) == 0) {
       mesh.put("logging", map("backends", List.of(map("name", "file", "type", "file"))));
@@ -44,15 +46,19 @@ final class Documents {
       List<Object> inbound = new ArrayList<>();
       inbound.add(
           map(
-              "port", 8000 + random.nextInt(100),
-              "servicePort", 80,
-              "tags", map("kuma.io/service", service, "kuma.io/protocol", "http")));
+              "port",
+              8000 + random.nextInt(100),
+              "servicePort",
+              80,
+              "tags",
+              map("kuma.io/service", service, "kuma.io/protocol", "http")));
       networking.put("inbound", inbound);
     }
     if (random.nextBoolean()) {
       networking.put(
           "outbound",
-          List.of(map("port", 10000 + random.nextInt(100), "tags", map("kuma.io/service", "redis"))));
+          List.of(
+              map("port", 10000 + random.nextInt(100), "tags", map("kuma.io/service", "redis"))));
     }
     if (random.nextInt(4) == 0) {
       networking.put(
@@ -60,26 +66,33 @@ final class Documents {
           map(
               "redirectPortInbound", 15006,
               "redirectPortOutbound", 15001,
-              "reachableBackends", map("refs", List.of(map("kind", "MeshService", "name", "redis")))));
+              "reachableBackends",
+                  map("refs", List.of(map("kind", "MeshService", "name", "redis")))));
     }
     if (random.nextInt(5) == 0) {
       networking.put("admin", map("port", 9901));
     }
     dataplane.put("networking", networking);
     if (random.nextInt(4) == 0) {
-      dataplane.put("metrics", map("type", "prometheus", "conf", map("port", 5670, "path", "/metrics")));
+      dataplane.put(
+          "metrics", map("type", "prometheus", "conf", map("port", 5670, "path", "/metrics")));
     }
     if (random.nextInt(6) == 0) {
       dataplane.put(
           "probes",
-          map("port", 9000, "endpoints", List.of(map("inboundPort", 8000, "inboundPath", "/h", "path", "/h"))));
+          map(
+              "port",
+              9000,
+              "endpoints",
+              List.of(map("inboundPort", 8000, "inboundPath", "/h", "path", "/h"))));
     }
     return dataplane;
   }
 
   static Map<String, Object> secret(String mesh, String name) {
     Map<String, Object> secret = meta(mesh == null ? "GlobalSecret" : "Secret", mesh, name);
-    secret.put("data", Base64.getEncoder().encodeToString("hostile".getBytes(StandardCharsets.UTF_8)));
+    secret.put(
+        "data", Base64.getEncoder().encodeToString("hostile".getBytes(StandardCharsets.UTF_8)));
     return secret;
   }
 
@@ -114,9 +127,7 @@ final class Documents {
             "kumaDp", map("version", "2.9.0", "gitTag", "v2.9.0"),
             "envoy", map("version", "1.31.0", "build", "hash/1.31.0/RELEASE")));
     if (random.nextBoolean()) {
-      request.put(
-          "dataplaneResource",
-          Json.write(dataplane(random, mesh, name)));
+      request.put("dataplaneResource", Json.write(dataplane(random, mesh, name)));
     }
     if (random.nextBoolean()) {
       request.put("adminPort", 9901);

@@ -26,16 +26,27 @@ final class Headers {
     return List.copyOf(headers);
   }
 
-  void contentType(String format, Service service, Random random, boolean valid, List<String> recipe) {
+  void contentType(
+      String format, Service service, Random random, boolean valid, List<String> recipe) {
     String type =
         switch (format) {
-          case "json" -> random.nextInt(4) == 0 ? "application/json; charset=utf-8" : "application/json";
+          case "json" ->
+              random.nextInt(4) == 0 ? "application/json; charset=utf-8" : "application/json";
           case "yaml" ->
               service == Service.API
-                  ? List.of("application/yaml", "application/x-yaml", "text/yaml").get(random.nextInt(3))
+                  ? List.of("application/yaml", "application/x-yaml", "text/yaml")
+                      .get(random.nextInt(3))
                   : "application/json";
           default ->
-              List.of("", "text/plain", "multipart/form-data; boundary=x", "application/json;;", "garbage", "application/xml", "*/*", "application/json, text/plain")
+              List.of(
+                      "",
+                      "text/plain",
+                      "multipart/form-data; boundary=x",
+                      "application/json;;",
+                      "garbage",
+                      "application/xml",
+                      "*/*",
+                      "application/json, text/plain")
                   .get(random.nextInt(8));
         };
     if (!valid && format.equals("odd") && random.nextInt(5) == 0) {
@@ -64,7 +75,14 @@ final class Headers {
     }
     if (random.nextInt(7) == 0) {
       String origin =
-          List.of("http://" + self, "http://evil.example", "null", "http://localhost", "https://" + self, "garbage", "http://" + self + "/path")
+          List.of(
+                  "http://" + self,
+                  "http://evil.example",
+                  "null",
+                  "http://localhost",
+                  "https://" + self,
+                  "garbage",
+                  "http://" + self + "/path")
               .get(random.nextInt(7));
       headers.add(Map.entry("Origin", origin));
       recipe.add("Origin " + origin);
@@ -75,7 +93,8 @@ final class Headers {
             case 0, 1 -> "Bearer " + adminToken;
             case 2 -> "bearer " + adminToken;
             case 3 -> "Bearer not-a-token";
-            case 4 -> "Bearer eyJhbGciOiJub25lIn0.eyJOYW1lIjoiYWRtaW4iLCJHcm91cHMiOlsibWVzaC1zeXN0ZW06YWRtaW4iXX0.";
+            case 4 ->
+                "Bearer eyJhbGciOiJub25lIn0.eyJOYW1lIjoiYWRtaW4iLCJHcm91cHMiOlsibWVzaC1zeXN0ZW06YWRtaW4iXX0.";
             case 5 -> "Basic YWRtaW46YWRtaW4=";
             case 6 -> "Bearer " + "A".repeat(18_000);
             case 7 -> "Bearer " + adminToken.substring(0, adminToken.length() - 2) + "xx";
@@ -86,13 +105,27 @@ final class Headers {
     }
     if (random.nextInt(5) == 0) {
       String accept =
-          List.of("garbage", ";;;", "a".repeat(5000), "application/yaml", "application/json;q=0.5, application/yaml", "*/*", "", "text/html", "application/*", "*/json", ", ,", "application/json;q=abc")
+          List.of(
+                  "garbage",
+                  ";;;",
+                  "a".repeat(5000),
+                  "application/yaml",
+                  "application/json;q=0.5, application/yaml",
+                  "*/*",
+                  "",
+                  "text/html",
+                  "application/*",
+                  "*/json",
+                  ", ,",
+                  "application/json;q=abc")
               .get(random.nextInt(12));
       headers.add(Map.entry("Accept", accept));
       recipe.add("Accept " + HostileRequest.printable(accept, 24));
     }
     if (random.nextInt(10) == 0) {
-      String ifMatch = List.of("*", "\"1\"", "W/\"2\"", "garbage", "99999999999999999999", "").get(random.nextInt(6));
+      String ifMatch =
+          List.of("*", "\"1\"", "W/\"2\"", "garbage", "99999999999999999999", "")
+              .get(random.nextInt(6));
       headers.add(Map.entry("If-Match", ifMatch));
       recipe.add("If-Match " + ifMatch);
     }
@@ -125,7 +158,15 @@ final class Headers {
       return;
     }
     String host =
-        List.of("attacker.example", "evil.example:5681", "localhost.evil", "127.0.0.2", "[::1]", "LOCALHOST:1", "a b", "")
+        List.of(
+                "attacker.example",
+                "evil.example:5681",
+                "localhost.evil",
+                "127.0.0.2",
+                "[::1]",
+                "LOCALHOST:1",
+                "a b",
+                "")
             .get(choice - 2 < 8 ? choice - 2 : 0);
     headers.removeIf(h -> h.getKey().equals("Host"));
     headers.add(0, Map.entry("Host", host));
@@ -141,15 +182,20 @@ final class Headers {
     List<String> authorizations = values("Authorization");
     if (authorizations.size() == 1 && !authorizations.get(0).isBlank()) {
       String value = authorizations.get(0);
-      return value.regionMatches(true, 0, "Bearer ", 0, 7) && value.substring(7).trim().equals(adminToken);
+      return value.regionMatches(true, 0, "Bearer ", 0, 7)
+          && value.substring(7).trim().equals(adminToken);
     }
     if (!authorizations.isEmpty()) {
       return false;
     }
     for (Map.Entry<String, String> header : headers) {
       String name = header.getKey().toLowerCase(Locale.ROOT);
-      if (name.equals("forwarded") || name.startsWith("x-forwarded-") || name.equals("via")
-          || name.equals("x-real-ip") || name.equals("x-client-ip") || name.equals("true-client-ip")
+      if (name.equals("forwarded")
+          || name.startsWith("x-forwarded-")
+          || name.equals("via")
+          || name.equals("x-real-ip")
+          || name.equals("x-client-ip")
+          || name.equals("true-client-ip")
           || name.equals("cf-connecting-ip")) {
         return false;
       }
@@ -168,6 +214,9 @@ final class Headers {
   }
 
   private List<String> values(String name) {
-    return headers.stream().filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).toList();
+    return headers.stream()
+        .filter(h -> h.getKey().equalsIgnoreCase(name))
+        .map(Map.Entry::getValue)
+        .toList();
   }
 }

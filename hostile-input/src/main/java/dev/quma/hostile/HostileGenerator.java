@@ -11,15 +11,18 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Hostile requests from a seed: the same seed gives the same requests, so that a failure found by
- * a run reproduces. Each request starts as a valid one for an endpoint of {@link Surface}; then
- * its path, query, headers and body are mutated, each with its own probability. About one request
- * in seven is left valid, so that the store fills with resources the hostile ones then meet.
+ * Hostile requests from a seed: the same seed gives the same requests, so that a failure found by a
+ * run reproduces. Each request starts as a valid one for an endpoint of {@link Surface}; then its
+ * path, query, headers and body are mutated, each with its own probability. About one request in
+ * seven is left valid, so that the store fills with resources the hostile ones then meet.
  */
 public final class HostileGenerator {
   /** What the generator needs to know about the control plane it aims at. */
   public record Fixtures(
-      List<Service> services, Map<Service, Integer> ports, String adminToken, String dataplaneToken) {}
+      List<Service> services,
+      Map<Service, Integer> ports,
+      String adminToken,
+      String dataplaneToken) {}
 
   private static final List<String> PROXY_HEADERS =
       List.of(
@@ -58,11 +61,17 @@ public final class HostileGenerator {
             .replace("{name}", name)
             .replace("{secret}", Names.segment(random, Names.SECRETS, valid ? 0 : 0.15))
             .replace("{service}", Names.segment(random, Names.SERVICES, valid ? 0 : 0.15))
-            .replace("{jti}", random.nextBoolean() ? "3f0c1a2b-0000-4000-8000-000000000001" : "not-a-jti")
-            .replace("{serial}", List.of("1", "2", "0", "-1", "x", "99999999999999999999").get(random.nextInt(6)));
+            .replace(
+                "{jti}",
+                random.nextBoolean() ? "3f0c1a2b-0000-4000-8000-000000000001" : "not-a-jti")
+            .replace(
+                "{serial}",
+                List.of("1", "2", "0", "-1", "x", "99999999999999999999").get(random.nextInt(6)));
     String method = endpoint.method();
     if (!valid && random.nextInt(12) == 0) {
-      method = List.of("HEAD", "OPTIONS", "PATCH", "TRACE", "POST", "PUT", "DELETE", "GET", "FOO").get(random.nextInt(9));
+      method =
+          List.of("HEAD", "OPTIONS", "PATCH", "TRACE", "POST", "PUT", "DELETE", "GET", "FOO")
+              .get(random.nextInt(9));
       recipe.add("method " + method);
     }
     if (!valid && random.nextInt(8) == 0) {
@@ -73,7 +82,8 @@ public final class HostileGenerator {
     Headers headers = new Headers(fixtures.ports().get(service), fixtures.adminToken());
     byte[] body = null;
     if (endpoint.body() != Body.NONE || (!valid && random.nextInt(20) == 0)) {
-      String format = valid || random.nextInt(4) != 0 ? (random.nextBoolean() ? "json" : "yaml") : "odd";
+      String format =
+          valid || random.nextInt(4) != 0 ? (random.nextBoolean() ? "json" : "yaml") : "odd";
       body = body(endpoint.body(), format, mesh, name, valid, recipe);
       headers.contentType(format, service, random, valid, recipe);
     }
@@ -83,7 +93,13 @@ public final class HostileGenerator {
       headers.useAdminToken(recipe);
     }
     return new HostileRequest(
-        service, method, path + query, headers.list(), body, headers.admin(method), String.join(" + ", recipe));
+        service,
+        method,
+        path + query,
+        headers.list(),
+        body,
+        headers.admin(method),
+        String.join(" + ", recipe));
   }
 
   private Endpoint pickEndpoint(List<Endpoint> endpoints) {
@@ -133,8 +149,14 @@ public final class HostileGenerator {
             case 5 -> "size=" + (1 + random.nextInt(3));
             case 6 -> "size=99999999999";
             case 7 -> "name=" + Names.pick(random, Names.HOSTILE_SEGMENTS);
-            case 8 -> "tag=" + List.of("kuma.io/service:redis", "nocolon", ":x", "a:%00", "%zz").get(random.nextInt(5));
-            case 9 -> "gateway=" + List.of("true", "false", "builtin", "BUILTIN", "maybe").get(random.nextInt(5));
+            case 8 ->
+                "tag="
+                    + List.of("kuma.io/service:redis", "nocolon", ":x", "a:%00", "%zz")
+                        .get(random.nextInt(5));
+            case 9 ->
+                "gateway="
+                    + List.of("true", "false", "builtin", "BUILTIN", "maybe")
+                        .get(random.nextInt(5));
             case 10 -> "include_eds=" + List.of("true", "yes", "").get(random.nextInt(3));
             case 11 -> "format=" + List.of("json", "yaml", "xml").get(random.nextInt(3));
             case 12 -> "%zz=1";
@@ -146,9 +168,16 @@ public final class HostileGenerator {
     return query;
   }
 
-  private byte[] body(Body kind, String format, String mesh, String name, boolean valid, List<String> recipe) {
-    String bodyMesh = java.net.URLDecoder.decode(mesh.replace("+", "%2B").replaceAll("%(?![0-9a-fA-F]{2})", "%25"), StandardCharsets.UTF_8);
-    String bodyName = java.net.URLDecoder.decode(name.replace("+", "%2B").replaceAll("%(?![0-9a-fA-F]{2})", "%25"), StandardCharsets.UTF_8);
+  private byte[] body(
+      Body kind, String format, String mesh, String name, boolean valid, List<String> recipe) {
+    String bodyMesh =
+        java.net.URLDecoder.decode(
+            mesh.replace("+", "%2B").replaceAll("%(?![0-9a-fA-F]{2})", "%25"),
+            StandardCharsets.UTF_8);
+    String bodyName =
+        java.net.URLDecoder.decode(
+            name.replace("+", "%2B").replaceAll("%(?![0-9a-fA-F]{2})", "%25"),
+            StandardCharsets.UTF_8);
     Object document =
         switch (kind) {
           case MESH -> Documents.mesh(random, bodyMesh);
@@ -156,15 +185,19 @@ public final class HostileGenerator {
           case SECRET -> Documents.secret(random.nextBoolean() ? bodyMesh : null, "hostile-secret");
           case REVOCATION -> Documents.revocation(random, bodyName);
           case TOKEN_REQUEST -> Documents.tokenRequest(random, bodyMesh, bodyName);
-          case VERIFICATION -> Documents.verification(fixtures.dataplaneToken(), bodyMesh, bodyName);
-          case BOOTSTRAP -> Documents.bootstrap(random, fixtures.dataplaneToken(), bodyMesh, bodyName);
+          case VERIFICATION ->
+              Documents.verification(fixtures.dataplaneToken(), bodyMesh, bodyName);
+          case BOOTSTRAP ->
+              Documents.bootstrap(random, fixtures.dataplaneToken(), bodyMesh, bodyName);
           case NONE -> Documents.map("unexpected", "body");
         };
     if (valid) {
-      return BodyMutations.bytes(format.equals("yaml") ? Yaml.write(document) : Json.write(document));
+      return BodyMutations.bytes(
+          format.equals("yaml") ? Yaml.write(document) : Json.write(document));
     }
     BodyMutations mutations = new BodyMutations(random);
-    Object tree = random.nextInt(5) == 0 ? document : mutations.mutateTree(document, 1 + random.nextInt(3));
+    Object tree =
+        random.nextInt(5) == 0 ? document : mutations.mutateTree(document, 1 + random.nextInt(3));
     if (format.equals("yaml") && random.nextInt(3) == 0) {
       tree = mutations.yamlShapes(tree);
     }

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Sends generated requests one after the other (so that each refused one can be checked against
- * the store before and after it) and tallies the answers by service and status, and every
- * violation of the {@link Oracle} with its reproduction.
+ * Sends generated requests one after the other (so that each refused one can be checked against the
+ * store before and after it) and tallies the answers by service and status, and every violation of
+ * the {@link Oracle} with its reproduction.
  */
 public final class HostileRun {
   /** Where a service listens. */
@@ -39,7 +39,10 @@ public final class HostileRun {
             out.append("  ").append(service).append(':');
             byStatus.forEach(
                 (status, count) ->
-                    out.append(' ').append(status < 0 ? "no answer" : status).append('=').append(count));
+                    out.append(' ')
+                        .append(status < 0 ? "no answer" : status)
+                        .append('=')
+                        .append(count));
             out.append('\n');
           });
       long fiveHundreds =
@@ -50,7 +53,11 @@ public final class HostileRun {
               .sum();
       out.append("  5xx answers: ").append(fiveHundreds).append('\n');
       for (Oracle.Kind kind : Oracle.Kind.values()) {
-        out.append("  ").append(kind).append(": ").append(violations.getOrDefault(kind, 0L)).append('\n');
+        out.append("  ")
+            .append(kind)
+            .append(": ")
+            .append(violations.getOrDefault(kind, 0L))
+            .append('\n');
       }
       for (String example : examples) {
         out.append("---\n").append(example).append('\n');
@@ -76,7 +83,8 @@ public final class HostileRun {
     Map<Service, RawHttp> clients = new EnumMap<>(Service.class);
     endpoints.forEach(
         (service, at) ->
-            clients.put(service, new RawHttp(at.host(), at.port(), at.tls(), Duration.ofSeconds(30))));
+            clients.put(
+                service, new RawHttp(at.host(), at.port(), at.tls(), Duration.ofSeconds(30))));
     Map<Service, Map<Integer, Long>> statuses = new EnumMap<>(Service.class);
     Map<Oracle.Kind, Long> violations = new EnumMap<>(Oracle.Kind.class);
     List<String> examples = new ArrayList<>();
@@ -98,20 +106,31 @@ public final class HostileRun {
           violations.merge(violation.kind(), 1L, Long::sum);
           if (examples.size() < MAX_EXAMPLES) {
             examples.add(
-                "case " + i + ": " + violation.kind() + " " + violation.detail() + "\n  recipe: "
-                    + request.recipe() + "\n  " + request.describe());
+                "case "
+                    + i
+                    + ": "
+                    + violation.kind()
+                    + " "
+                    + violation.detail()
+                    + "\n  recipe: "
+                    + request.recipe()
+                    + "\n  "
+                    + request.describe());
           }
         }
       }
     } finally {
       clients.values().forEach(RawHttp::close);
     }
-    return new Report(cases, statuses, violations, examples, Duration.ofNanos(System.nanoTime() - started));
+    return new Report(
+        cases, statuses, violations, examples, Duration.ofNanos(System.nanoTime() - started));
   }
 
   private static RawHttp.Response send(RawHttp client, HostileRequest request) {
     try {
-      return client.send(RawHttp.request(request.method(), request.target(), request.headers(), request.body()), request.method().equals("HEAD"));
+      return client.send(
+          RawHttp.request(request.method(), request.target(), request.headers(), request.body()),
+          request.method().equals("HEAD"));
     } catch (IOException e) {
       // The server closed the connection while the request was still being written (e.g. after a
       // 413 for a large body): no answer, which the report shows apart.

@@ -101,7 +101,8 @@ final class Names {
 
   private static String decodedOrRaw(String segment) {
     try {
-      return java.net.URLDecoder.decode(segment.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+      return java.net.URLDecoder.decode(
+          segment.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       return segment;
     }

@@ -10,9 +10,9 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * What every answer to a hostile request must satisfy, judged from the outside: the rules of
- * issue 15, written again here rather than borrowed from the services, so that a mistake in their
- * code is not repeated in the check.
+ * What every answer to a hostile request must satisfy, judged from the outside: the rules of issue
+ * 15, written again here rather than borrowed from the services, so that a mistake in their code is
+ * not repeated in the check.
  */
 public final class Oracle {
   public enum Kind {
@@ -52,7 +52,10 @@ public final class Oracle {
     if (status >= 400 && CLASS_NAME.matcher(body).find()) {
       var match = CLASS_NAME.matcher(body);
       match.find();
-      out.add(new Violation(Kind.CLASS_NAME, "\"" + match.group() + "\" in " + HostileRequest.printable(body, 300)));
+      out.add(
+          new Violation(
+              Kind.CLASS_NAME,
+              "\"" + match.group() + "\" in " + HostileRequest.printable(body, 300)));
     }
     if (!request.admin() && status >= 200 && status < 300) {
       String why = bypass(request, body);
@@ -86,7 +89,9 @@ public final class Oracle {
         if (request.stateChanging()) {
           yield "a state-changing request succeeded";
         }
-        if (path.startsWith("/global-secrets") || path.matches("/meshes/[^/]*/secrets.*") || path.equals("/config")) {
+        if (path.startsWith("/global-secrets")
+            || path.matches("/meshes/[^/]*/secrets.*")
+            || path.equals("/config")) {
           yield "read " + path;
         }
         yield null;

@@ -80,14 +80,18 @@ final class Surface {
           get(Service.TOKENS, "/tokens/dataplane/{mesh}/ledger", 3),
           get(Service.TOKENS, "/tokens/dataplane/{mesh}/ledger/{jti}", 2),
           get(Service.TOKENS, "/tokens/dataplane/{mesh}/signing-keys", 2),
-          new Endpoint(Service.TOKENS, "POST", "/tokens/dataplane/{mesh}/signing-keys", Body.NONE, 1),
           new Endpoint(
-              Service.TOKENS, "DELETE", "/tokens/dataplane/{mesh}/signing-keys/{serial}", Body.NONE, 1),
+              Service.TOKENS, "POST", "/tokens/dataplane/{mesh}/signing-keys", Body.NONE, 1),
+          new Endpoint(
+              Service.TOKENS,
+              "DELETE",
+              "/tokens/dataplane/{mesh}/signing-keys/{serial}",
+              Body.NONE,
+              1),
           new Endpoint(
               Service.TOKENS, "POST", "/tokens/dataplane/{mesh}/revocations", Body.REVOCATION, 3),
           get(Service.TOKENS, "/tokens/dataplane/{mesh}/revocations", 2),
-          new Endpoint(
-              Service.TOKENS, "POST", "/tokens/dataplane/verify", Body.VERIFICATION, 3),
+          new Endpoint(Service.TOKENS, "POST", "/tokens/dataplane/verify", Body.VERIFICATION, 3),
           get(Service.TOKENS, "/q/health/ready", 1));
 
   static final List<Endpoint> BOOTSTRAP =

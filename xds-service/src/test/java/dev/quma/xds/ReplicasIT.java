@@ -174,7 +174,9 @@ class ReplicasIT {
     closeables.add(process);
     process.awaitReady(Duration.ofSeconds(60));
     // It serves TLS, and its start-up line says so (it once said "TLS enabled: false").
-    assertThat(output.toString()).contains("TLS enabled: true").doesNotContain("TLS enabled: false");
+    assertThat(output.toString())
+        .contains("TLS enabled: true")
+        .doesNotContain("TLS enabled: false");
     // Over TLS, trusting the CA the replica got its certificate from, as Envoy does.
     ManagedChannel channel = XdsChannels.tls("localhost", grpcPort, tlsDir(id).resolve("ca.crt"));
     closeables.add(channel::shutdownNow);
