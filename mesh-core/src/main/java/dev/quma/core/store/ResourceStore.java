@@ -178,23 +178,13 @@ public final class ResourceStore {
     ResourceType type = resource.meta().type();
     String mesh = resource.mesh();
     String name = resource.name();
-    String tag = Keys.tagOf(type, mesh, name);
     Instant now = clock.instant();
-    LuaScript.Call call =
-        new LuaScript.Call()
-            .key("record", keys.record(type, mesh, name))
-            .key("index", keys.index(type, tag))
-            .key("tagIndex", keys.tagIndex(type, tag))
-            .key("events", keys.events(tag))
-            .key("sequence", keys.sequence(tag));
+    LuaScript.Call call = resourceKeys(type, mesh, name);
     if (type.meshScoped()) {
       call.key("meshRecord", keys.record(ResourceType.MESH, null, mesh));
     }
     if (resource.spec() instanceof Dataplane) {
-      call.key("online", keys.online(mesh))
-          .key("stats", keys.stats(mesh))
-          .key("services", keys.statsServices(mesh))
-          .key("names", keys.statsNames(mesh));
+      counterKeys(call, mesh);
     }
     call.arg("mode", mode)
         .arg("expected", expected(expectedVersion))
@@ -297,27 +287,35 @@ public final class ResourceStore {
    * name its insight, heartbeats and the mesh's counters.
    */
   LuaScript.Call deleteCall(ResourceType type, String mesh, String name, String expected) {
-    String tag = Keys.tagOf(type, mesh, name);
-    LuaScript.Call call =
-        new LuaScript.Call()
-            .key("record", keys.record(type, mesh, name))
-            .key("index", keys.index(type, tag))
-            .key("tagIndex", keys.tagIndex(type, tag))
-            .key("events", keys.events(tag))
-            .key("sequence", keys.sequence(tag));
+    LuaScript.Call call = resourceKeys(type, mesh, name);
     if (type == ResourceType.DATAPLANE) {
-      call.key("insight", keys.insight(mesh, name))
-          .key("lastSeen", keys.lastSeen(mesh))
-          .key("online", keys.online(mesh))
-          .key("stats", keys.stats(mesh))
-          .key("services", keys.statsServices(mesh))
-          .key("names", keys.statsNames(mesh));
+      counterKeys(
+          call.key("insight", keys.insight(mesh, name)).key("lastSeen", keys.lastSeen(mesh)), mesh);
     }
     return call.arg("expected", expected)
         .arg("type", type.kumaName())
         .arg("mesh", mesh == null ? "" : mesh)
         .arg("name", name)
         .arg("maxlen", settings.streamMaxLength());
+  }
+
+  /** The keys every write of a resource takes: its record, indexes, stream and sequence. */
+  private LuaScript.Call resourceKeys(ResourceType type, String mesh, String name) {
+    String tag = Keys.tagOf(type, mesh, name);
+    return new LuaScript.Call()
+        .key("record", keys.record(type, mesh, name))
+        .key("index", keys.index(type, tag))
+        .key("tagIndex", keys.tagIndex(type, tag))
+        .key("events", keys.events(tag))
+        .key("sequence", keys.sequence(tag));
+  }
+
+  /** Besides the record, what the counters library takes for a dataplane of {@code mesh}. */
+  private void counterKeys(LuaScript.Call call, String mesh) {
+    call.key("online", keys.online(mesh))
+        .key("stats", keys.stats(mesh))
+        .key("services", keys.statsServices(mesh))
+        .key("names", keys.statsNames(mesh));
   }
 
   private LuaScript.Call deleteMeshCall(String mesh, OptionalLong expectedVersion) {
