@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The lifecycle's view of the heartbeat sets that {@link InsightStore#put} and the xDS tier keep
+ * The lifecycle's view of the heartbeat sets that {@link InsightWriter} keeps for the xDS tier
  * ({@code online} and {@code lastseen}, scored by the last heartbeat in epoch ms): range queries
  * for the dataplanes that went quiet, and the atomic Offline mark. Everything here costs in
  * proportion to the quiet dataplanes asked for, never to all of them.

@@ -2,7 +2,8 @@ package dev.quma.core.runtime;
 
 import dev.quma.core.auth.UserTokens;
 import dev.quma.core.events.ChangeStream;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightReader;
+import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.stats.MeshStatsStore;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
@@ -33,8 +34,14 @@ public class CoreBeans {
 
   @Produces
   @Singleton
-  InsightStore insightStore(Redis redis, ResourceStore store) {
-    return new InsightStore(redis, store.keys());
+  InsightReader insightReader(Redis redis, ResourceStore store) {
+    return new InsightReader(redis, store.keys());
+  }
+
+  @Produces
+  @Singleton
+  InsightWriter insightWriter(Redis redis, ResourceStore store) {
+    return new InsightWriter(redis, store.keys());
   }
 
   @Produces

@@ -7,8 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quma.core.events.ChangeEvent;
 import dev.quma.core.events.ChangeStream;
-import dev.quma.core.insight.DataplaneInsight;
-import dev.quma.core.insight.InsightStore;
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceMeta;
@@ -17,7 +15,6 @@ import dev.quma.core.model.SecretData;
 import dev.quma.core.testing.PrivateRedis;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -323,42 +320,6 @@ class ResourceStoreTest {
     await(store.delete(ResourceType.MESH, null, "default", OptionalLong.empty()));
     assertThat(await(store.createMeshOnce(mesh("default")))).isFalse();
     assertThat(await(store.meshNames())).isEmpty();
-  }
-
-  @Test
-  void insightsAreWrittenOnlyForExistingDataplanesAndDeletedWithThem() {
-    InsightStore insights = new InsightStore(redis.client(), store.keys());
-    DataplaneInsight insight =
-        new DataplaneInsight(
-            List.of(
-                new DataplaneInsight.DiscoverySubscription(
-                    "s-1", "cp-1", Instant.parse("2026-01-01T00:00:00Z"), null, null, null, 0)),
-            null,
-            null);
-    assertThat(await(insights.put("default", "a", insight, Instant.now()))).isFalse();
-
-    await(store.create(dataplane("default", "a", "web", "10.0.0.1", 80)));
-    assertThat(await(insights.put("default", "a", insight, Instant.now()))).isTrue();
-    assertThat(await(insights.get("default", "a")).online()).isTrue();
-    var online =
-        io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.ZSCORE)
-            .arg(store.keys().online("default"))
-            .arg("a");
-    assertThat(await(redis.client().send(online))).isNotNull();
-    assertThat(await(insights.put("default", "a", DataplaneInsight.EMPTY, Instant.now()))).isTrue();
-    assertThat(await(redis.client().send(online)))
-        .as("no open subscription: not in the online set")
-        .isNull();
-    assertThat(await(insights.put("default", "a", insight, Instant.now()))).isTrue();
-    assertThat(await(insights.getAll("default", List.of("a", "b"))))
-        .extracting(DataplaneInsight::online)
-        .containsExactly(true, false);
-
-    await(store.delete(ResourceType.DATAPLANE, "default", "a", OptionalLong.empty()));
-    assertThat(await(insights.get("default", "a"))).isEqualTo(DataplaneInsight.EMPTY);
-    assertThat(await(redis.client().send(online)))
-        .as("deleting the dataplane removes its heartbeat")
-        .isNull();
   }
 
   private static <T> T await(Uni<T> uni) {
