@@ -17,6 +17,7 @@ import dev.quma.core.stats.DataplaneClass;
 import dev.quma.core.stats.MeshStatsStore;
 import dev.quma.core.stats.ReconcileReport;
 import dev.quma.core.store.ListQuery;
+import dev.quma.core.store.ResourceQueries;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
 import dev.quma.launcher.ServiceProcess;
@@ -298,7 +299,7 @@ public final class ViewsBenchmark {
     long offset = 0;
     while (true) {
       var page =
-          store
+          new ResourceQueries(store)
               .list(ResourceType.DATAPLANE, "default", ListQuery.page(offset, 500))
               .await()
               .atMost(LOAD_TIMEOUT);

@@ -5,6 +5,7 @@ import dev.quma.core.events.ChangeFollower;
 import dev.quma.core.events.ChangeStream;
 import dev.quma.core.insight.InsightReader;
 import dev.quma.core.insight.InsightWriter;
+import dev.quma.core.store.ResourceQueries;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.tokens.DataplaneTokenVerifier;
 import dev.quma.xds.lifecycle.AdmissionGate;
@@ -119,6 +120,7 @@ public class XdsBeans {
       Redis redis,
       ChangeStream changes,
       ResourceStore store,
+      ResourceQueries queries,
       ProxySnapshots snapshots,
       @Named("xds-view") ExecutorService viewThread,
       Clock clock,
@@ -134,7 +136,8 @@ public class XdsBeans {
                 config.resyncInterval(),
                 config.changeCoalescing(),
                 Duration.ofSeconds(1)));
-    return new ViewSync(follower, store, snapshots, viewThread, clock, metrics::changeApplied);
+    return new ViewSync(
+        follower, store, queries, snapshots, viewThread, clock, metrics::changeApplied);
   }
 
   private static Thread daemon(Runnable runnable, String name) {

@@ -60,24 +60,17 @@ public final class InsightWriter {
    */
   public Uni<Boolean> open(
       String mesh, String name, DiscoverySubscription subscription, Instant now) {
-    return OPEN.run(
-            redis,
-            List.of(
-                keys.record(ResourceType.DATAPLANE, mesh, name),
-                keys.insight(mesh, name),
-                keys.lastSeen(mesh),
-                keys.online(mesh),
-                keys.stats(mesh),
-                keys.statsServices(mesh),
-                keys.statsNames(mesh)),
-            List.of(
-                write(subscription),
-                String.valueOf(now.toEpochMilli()),
-                name,
-                String.valueOf(SUBSCRIPTIONS_KEPT),
-                DataplaneClass.kumaDpVersion(subscription.version()),
-                DataplaneClass.envoyVersion(subscription.version())))
-        .map(r -> r.toInteger() == 1);
+    LuaScript.Call call =
+        counted(new LuaScript.Call(), mesh, name)
+            .key("insight", keys.insight(mesh, name))
+            .key("lastSeen", keys.lastSeen(mesh))
+            .arg("subscription", write(subscription))
+            .arg("now", now.toEpochMilli())
+            .arg("name", name)
+            .arg("keep", SUBSCRIPTIONS_KEPT)
+            .arg("kumaDp", DataplaneClass.kumaDpVersion(subscription.version()))
+            .arg("envoy", DataplaneClass.envoyVersion(subscription.version()));
+    return OPEN.run(redis, call).map(r -> r.toInteger() == 1);
   }
 
   /** New counters of one open subscription. */
@@ -98,11 +91,11 @@ public final class InsightWriter {
     List<LuaScript.Call> calls = new ArrayList<>(updates.size());
     for (StatusUpdate update : updates) {
       calls.add(
-          new LuaScript.Call(
-              List.of(
-                  keys.record(ResourceType.DATAPLANE, update.mesh(), update.name()),
-                  keys.insight(update.mesh(), update.name())),
-              List.of(update.subscriptionId(), write(update.status()))));
+          new LuaScript.Call()
+              .key("record", keys.record(ResourceType.DATAPLANE, update.mesh(), update.name()))
+              .key("insight", keys.insight(update.mesh(), update.name()))
+              .arg("id", update.subscriptionId())
+              .arg("status", write(update.status())));
     }
     return UPDATE
         .runAll(redis, calls)
@@ -135,10 +128,14 @@ public final class InsightWriter {
           // Bounded scripts: Redis runs one at a time, so no call may hold it for long.
           List<String> names = new ArrayList<>(named);
           for (int from = 0; from < names.size(); from += HEARTBEATS_PER_SCRIPT) {
-            List<String> args = new ArrayList<>();
-            args.add(String.valueOf(now.toEpochMilli()));
-            args.addAll(names.subList(from, Math.min(names.size(), from + HEARTBEATS_PER_SCRIPT)));
-            calls.add(new LuaScript.Call(List.of(keys.lastSeen(mesh), keys.online(mesh)), args));
+            calls.add(
+                new LuaScript.Call()
+                    .key("lastSeen", keys.lastSeen(mesh))
+                    .key("online", keys.online(mesh))
+                    .arg("now", now.toEpochMilli())
+                    .rest(
+                        "names",
+                        names.subList(from, Math.min(names.size(), from + HEARTBEATS_PER_SCRIPT))));
             meshes.add(mesh);
           }
         });
@@ -162,18 +159,17 @@ public final class InsightWriter {
    * no subscription of the dataplane is left open, it leaves the online set.
    */
   public Uni<Void> close(String mesh, String name, DiscoverySubscription closed) {
-    return CLOSE
-        .run(
-            redis,
-            List.of(
-                keys.insight(mesh, name),
-                keys.online(mesh),
-                keys.record(ResourceType.DATAPLANE, mesh, name),
-                keys.stats(mesh),
-                keys.statsServices(mesh),
-                keys.statsNames(mesh)),
-            List.of(closed.id(), closed.disconnectTime().toString(), write(closed.status()), name))
-        .replaceWithVoid();
+    LuaScript.Call call =
+        counted(new LuaScript.Call().key("insight", keys.insight(mesh, name)), mesh, name)
+            .arg("id", closed.id())
+            .arg("disconnectTime", closed.disconnectTime())
+            .arg("status", write(closed.status()))
+            .arg("name", name);
+    return CLOSE.run(redis, call).replaceWithVoid();
+  }
+
+  private LuaScript.Call counted(LuaScript.Call call, String mesh, String name) {
+    return MeshStatsStore.counted(call, keys, mesh, name);
   }
 
   private String write(Object value) {

@@ -5,6 +5,9 @@ import dev.quma.core.events.ChangeStream;
 import dev.quma.core.insight.InsightReader;
 import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.stats.MeshStatsStore;
+import dev.quma.core.store.ClusterId;
+import dev.quma.core.store.DefaultMeshMarker;
+import dev.quma.core.store.ResourceQueries;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
 import dev.quma.core.tokens.DataplaneTokenVerifier;
@@ -30,6 +33,24 @@ public class CoreBeans {
   ResourceStore resourceStore(Redis redis, StoreConfig config, Clock clock) {
     return new ResourceStore(
         redis, new StoreSettings(config.keyPrefix(), config.streamMaxLength()), clock);
+  }
+
+  @Produces
+  @Singleton
+  ResourceQueries resourceQueries(ResourceStore store) {
+    return new ResourceQueries(store);
+  }
+
+  @Produces
+  @Singleton
+  ClusterId clusterId(ResourceStore store) {
+    return new ClusterId(store);
+  }
+
+  @Produces
+  @Singleton
+  DefaultMeshMarker defaultMeshMarker(ResourceStore store, Clock clock) {
+    return new DefaultMeshMarker(store, clock);
   }
 
   @Produces

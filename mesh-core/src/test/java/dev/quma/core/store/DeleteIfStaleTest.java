@@ -54,7 +54,7 @@ class DeleteIfStaleTest {
         .isEqualTo(StaleDeleteOutcome.DELETED);
 
     assertThat(await(store.find(ResourceType.DATAPLANE, "default", "gone"))).isEmpty();
-    assertThat(await(store.count(ResourceType.DATAPLANE, "default"))).isZero();
+    assertThat(await(new ResourceQueries(store).count(ResourceType.DATAPLANE, "default"))).isZero();
     assertThat(await(insights.get("default", "gone"))).isEqualTo(DataplaneInsight.EMPTY);
     assertThat(zscore(store.keys().lastSeen("default"), "gone")).isNull();
     List<ChangeEvent> events =
@@ -82,16 +82,17 @@ class DeleteIfStaleTest {
 
     List<StaleDeleteOutcome> outcomes =
         await(
-            store.deleteIfStale(
-                "default",
-                List.of(
-                    new StaleDataplane("online", online),
-                    new StaleDataplane("back", back),
-                    new StaleDataplane("changed", changed),
-                    new StaleDataplane("never", never),
-                    new StaleDataplane("missing", 1)),
-                CUTOFF,
-                new Fence("sweeper", 1)));
+            new StaleDataplanes(store)
+                .deleteIfStale(
+                    "default",
+                    List.of(
+                        new StaleDataplane("online", online),
+                        new StaleDataplane("back", back),
+                        new StaleDataplane("changed", changed),
+                        new StaleDataplane("never", never),
+                        new StaleDataplane("missing", 1)),
+                    CUTOFF,
+                    new Fence("sweeper", 1)));
 
     assertThat(outcomes)
         .containsExactly(
@@ -100,7 +101,8 @@ class DeleteIfStaleTest {
             StaleDeleteOutcome.CHANGED,
             StaleDeleteOutcome.NEVER_CONNECTED,
             StaleDeleteOutcome.NEVER_CONNECTED);
-    assertThat(await(store.count(ResourceType.DATAPLANE, "default"))).isEqualTo(4);
+    assertThat(await(new ResourceQueries(store).count(ResourceType.DATAPLANE, "default")))
+        .isEqualTo(4);
   }
 
   @Test
@@ -132,7 +134,9 @@ class DeleteIfStaleTest {
   }
 
   private StaleDeleteOutcome deleteIfStale(StaleDataplane candidate, Fence fence) {
-    return await(store.deleteIfStale("default", List.of(candidate), CUTOFF, fence)).get(0);
+    return await(
+            new StaleDataplanes(store).deleteIfStale("default", List.of(candidate), CUTOFF, fence))
+        .get(0);
   }
 
   /** The dataplane's proxy connected, was last heard from at {@code heartbeat} and left. */
