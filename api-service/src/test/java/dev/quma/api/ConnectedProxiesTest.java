@@ -103,7 +103,7 @@ class ConnectedProxiesTest {
                 "endpoint_config",
                 "cluster_name"))
         .isEqualTo(backend.endpoints().keySet());
-    assertThat(dump.get("quma").get("controlPlaneInstanceId").asText()).isEqualTo("xds-a");
+    assertThat(dump.get("quma").get("controlPlaneInstanceId").asText()).isEqualTo("xds-service");
 
     // An outbound to kafka: the proxy rejects the clusters that would carry it.
     given()

@@ -91,7 +91,10 @@ class ResourceApiTest {
         .body("tagline", equalTo("Kuma"))
         .body("product", equalTo("Quma"))
         .body("hostname", notNullValue())
-        .body("clusterId", notNullValue());
+        .body("clusterId", notNullValue())
+        .body("gui", equalTo("The gui is available at /gui"));
+    // ... and the path it names serves the GUI's page.
+    given().get("/gui").then().statusCode(200).contentType(containsString("text/html"));
   }
 
   @Test

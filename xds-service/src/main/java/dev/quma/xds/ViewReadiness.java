@@ -1,6 +1,6 @@
 package dev.quma.xds;
 
-import dev.quma.xds.view.ViewFollower;
+import dev.quma.xds.view.ViewSync;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -10,14 +10,14 @@ import org.eclipse.microprofile.health.Readiness;
 @Readiness
 @ApplicationScoped
 public class ViewReadiness implements HealthCheck {
-  private final ViewFollower follower;
+  private final ViewSync views;
 
-  public ViewReadiness(ViewFollower follower) {
-    this.follower = follower;
+  public ViewReadiness(ViewSync views) {
+    this.views = views;
   }
 
   @Override
   public HealthCheckResponse call() {
-    return HealthCheckResponse.named("mesh views").status(follower.loaded()).build();
+    return HealthCheckResponse.named("mesh views").status(views.loaded()).build();
   }
 }

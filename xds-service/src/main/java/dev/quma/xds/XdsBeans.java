@@ -1,5 +1,7 @@
 package dev.quma.xds;
 
+import dev.quma.core.events.ChangeFollower;
+import dev.quma.core.events.ChangeStream;
 import dev.quma.core.insight.InsightStore;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.tokens.DataplaneTokenVerifier;
@@ -8,7 +10,7 @@ import dev.quma.xds.lifecycle.AdmissionGate;
 import dev.quma.xds.lifecycle.ProxyAdmission;
 import dev.quma.xds.lifecycle.ProxyStreams;
 import dev.quma.xds.snapshot.ProxySnapshots;
-import dev.quma.xds.view.ViewFollower;
+import dev.quma.xds.view.ViewSync;
 import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
@@ -19,6 +21,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,7 +29,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.jboss.logging.Logger;
 
 /**
- * Wires the xDS tier: snapshots and the discovery server, admission, streams and the view follower.
+ * Wires the xDS tier: snapshots and the discovery server, admission, streams and the views kept in
+ * step with the store.
  */
 @ApplicationScoped
 public class XdsBeans {
@@ -93,7 +97,7 @@ public class XdsBeans {
   @Singleton
   ProxyStreams streams(
       ProxySnapshots snapshots,
-      ViewFollower follower,
+      ViewSync views,
       InsightWriter writer,
       InsightStore insights,
       ResourceStore store,
@@ -103,7 +107,7 @@ public class XdsBeans {
       XdsMetrics metrics) {
     return new ProxyStreams(
         snapshots,
-        follower,
+        views,
         writer,
         insights,
         store,
@@ -116,24 +120,26 @@ public class XdsBeans {
 
   @Produces
   @Singleton
-  ViewFollower follower(
+  ViewSync views(
       Redis redis,
+      ChangeStream changes,
       ResourceStore store,
       ProxySnapshots snapshots,
       @Named("xds-view") ExecutorService viewThread,
       Clock clock,
       XdsConfig config,
       XdsMetrics metrics) {
-    return new ViewFollower(
-        redis,
-        store,
-        snapshots,
-        viewThread,
-        clock,
-        config.eventBatchSize(),
-        config.resyncInterval(),
-        config.changeCoalescing(),
-        metrics::changeApplied);
+    ChangeFollower follower =
+        new ChangeFollower(
+            redis,
+            changes,
+            clock,
+            new ChangeFollower.Settings(
+                config.eventBatchSize(),
+                config.resyncInterval(),
+                config.changeCoalescing(),
+                Duration.ofSeconds(1)));
+    return new ViewSync(follower, store, snapshots, viewThread, clock, metrics::changeApplied);
   }
 
   private static Thread daemon(Runnable runnable, String name) {

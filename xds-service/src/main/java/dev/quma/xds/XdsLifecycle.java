@@ -4,7 +4,7 @@ import dev.quma.core.tokens.DataplaneTokenVerifier;
 import dev.quma.xds.lifecycle.ProxyStreams;
 import dev.quma.xds.lifecycle.TokenRechecks;
 import dev.quma.xds.snapshot.ProxySnapshots;
-import dev.quma.xds.view.ViewFollower;
+import dev.quma.xds.view.ViewSync;
 import io.micrometer.core.instrument.Gauge;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -25,7 +25,7 @@ import org.jboss.logging.Logger;
 public class XdsLifecycle {
   private static final Logger LOG = Logger.getLogger(XdsLifecycle.class);
 
-  private final ViewFollower follower;
+  private final ViewSync views;
   private final ProxyStreams streams;
   private final ProxySnapshots snapshots;
   private final ScheduledExecutorService timers;
@@ -34,14 +34,14 @@ public class XdsLifecycle {
   private final DataplaneTokenVerifier verifier;
 
   public XdsLifecycle(
-      ViewFollower follower,
+      ViewSync views,
       ProxyStreams streams,
       ProxySnapshots snapshots,
       @Named("xds-timers") ScheduledExecutorService timers,
       XdsConfig config,
       XdsMetrics metrics,
       DataplaneTokenVerifier verifier) {
-    this.follower = follower;
+    this.views = views;
     this.verifier = verifier;
     this.streams = streams;
     this.snapshots = snapshots;
@@ -58,9 +58,9 @@ public class XdsLifecycle {
         .description("Distinct Envoy resources shared by all snapshots")
         .register(metrics.registry());
     if (config.dataplaneAuthn() != XdsConfig.DataplaneAuthn.NONE) {
-      follower.onTokenStateChange(new TokenRechecks(streams, verifier)::recheck);
+      views.onTokenStateChange(new TokenRechecks(streams, verifier)::recheck);
     }
-    follower.start();
+    views.start();
     long flush = config.statsFlushInterval().toMillis();
     long heartbeatEvery = Math.max(1, config.heartbeatInterval().toMillis() / flush);
     AtomicLong ticks = new AtomicLong();
@@ -86,6 +86,6 @@ public class XdsLifecycle {
     } catch (RuntimeException e) {
       LOG.warnf("could not close every subscription: %s", e.getMessage());
     }
-    follower.stop();
+    views.stop();
   }
 }

@@ -19,6 +19,10 @@ import java.util.UUID;
 @Path("/")
 public class IndexResource {
   static final String VERSION = "0.1.0";
+
+  /** Where the web GUI is served (see {@code gui/}), in the words Kuma's index uses. */
+  static final String GUI = "The gui is available at /gui";
+
   static final String BASED_ON_KUMA = "2.9.0";
 
   private final ResourceStore store;
@@ -44,7 +48,7 @@ public class IndexResource {
               index.put("basedOnKuma", BASED_ON_KUMA);
               index.put("instanceId", instanceId);
               index.put("clusterId", clusterId);
-              index.put("gui", "The gui is not available yet");
+              index.put("gui", GUI);
               return index;
             });
   }

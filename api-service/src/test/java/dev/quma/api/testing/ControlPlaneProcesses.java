@@ -16,7 +16,8 @@ import java.util.function.Supplier;
 
 /**
  * The rest of a control plane around the api-service under test, each in its own process as in
- * production: a Redis of the test's own, an xds-service replica ({@code xds-a}) and a
+ * production: a Redis of the test's own, an xds-service replica ({@code xds-service}, the name it
+ * has under {@code bin/run}, so that the GUI's screenshot shows what a user sees) and a
  * lifecycle-worker with short durations (idle timeout 5 s). More xDS replicas can be started (and
  * killed) by the tests. Needs the packaged jars: the reactor builds them before this module's
  * tests.
@@ -40,7 +41,7 @@ public class ControlPlaneProcesses implements QuarkusTestResourceLifecycleManage
   @Override
   public Map<String, String> start() {
     redis = LocalRedis.startEphemeral();
-    first = startReplica("xds-a");
+    first = startReplica("xds-service");
     withRetries(
         () -> {
           int port = LocalRedis.freePort();

@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * The seeds' Universal walkthrough against the running control plane, with this project's own
- * tools: a token per dataplane from the token-service, {@code redis-1} from a plain dataplane file
- * and {@code backend-1} from the seeds' Mustache template with {@code --dataplane-var}s, each
+ * Kuma's Universal walkthrough against the running control plane, with this project's own tools: a
+ * token per dataplane from the token-service, {@code redis-1} from a plain dataplane file and
+ * {@code backend-1} from the walkthrough's Mustache template with {@code --dataplane-var}s, each
  * joined by {@code bin/dp-agent} running {@code bin/envoy-standin} in Envoy's place (no Linux Envoy
  * can be installed here; with one on the PATH, pass it instead). The API must show both online;
  * then {@code backend-1}'s agent gets SIGTERM, drains and leaves, and the API must show it gone.
@@ -47,7 +47,7 @@ final class Demo {
             kuma.io/service: redis
       """;
 
-  /** The seeds' template, with their spaced braces. */
+  /** The walkthrough's template, with the spaced braces of Kuma's documentation. */
   private static final String BACKEND_TEMPLATE =
       """
       type: Dataplane

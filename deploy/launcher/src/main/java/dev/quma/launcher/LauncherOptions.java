@@ -13,17 +13,19 @@ public record LauncherOptions(
   static final String USAGE =
       """
       usage: bin/run [--redis-url redis://host:6379] [--database-url postgresql://host:5432/quma]
-                     [--demo]
+                     [--demo] [--rebuild]
 
         --redis-url URL     use this Redis (also QUMA_REDIS_URL); without it a local Redis is
                             started, keeping its data in .quma/redis
         --database-url URL  the token-service's PostgreSQL (also QUMA_DATABASE_URL; user and
                             password from QUMA_DATABASE_USERNAME / QUMA_DATABASE_PASSWORD); without
                             it a local PostgreSQL is started, keeping its data in .quma/postgres
-        --demo              once everything is ready, run the seeds' walkthrough: tokens for
+        --demo              once everything is ready, run Kuma's Universal walkthrough: tokens for
                             redis-1 and backend-1, both join through bin/dp-agent (Envoy played
                             by bin/envoy-standin), the API shows them Online, backend-1 leaves
                             and the API shows it gone; redis-1 stays connected
+        --rebuild           build even when the jars are newer than the sources (also
+                            QUMA_REBUILD=1); bin/run handles it before the launcher starts
         --home DIR          the checkout whose services to run (default: current directory)
         --help              this text
       """;

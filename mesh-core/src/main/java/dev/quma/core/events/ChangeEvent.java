@@ -11,4 +11,9 @@ public record ChangeEvent(String id, Op op, String type, String mesh, String nam
     UPDATE,
     DELETE
   }
+
+  /** When the change was written (epoch ms, by the Redis server's clock). */
+  public long millis() {
+    return StreamIds.millis(id);
+  }
 }

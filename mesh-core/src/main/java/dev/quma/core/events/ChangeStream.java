@@ -8,16 +8,25 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the change streams the store appends to: one per mesh (its resources) and a global one
- * (meshes and global resources). Followers keep the last id they handled and read after it.
+ * (meshes and global resources), each named by its tag ({@link Keys#GLOBAL_TAG} for the global
+ * one). A reader keeps a position, the id of the last entry it accounted for, and reads after it.
+ *
+ * <p>Streams are trimmed (the store appends with an approximate maximum length) and may be reset (a
+ * Redis restarted empty). A position is <em>lost</em> when the stream may no longer hold every
+ * entry after it: its reader must load what it follows anew. {@link #catchUp} and {@link
+ * #lostAmong} tell it; {@link #head} is where such a reload starts reading again.
  */
 public final class ChangeStream {
-  /** Reads from the start of a stream. */
+  /** The position of a reader that has read nothing (every entry is after it). */
   public static final String BEGINNING = "0-0";
 
   private final Redis redis;
@@ -28,74 +37,96 @@ public final class ChangeStream {
     this.keys = keys;
   }
 
+  /** The Redis key of the stream with this tag. */
+  public String key(String tag) {
+    return keys.events(tag);
+  }
+
   /** Up to {@code count} events of a mesh's stream after {@code afterId}. */
   public Uni<List<ChangeEvent>> readMesh(String mesh, String afterId, int count) {
-    return read(keys.events(mesh), afterId, count);
+    return redis.send(range(mesh, afterId, count)).map(ChangeStream::parse);
   }
 
   /** Up to {@code count} events of the global stream after {@code afterId}. */
   public Uni<List<ChangeEvent>> readGlobal(String afterId, int count) {
-    return read(keys.events(Keys.GLOBAL_TAG), afterId, count);
+    return readMesh(Keys.GLOBAL_TAG, afterId, count);
   }
 
   /**
-   * The id of the oldest entry still in a mesh's stream, or null when it is empty. A follower whose
-   * last id is older than this missed trimmed events and must resynchronise fully.
+   * The id of the newest entry of a stream, or {@link #BEGINNING} when it is empty: read it before
+   * loading what the stream describes, and follow from it, so that no change falls between.
    */
-  public Uni<String> oldestId(String mesh) {
-    return redis
-        .send(
-            Request.cmd(Command.XRANGE)
-                .arg(keys.events(mesh))
-                .arg("-")
-                .arg("+")
-                .arg("COUNT")
-                .arg(1))
-        .map(r -> r == null || r.size() == 0 ? null : r.get(0).get(0).toString());
+  public Uni<String> head(String tag) {
+    return redis.send(newest(tag)).map(r -> firstId(r, BEGINNING));
   }
 
-  /** The id of the newest entry of a mesh's stream, or {@link #BEGINNING} when it is empty. */
-  public Uni<String> latestId(String mesh) {
+  /**
+   * What happened after {@code position}: up to {@code limit} events, or that the position is lost.
+   * One round trip; the stream's bounds are read after its events, so a position found not lost was
+   * not lost when the events were read either.
+   */
+  public Uni<CatchUp> catchUp(String tag, String position, int limit) {
     return redis
-        .send(
-            Request.cmd(Command.XREVRANGE)
-                .arg(keys.events(mesh))
-                .arg("+")
-                .arg("-")
-                .arg("COUNT")
-                .arg(1))
-        .map(r -> r == null || r.size() == 0 ? BEGINNING : r.get(0).get(0).toString());
+        .batch(List.of(range(tag, position, limit), oldest(tag), newest(tag)))
+        .map(
+            replies -> {
+              if (lost(position, firstId(replies.get(1), null), firstId(replies.get(2), null))) {
+                return new CatchUp(true, List.of(), position, false);
+              }
+              List<ChangeEvent> events = parse(replies.get(0));
+              String last = events.isEmpty() ? position : events.get(events.size() - 1).id();
+              return new CatchUp(false, events, last, events.size() >= limit);
+            });
   }
 
-  /** Orders two stream ids ({@code millis-sequence}) as Redis does. */
-  public static int compareIds(String a, String b) {
-    int dashA = a.indexOf('-');
-    int dashB = b.indexOf('-');
-    int byTime =
-        Long.compareUnsigned(
-            Long.parseUnsignedLong(a.substring(0, dashA)),
-            Long.parseUnsignedLong(b.substring(0, dashB)));
-    if (byTime != 0) {
-      return byTime;
+  /**
+   * The result of {@link #catchUp}.
+   *
+   * @param lost the position is lost: load anew (from {@link #head}); no events then
+   * @param position where the reader is after these events
+   * @param more the read stopped at the limit: there may be more after {@code position}
+   */
+  public record CatchUp(boolean lost, List<ChangeEvent> events, String position, boolean more) {}
+
+  /** The tags (of {@code positions}, tag to position) whose position is lost, in one round trip. */
+  public Uni<Set<String>> lostAmong(Map<String, String> positions) {
+    if (positions.isEmpty()) {
+      return Uni.createFrom().item(Set.of());
     }
-    return Long.compareUnsigned(
-        Long.parseUnsignedLong(a.substring(dashA + 1)),
-        Long.parseUnsignedLong(b.substring(dashB + 1)));
-  }
-
-  private Uni<List<ChangeEvent>> read(String stream, String afterId, int count) {
+    Map<String, String> ordered = new LinkedHashMap<>(positions);
+    List<Request> bounds = new ArrayList<>(2 * ordered.size());
+    ordered.keySet().forEach(tag -> bounds.addAll(List.of(oldest(tag), newest(tag))));
     return redis
-        .send(
-            Request.cmd(Command.XRANGE)
-                .arg(stream)
-                .arg("(" + afterId)
-                .arg("+")
-                .arg("COUNT")
-                .arg(count))
-        .map(ChangeStream::parse);
+        .batch(bounds)
+        .map(
+            replies -> {
+              Set<String> lost = new LinkedHashSet<>();
+              int i = 0;
+              for (Map.Entry<String, String> entry : ordered.entrySet()) {
+                String oldest = firstId(replies.get(i++), null);
+                String newest = firstId(replies.get(i++), null);
+                if (lost(entry.getValue(), oldest, newest)) {
+                  lost.add(entry.getKey());
+                }
+              }
+              return lost;
+            });
   }
 
-  static List<ChangeEvent> parse(Response entries) {
+  /**
+   * Whether a stream whose oldest and newest entries are these (null: it is empty) may be missing
+   * entries after {@code position}: it is gone or restarted with lower ids (reset), or its oldest
+   * entry is newer than the position (trimmed past it, or reset and written again).
+   */
+  static boolean lost(String position, String oldest, String newest) {
+    if (newest == null) {
+      return !BEGINNING.equals(position);
+    }
+    return StreamIds.compare(newest, position) < 0 || StreamIds.compare(oldest, position) > 0;
+  }
+
+  /** Events of an XRANGE or XREAD answer for one stream ([id, [field, value, ...]] entries). */
+  public static List<ChangeEvent> parse(Response entries) {
     List<ChangeEvent> events = new ArrayList<>();
     if (entries == null) {
       return events;
@@ -117,5 +148,26 @@ public final class ChangeStream {
               Long.parseLong(values.getOrDefault("version", "0"))));
     }
     return events;
+  }
+
+  private Request range(String tag, String afterId, int count) {
+    return Request.cmd(Command.XRANGE)
+        .arg(key(tag))
+        .arg("(" + afterId)
+        .arg("+")
+        .arg("COUNT")
+        .arg(count);
+  }
+
+  private Request oldest(String tag) {
+    return Request.cmd(Command.XRANGE).arg(key(tag)).arg("-").arg("+").arg("COUNT").arg(1);
+  }
+
+  private Request newest(String tag) {
+    return Request.cmd(Command.XREVRANGE).arg(key(tag)).arg("+").arg("-").arg("COUNT").arg(1);
+  }
+
+  private static String firstId(Response entries, String ifEmpty) {
+    return entries == null || entries.size() == 0 ? ifEmpty : entries.get(0).get(0).toString();
   }
 }

@@ -210,28 +210,17 @@ final class TokenStateCache {
 
   /** Reads the stream after {@code position}: is there anything that needs a reload? */
   private Uni<CatchUp> catchUp(String mesh, String position) {
-    return Uni.combine()
-        .all()
-        .unis(changes.readMesh(mesh, position, EVENTS_PER_READ), changes.oldestId(mesh))
-        .asTuple()
+    return changes
+        .catchUp(mesh, position, EVENTS_PER_READ)
         .flatMap(
             read -> {
-              List<ChangeEvent> events = read.getItem1();
-              String oldest = read.getItem2();
-              boolean reset = oldest == null && !position.equals(ChangeStream.BEGINNING);
-              boolean trimmedPastUs =
-                  oldest != null && ChangeStream.compareIds(oldest, position) > 0;
-              if (reset || trimmedPastUs) {
+              if (read.lost() || read.events().stream().anyMatch(e -> relevant(mesh, e))) {
                 return Uni.createFrom().item(new CatchUp(true, position));
               }
-              if (events.stream().anyMatch(e -> relevant(mesh, e))) {
-                return Uni.createFrom().item(new CatchUp(true, position));
+              if (read.more()) {
+                return catchUp(mesh, read.position());
               }
-              String last = events.isEmpty() ? position : events.get(events.size() - 1).id();
-              if (events.size() == EVENTS_PER_READ) {
-                return catchUp(mesh, last);
-              }
-              return Uni.createFrom().item(new CatchUp(false, last));
+              return Uni.createFrom().item(new CatchUp(false, read.position()));
             });
   }
 
@@ -245,7 +234,7 @@ final class TokenStateCache {
   /** Reads the mesh's secrets; the stream position is read first, so nothing falls between. */
   private Uni<MeshTokenState> load(String mesh, long startedNanos) {
     return changes
-        .latestId(mesh)
+        .head(mesh)
         .flatMap(
             position ->
                 store

@@ -10,7 +10,7 @@ import dev.quma.xds.insights.InsightWriter;
 import dev.quma.xds.insights.StreamSession;
 import dev.quma.xds.snapshot.ProxyKey;
 import dev.quma.xds.snapshot.ProxySnapshots;
-import dev.quma.xds.view.ViewFollower;
+import dev.quma.xds.view.ViewSync;
 import io.smallrye.mutiny.Uni;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,7 +36,7 @@ public final class ProxyStreams {
   private static final Logger LOG = Logger.getLogger(ProxyStreams.class);
 
   private final ProxySnapshots snapshots;
-  private final ViewFollower follower;
+  private final ViewSync views;
   private final InsightWriter insights;
   private final InsightStore insightReader;
   private final ResourceStore store;
@@ -50,7 +50,7 @@ public final class ProxyStreams {
 
   public ProxyStreams(
       ProxySnapshots snapshots,
-      ViewFollower follower,
+      ViewSync views,
       InsightWriter insights,
       InsightStore insightReader,
       ResourceStore store,
@@ -60,7 +60,7 @@ public final class ProxyStreams {
       Runnable onNack,
       AdmissionGate gate) {
     this.snapshots = snapshots;
-    this.follower = follower;
+    this.views = views;
     this.insights = insights;
     this.insightReader = insightReader;
     this.store = store;
@@ -73,7 +73,7 @@ public final class ProxyStreams {
 
   /** Starts serving an admitted proxy: its snapshot, then its subscription. */
   public Uni<Void> opened(StreamSession session, AdmittedProxy proxy) {
-    return follower
+    return views
         .ensureLoaded(proxy.key().mesh())
         .flatMap(
             exists -> {

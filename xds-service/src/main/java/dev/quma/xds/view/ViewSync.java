@@ -1,0 +1,275 @@
+package dev.quma.xds.view;
+
+import dev.quma.core.events.ChangeEvent;
+import dev.quma.core.events.ChangeFollower;
+import dev.quma.core.model.Dataplane;
+import dev.quma.core.model.Resource;
+import dev.quma.core.model.ResourceType;
+import dev.quma.core.store.Keys;
+import dev.quma.core.store.ListQuery;
+import dev.quma.core.store.Page;
+import dev.quma.core.store.ResourceStore;
+import dev.quma.core.tokens.DataplaneTokenNames;
+import dev.quma.xds.snapshot.ProxySnapshots;
+import dev.quma.xds.snapshot.ProxySnapshots.ChangeResult;
+import dev.quma.xds.snapshot.ProxySnapshots.DataplaneState;
+import io.smallrye.mutiny.Uni;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps the mesh views in step with the store, as subscriber of the change follower: the global
+ * stream tells which meshes exist (each one's stream is followed from then on), a mesh's stream
+ * which of its dataplanes changed (read again and applied to the view) and when its dataplane-token
+ * state changed (a token revoked, a signing key added or removed), for which open streams are
+ * checked again. Views are changed on one thread, in stream order.
+ */
+public final class ViewSync {
+  private static final Logger LOG = Logger.getLogger(ViewSync.class);
+  private static final int PAGE = 1000;
+
+  private final ChangeFollower follower;
+  private final ResourceStore store;
+  private final ProxySnapshots snapshots;
+  private final ExecutorService viewThread;
+  private final Clock clock;
+  private final BiConsumer<Long, ChangeResult> onChange;
+  private final List<Consumer<String>> tokenStateListeners = new CopyOnWriteArrayList<>();
+  private volatile boolean loaded;
+
+  /**
+   * @param onChange told, per applied change, its propagation delay (ms) and what it did
+   */
+  public ViewSync(
+      ChangeFollower follower,
+      ResourceStore store,
+      ProxySnapshots snapshots,
+      ExecutorService viewThread,
+      Clock clock,
+      BiConsumer<Long, ChangeResult> onChange) {
+    this.follower = follower;
+    this.store = store;
+    this.snapshots = snapshots;
+    this.viewThread = viewThread;
+    this.clock = clock;
+    this.onChange = onChange;
+  }
+
+  /** True once every mesh was loaded the first time. */
+  public boolean loaded() {
+    return loaded;
+  }
+
+  public void start() {
+    follower
+        .follow(Keys.GLOBAL_TAG, new MeshList())
+        .subscribe()
+        .with(
+            x -> {},
+            e -> LOG.warnf("could not load the mesh views yet (%s); retrying", e.getMessage()));
+    follower.start();
+  }
+
+  public void stop() {
+    follower.stop();
+  }
+
+  /**
+   * Tells {@code listener} the mesh whose dataplane-token state may have changed (a token revoked,
+   * a signing key added or removed, or the mesh loaded anew), so that open streams can be checked
+   * again.
+   */
+  public void onTokenStateChange(Consumer<String> listener) {
+    tokenStateListeners.add(listener);
+  }
+
+  /**
+   * Makes sure a mesh's view is loaded (a proxy may join a mesh created a moment ago, before its
+   * event was read); false when the mesh does not exist.
+   */
+  public Uni<Boolean> ensureLoaded(String mesh) {
+    if (snapshots.hasMesh(mesh)) {
+      return Uni.createFrom().item(true);
+    }
+    return store
+        .find(ResourceType.MESH, null, mesh)
+        .flatMap(
+            found ->
+                found.isEmpty()
+                    ? Uni.createFrom().item(false)
+                    : follower.follow(mesh, new MeshStream(mesh)).replaceWith(true));
+  }
+
+  /** The global stream: which meshes there are. */
+  private final class MeshList implements ChangeFollower.Subscriber {
+    @Override
+    public Uni<Void> resync() {
+      return store
+          .meshNames()
+          .flatMap(
+              meshes -> {
+                Uni<Void> chain = dropMissing(meshes);
+                for (String mesh : meshes) {
+                  chain = chain.flatMap(x -> follower.follow(mesh, new MeshStream(mesh)));
+                }
+                return chain;
+              })
+          .invoke(
+              () -> {
+                if (!loaded) {
+                  LOG.infof("mesh views loaded: %s", snapshots.meshes());
+                }
+                loaded = true;
+              });
+    }
+
+    @Override
+    public Uni<Void> apply(List<ChangeEvent> events) {
+      Uni<Void> chain = Uni.createFrom().voidItem();
+      for (ChangeEvent event : events) {
+        if (!ResourceType.MESH.kumaName().equals(event.type())) {
+          continue;
+        }
+        String mesh = event.name();
+        if (event.op() == ChangeEvent.Op.DELETE) {
+          chain = chain.flatMap(x -> drop(mesh));
+        } else if (!follower.follows(mesh)) {
+          chain = chain.flatMap(x -> follower.follow(mesh, new MeshStream(mesh)));
+        }
+      }
+      return chain;
+    }
+
+    private Uni<Void> dropMissing(List<String> meshes) {
+      Uni<Void> chain = Uni.createFrom().voidItem();
+      for (String known : snapshots.meshes()) {
+        if (!meshes.contains(known)) {
+          chain = chain.flatMap(x -> drop(known));
+        }
+      }
+      return chain;
+    }
+
+    private Uni<Void> drop(String mesh) {
+      follower.unfollow(mesh);
+      return ViewSync.this.<Void>onViewThread(
+          () -> {
+            snapshots.dropMesh(mesh);
+            return null;
+          });
+    }
+  }
+
+  /** One mesh's stream: its dataplanes, and its dataplane-token state. */
+  private final class MeshStream implements ChangeFollower.Subscriber {
+    private final String mesh;
+    private volatile boolean loadedOnce;
+
+    MeshStream(String mesh) {
+      this.mesh = mesh;
+    }
+
+    /** Loads the mesh whole; a reload may have missed token-state changes, so it tells of one. */
+    @Override
+    public Uni<Void> resync() {
+      return listAll(0, new LinkedHashMap<>())
+          .flatMap(
+              states ->
+                  ViewSync.this.<Void>onViewThread(
+                      () -> {
+                        snapshots.loadMesh(mesh, states);
+                        return null;
+                      }))
+          .invoke(
+              () -> {
+                if (loadedOnce) {
+                  tokenStateListeners.forEach(listener -> listener.accept(mesh));
+                }
+                loadedOnce = true;
+              });
+    }
+
+    private Uni<Map<String, DataplaneState>> listAll(
+        long offset, Map<String, DataplaneState> into) {
+      return store
+          .list(ResourceType.DATAPLANE, mesh, ListQuery.page(offset, PAGE))
+          .flatMap(
+              (Page<Resource<?>> page) -> {
+                for (Resource<?> resource : page.items()) {
+                  into.put(
+                      resource.name(),
+                      new DataplaneState(resource.version(), (Dataplane) resource.spec()));
+                }
+                if (page.nextOffset().isEmpty()) {
+                  return Uni.createFrom().item(into);
+                }
+                return listAll(page.nextOffset().getAsLong(), into);
+              });
+    }
+
+    @Override
+    public Uni<Void> apply(List<ChangeEvent> events) {
+      Set<String> names = new LinkedHashSet<>();
+      Map<String, Long> deleteVersions = new HashMap<>();
+      long oldestEvent = Long.MAX_VALUE;
+      boolean tokenStateChanged = false;
+      for (ChangeEvent event : events) {
+        if (ResourceType.SECRET.kumaName().equals(event.type())) {
+          tokenStateChanged |= DataplaneTokenNames.isTokenState(mesh, event.name());
+          continue;
+        }
+        if (!ResourceType.DATAPLANE.kumaName().equals(event.type())) {
+          continue;
+        }
+        names.add(event.name());
+        if (event.op() == ChangeEvent.Op.DELETE) {
+          deleteVersions.put(event.name(), event.version());
+        }
+        oldestEvent = Math.min(oldestEvent, event.millis());
+      }
+      if (tokenStateChanged) {
+        tokenStateListeners.forEach(listener -> listener.accept(mesh));
+      }
+      if (names.isEmpty()) {
+        return Uni.createFrom().voidItem();
+      }
+      long eventMillis = oldestEvent;
+      return store
+          .getAll(ResourceType.DATAPLANE, mesh, List.copyOf(names))
+          .flatMap(
+              list -> {
+                Map<String, Resource<?>> found = new HashMap<>();
+                list.forEach(resource -> found.put(resource.name(), resource));
+                Map<String, DataplaneState> changes = new LinkedHashMap<>();
+                for (String name : names) {
+                  Resource<?> resource = found.get(name);
+                  changes.put(
+                      name,
+                      resource == null
+                          ? new DataplaneState(
+                              deleteVersions.getOrDefault(name, Long.MAX_VALUE - 1), null)
+                          : new DataplaneState(resource.version(), (Dataplane) resource.spec()));
+                }
+                return onViewThread(() -> snapshots.apply(mesh, changes));
+              })
+          .invoke(result -> onChange.accept(clock.millis() - eventMillis, result))
+          .replaceWithVoid();
+    }
+  }
+
+  private <T> Uni<T> onViewThread(Supplier<T> work) {
+    return Uni.createFrom().completionStage(CompletableFuture.supplyAsync(work, viewThread));
+  }
+}
