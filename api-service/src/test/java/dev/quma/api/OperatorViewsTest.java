@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quma.api.testing.CleanStore;
 import dev.quma.api.testing.PrivateRedisResource;
 import dev.quma.core.insight.DataplaneInsight;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightWriter;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,8 +25,6 @@ import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +39,7 @@ class OperatorViewsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Inject CleanStore clean;
-  @Inject InsightStore insights;
+  @Inject InsightWriter insights;
 
   @BeforeEach
   void firstStart() {
@@ -132,30 +130,6 @@ class OperatorViewsTest {
         .body("dpVersions.kumaDp.'2.9.1'.total", equalTo(2))
         .body("services.internal", equalTo(4))
         .body("resources.Dataplane.total", equalTo(4));
-  }
-
-  @Test
-  void mtlsBackendsAreCountedFromTheInsights() {
-    put("default", "web-1", standard("web-1", "10.0.0.1", "web", true));
-    DataplaneInsight connected = insight("2.9.1", "1.30.2", null);
-    insights
-        .put(
-            "default",
-            "web-1",
-            new DataplaneInsight(
-                connected.subscriptions(),
-                Map.of("issuedBackend", "ca-1", "supportedBackends", List.of("ca-1", "ca-2")),
-                null),
-            Instant.now())
-        .await()
-        .atMost(Duration.ofSeconds(5));
-    given()
-        .get("/mesh-insights/default")
-        .then()
-        .body("mTLS.issuedBackends.'ca-1'.online", equalTo(1))
-        .body("mTLS.issuedBackends.'ca-1'.total", equalTo(1))
-        .body("mTLS.supportedBackends.'ca-2'.online", equalTo(1))
-        .body("mTLS.supportedBackends.size()", equalTo(2));
   }
 
   @Test
@@ -528,34 +502,30 @@ class OperatorViewsTest {
 
   private void connect(String mesh, String name, String kumaDp, String envoy) {
     insights
-        .put(mesh, name, insight(kumaDp, envoy, null), Instant.now())
+        .open(mesh, name, subscription(kumaDp, envoy, null), Instant.now())
         .await()
         .atMost(Duration.ofSeconds(5));
   }
 
   private void disconnect(String mesh, String name, String kumaDp, String envoy) {
     insights
-        .put(mesh, name, insight(kumaDp, envoy, Instant.now()), Instant.now())
+        .close(mesh, name, subscription(kumaDp, envoy, Instant.now()))
         .await()
         .atMost(Duration.ofSeconds(5));
   }
 
-  private static DataplaneInsight insight(String kumaDp, String envoy, Instant disconnected) {
-    Instant connected = Instant.now().minusSeconds(30);
-    return new DataplaneInsight(
-        List.of(
-            new DataplaneInsight.DiscoverySubscription(
-                "sub-1",
-                "xds-1",
-                connected,
-                disconnected,
-                null,
-                new DataplaneInsight.Version(
-                    new DataplaneInsight.Version.KumaDp(kumaDp, null, null, null, null),
-                    new DataplaneInsight.Version.Envoy(envoy, null, null),
-                    null),
-                0)),
+  private static DataplaneInsight.DiscoverySubscription subscription(
+      String kumaDp, String envoy, Instant disconnected) {
+    return new DataplaneInsight.DiscoverySubscription(
+        "sub-1",
+        "xds-1",
+        Instant.now().minusSeconds(30),
+        disconnected,
         null,
-        null);
+        new DataplaneInsight.Version(
+            new DataplaneInsight.Version.KumaDp(kumaDp, null, null, null, null),
+            new DataplaneInsight.Version.Envoy(envoy, null, null),
+            null),
+        0);
   }
 }

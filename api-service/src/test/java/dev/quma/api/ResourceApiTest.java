@@ -12,7 +12,7 @@ import static org.hamcrest.Matchers.nullValue;
 import dev.quma.api.testing.CleanStore;
 import dev.quma.api.testing.PrivateRedisResource;
 import dev.quma.core.insight.DataplaneInsight;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightWriter;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -66,7 +66,7 @@ class ResourceApiTest {
       """;
 
   @Inject CleanStore clean;
-  @Inject InsightStore insights;
+  @Inject InsightWriter insights;
 
   @BeforeAll
   static void yamlIsText() {
@@ -540,11 +540,7 @@ class ResourceApiTest {
             null,
             1);
     insights
-        .put(
-            "default",
-            "redis-1",
-            new DataplaneInsight(List.of(subscription), null, null),
-            Instant.now())
+        .open("default", "redis-1", subscription, Instant.now())
         .await()
         .atMost(Duration.ofSeconds(5));
 

@@ -9,7 +9,7 @@ import static org.hamcrest.Matchers.nullValue;
 import dev.quma.api.testing.CleanStore;
 import dev.quma.api.testing.PrivateRedisResource;
 import dev.quma.core.insight.DataplaneInsight;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightWriter;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = PrivateRedisResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class ServiceInsightsTest {
   @Inject CleanStore clean;
-  @Inject InsightStore insights;
+  @Inject InsightWriter insights;
 
   @BeforeEach
   void firstStart() {
@@ -117,19 +117,15 @@ class ServiceInsightsTest {
   }
 
   private void connect(String name, Instant disconnected) {
-    DataplaneInsight insight =
-        new DataplaneInsight(
-            List.of(
-                new DataplaneInsight.DiscoverySubscription(
-                    "sub-" + name,
-                    "xds-1",
-                    Instant.now().minusSeconds(30),
-                    disconnected,
-                    null,
-                    null,
-                    0)),
-            null,
-            null);
-    insights.put("default", name, insight, Instant.now()).await().atMost(Duration.ofSeconds(5));
+    DataplaneInsight.DiscoverySubscription open =
+        new DataplaneInsight.DiscoverySubscription(
+            "sub-" + name, "xds-1", Instant.now().minusSeconds(30), null, null, null, 0);
+    insights.open("default", name, open, Instant.now()).await().atMost(Duration.ofSeconds(5));
+    if (disconnected != null) {
+      DataplaneInsight.DiscoverySubscription closed =
+          new DataplaneInsight.DiscoverySubscription(
+              open.id(), "xds-1", open.connectTime(), disconnected, null, null, 0);
+      insights.close("default", name, closed).await().atMost(Duration.ofSeconds(5));
+    }
   }
 }

@@ -2,10 +2,9 @@ package dev.quma.bench;
 
 import dev.quma.core.codec.Format;
 import dev.quma.core.codec.ResourceCodec;
-import dev.quma.core.insight.DataplaneInsight;
 import dev.quma.core.insight.DataplaneInsight.DiscoverySubscription;
 import dev.quma.core.insight.Heartbeats;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.lease.Fence;
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Labels;
@@ -13,6 +12,7 @@ import dev.quma.core.model.Mesh;
 import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceMeta;
 import dev.quma.core.model.ResourceType;
+import dev.quma.core.store.ResourceNotFoundException;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
 import dev.quma.lifecycle.config.LifecycleSettings;
@@ -123,7 +123,7 @@ public final class LifecycleBenchmark {
   private final CountingRedis counting;
   private final Redis redis;
   private final ResourceStore store;
-  private final InsightStore insights;
+  private final InsightWriter insights;
   private final Heartbeats heartbeats;
   private final LifecycleSettings settings =
       new LifecycleSettings(
@@ -141,7 +141,7 @@ public final class LifecycleBenchmark {
     this.counting = counting;
     this.redis = Redis.newInstance(counting);
     this.store = new ResourceStore(redis, StoreSettings.DEFAULTS);
-    this.insights = new InsightStore(redis, store.keys());
+    this.insights = new InsightWriter(redis, store.keys());
     this.heartbeats = new Heartbeats(redis, store.keys());
   }
 
@@ -166,26 +166,35 @@ public final class LifecycleBenchmark {
     loadedAt = Instant.now();
     long start = System.nanoTime();
     inFlight(size, i -> store.put(dataplane(i), java.util.OptionalLong.empty()));
-    inFlight(size, i -> insights.put("default", name(i), connected(loadedAt), loadedAt));
+    inFlight(size, i -> insights.open("default", name(i), open(loadedAt), loadedAt));
     System.out.printf(
         "loaded %,d dataplanes with insights in %.1f s%n", size, (System.nanoTime() - start) / 1e9);
   }
 
   /**
-   * Makes the first {@code stale} dataplanes stale again (recreating the ones the last run
-   * deleted): the first half went quiet past the idle timeout while connected, the second half left
-   * before the cleanup age.
+   * Makes the first {@code stale} dataplanes stale again (created anew, so that each has one
+   * subscription, as at the first run): the first half went quiet past the idle timeout while
+   * connected, the second half left before the cleanup age.
    */
   private void makeStale(int stale) {
     Instant idleSince = loadedAt.minus(IDLE).minusSeconds(60);
     Instant goneSince = loadedAt.minus(CLEANUP).minusSeconds(60);
+    inFlight(
+        stale,
+        i ->
+            store
+                .delete(ResourceType.DATAPLANE, "default", name(i), java.util.OptionalLong.empty())
+                .onFailure(ResourceNotFoundException.class)
+                .recoverWithItem(0L));
     inFlight(stale, i -> store.put(dataplane(i), java.util.OptionalLong.empty()));
     inFlight(
         stale,
         i ->
             i < stale / 2
-                ? insights.put("default", name(i), connected(idleSince), idleSince)
-                : insights.put("default", name(i), disconnected(goneSince), goneSince));
+                ? insights.open("default", name(i), open(idleSince), idleSince).replaceWithVoid()
+                : insights
+                    .open("default", name(i), open(goneSince.minusSeconds(3600)), goneSince)
+                    .flatMap(x -> insights.close("default", name(i), closed(goneSince))));
   }
 
   private Map<String, Object> measure(int size, int stale, int runs) {
@@ -337,17 +346,12 @@ public final class LifecycleBenchmark {
         ResourceMeta.of(ResourceType.DATAPLANE, "default", name(i), Labels.direct()), spec);
   }
 
-  private static DataplaneInsight connected(Instant since) {
-    return new DataplaneInsight(
-        List.of(new DiscoverySubscription("s-1", "xds-1", since, null, null, null, 1)), null, null);
+  private static DiscoverySubscription open(Instant since) {
+    return new DiscoverySubscription("s-1", "xds-1", since, null, null, null, 1);
   }
 
-  private static DataplaneInsight disconnected(Instant at) {
-    return new DataplaneInsight(
-        List.of(
-            new DiscoverySubscription("s-1", "xds-1", at.minusSeconds(3600), at, null, null, 1)),
-        null,
-        null);
+  private static DiscoverySubscription closed(Instant at) {
+    return new DiscoverySubscription("s-1", "xds-1", at.minusSeconds(3600), at, null, null, 1);
   }
 
   /** Runs {@code count} operations with {@value #IN_FLIGHT} of them in flight at a time. */

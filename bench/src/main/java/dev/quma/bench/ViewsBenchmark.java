@@ -6,7 +6,8 @@ import dev.quma.core.codec.Format;
 import dev.quma.core.codec.ResourceCodec;
 import dev.quma.core.insight.DataplaneInsight;
 import dev.quma.core.insight.DataplaneInsight.DiscoverySubscription;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightReader;
+import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Labels;
 import dev.quma.core.model.Resource;
@@ -16,6 +17,7 @@ import dev.quma.core.stats.DataplaneClass;
 import dev.quma.core.stats.MeshStatsStore;
 import dev.quma.core.stats.ReconcileReport;
 import dev.quma.core.store.ListQuery;
+import dev.quma.core.store.ResourceQueries;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
 import dev.quma.launcher.ServiceProcess;
@@ -105,7 +107,8 @@ public final class ViewsBenchmark {
 
   private final Redis redis;
   private final ResourceStore store;
-  private final InsightStore insights;
+  private final InsightWriter insights;
+  private final InsightReader insightReader;
   private final MeshStatsStore stats;
   private final HttpClient client =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -114,7 +117,8 @@ public final class ViewsBenchmark {
   private ViewsBenchmark(Redis redis, int port) {
     this.redis = redis;
     this.store = new ResourceStore(redis, StoreSettings.DEFAULTS);
-    this.insights = new InsightStore(redis, store.keys());
+    this.insights = new InsightWriter(redis, store.keys());
+    this.insightReader = new InsightReader(redis, store.keys());
     this.stats = new MeshStatsStore(redis, store);
     this.base = "http://127.0.0.1:" + port;
   }
@@ -123,7 +127,13 @@ public final class ViewsBenchmark {
     long loadStart = System.nanoTime();
     Instant now = Instant.now();
     inFlight(dataplanes, i -> store.put(dataplane(i), java.util.OptionalLong.empty()));
-    inFlight(dataplanes, i -> insights.put("default", name(i), insight(i, now), now));
+    inFlight(dataplanes, i -> insights.open("default", name(i), subscription(i, now, null), now));
+    // One in a hundred has left.
+    inFlight(
+        dataplanes / 100,
+        i ->
+            insights.close(
+                "default", name(i * 100), subscription(i * 100, now, now.minusSeconds(60))));
     double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
     System.out.printf("loaded %,d dataplanes with insights in %.1f s%n", dataplanes, loadSeconds);
 
@@ -289,7 +299,7 @@ public final class ViewsBenchmark {
     long offset = 0;
     while (true) {
       var page =
-          store
+          new ResourceQueries(store)
               .list(ResourceType.DATAPLANE, "default", ListQuery.page(offset, 500))
               .await()
               .atMost(LOAD_TIMEOUT);
@@ -297,7 +307,8 @@ public final class ViewsBenchmark {
         break;
       }
       List<String> names = page.items().stream().map(Resource::name).toList();
-      List<DataplaneInsight> found = insights.getAll("default", names).await().atMost(LOAD_TIMEOUT);
+      List<DataplaneInsight> found =
+          insightReader.getAll("default", names).await().atMost(LOAD_TIMEOUT);
       for (int i = 0; i < names.size(); i++) {
         String spec = DataplaneClass.ofSpec((Dataplane) page.items().get(i).spec());
         String key = spec.substring(0, spec.indexOf('\t', spec.indexOf('\t') + 1));
@@ -379,25 +390,14 @@ public final class ViewsBenchmark {
   }
 
   /** Every 100th dataplane's proxy left (offline); the others are connected. */
-  private static DataplaneInsight insight(int i, Instant now) {
+  private static DiscoverySubscription subscription(int i, Instant now, Instant disconnected) {
     DataplaneInsight.Version version =
         new DataplaneInsight.Version(
             new DataplaneInsight.Version.KumaDp("2.9." + (i % 3), null, null, null, null),
             new DataplaneInsight.Version.Envoy("1.31." + (i % 2), null, null),
             null);
-    Instant connected = now.minusSeconds(600);
-    return new DataplaneInsight(
-        List.of(
-            new DiscoverySubscription(
-                "s-" + i,
-                "xds-1",
-                connected,
-                i % 100 == 0 ? now.minusSeconds(60) : null,
-                null,
-                version,
-                1)),
-        null,
-        null);
+    return new DiscoverySubscription(
+        "s-" + i, "xds-1", now.minusSeconds(600), disconnected, null, version, 1);
   }
 
   private static <T> void inFlight(int count, IntFunction<Uni<T>> operation) {

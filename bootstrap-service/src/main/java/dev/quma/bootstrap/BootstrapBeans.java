@@ -1,12 +1,13 @@
 package dev.quma.bootstrap;
 
-import dev.quma.bootstrap.admission.BootstrapAdmission;
-import dev.quma.bootstrap.admission.ConnectedProxies;
 import dev.quma.bootstrap.envoy.BootstrapSettings;
 import dev.quma.bootstrap.envoy.EnvoyBootstrapFactory;
+import dev.quma.core.admission.DataplaneAdmission;
+import dev.quma.core.insight.ConnectedProxies;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.tokens.DataplaneTokenVerifier;
 import dev.quma.http.auth.AccessPolicy;
+import io.vertx.mutiny.redis.client.Redis;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -18,12 +19,16 @@ public class BootstrapBeans {
 
   @Produces
   @Singleton
-  BootstrapAdmission admission(
-      ResourceStore store, DataplaneTokenVerifier verifier, Clock clock, BootstrapConfig config) {
-    return new BootstrapAdmission(
+  DataplaneAdmission admission(
+      ResourceStore store,
+      Redis redis,
+      DataplaneTokenVerifier verifier,
+      Clock clock,
+      BootstrapConfig config) {
+    return new DataplaneAdmission(
         store,
-        new ConnectedProxies(store.redis(), store.keys(), clock, config.connectedWithin()),
-        verifier);
+        verifier,
+        new ConnectedProxies(redis, store.keys(), clock, config.connectedWithin()));
   }
 
   @Produces

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.quma.bootstrap.testing.BootstrapTestResources;
 import dev.quma.bootstrap.testing.Fixtures;
 import dev.quma.core.events.ChangeStream;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.dpagent.DpAgent;
 import dev.quma.dpagent.ExitCodes;
@@ -42,7 +42,7 @@ class AgentBootstrapTest {
 
   @Inject ResourceStore store;
   @Inject ChangeStream changes;
-  @Inject InsightStore insights;
+  @Inject InsightWriter insights;
   @TempDir Path dir;
   Fixtures fixtures;
   StringWriter out;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.quma.bootstrap.testing.Fixtures;
 import dev.quma.bootstrap.testing.TlsTestResources;
 import dev.quma.core.events.ChangeStream;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.dpagent.DpAgent;
 import dev.quma.dpagent.ExitCodes;
@@ -34,7 +34,7 @@ class TlsBootstrapTest {
 
   @Inject ResourceStore store;
   @Inject ChangeStream changes;
-  @Inject InsightStore insights;
+  @Inject InsightWriter insights;
   @TempDir Path dir;
 
   @Test

@@ -7,7 +7,8 @@ import static org.hamcrest.Matchers.hasItems;
 
 import dev.quma.core.events.ChangeEvent;
 import dev.quma.core.events.ChangeStream;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightReader;
+import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.lifecycle.testing.Fleet;
 import dev.quma.lifecycle.testing.PrivateRedisResource;
@@ -36,12 +37,13 @@ class LifecycleServiceTest {
   private static final Duration CLEANUP = Duration.ofSeconds(5);
 
   @Inject ResourceStore store;
-  @Inject InsightStore insights;
+  @Inject InsightWriter writer;
+  @Inject InsightReader insights;
   @Inject ChangeStream changes;
 
   @Test
   void offlineAfterTheIdleTimeoutGoneAfterTheCleanupAgeAndReconnectsAreKept() throws Exception {
-    Fleet fleet = new Fleet(store, insights);
+    Fleet fleet = new Fleet(store, writer, insights);
     fleet.mesh("shop");
     Instant start = Instant.now();
     for (String name : List.of("vanishing", "heartbeating", "returning")) {

@@ -3,7 +3,8 @@ package dev.quma.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.core.insight.Heartbeats;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightReader;
+import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.lease.Lease;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
@@ -48,7 +49,11 @@ class TwoWorkersTest {
   @BeforeEach
   void defaultMesh() {
     ResourceStore store = new ResourceStore(redis.client(), StoreSettings.DEFAULTS);
-    fleet = new Fleet(store, new InsightStore(redis.client(), store.keys()));
+    fleet =
+        new Fleet(
+            store,
+            new InsightWriter(redis.client(), store.keys()),
+            new InsightReader(redis.client(), store.keys()));
     fleet.mesh("default");
   }
 

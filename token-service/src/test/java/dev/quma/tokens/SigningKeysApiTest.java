@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.startsWith;
 import dev.quma.core.events.ChangeStream;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ListQuery;
+import dev.quma.core.store.ResourceQueries;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
 import dev.quma.core.tokens.SigningKeyManager;
@@ -111,7 +112,7 @@ class SigningKeysApiTest {
         }
         assertThat(other.serial()).isEqualTo(1);
         assertThat(
-                store
+                new ResourceQueries(store)
                     .list(ResourceType.SECRET, mesh, ListQuery.all())
                     .await()
                     .atMost(Duration.ofSeconds(5))

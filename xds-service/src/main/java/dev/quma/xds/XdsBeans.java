@@ -1,11 +1,13 @@
 package dev.quma.xds;
 
+import dev.quma.core.admission.DataplaneAdmission;
 import dev.quma.core.events.ChangeFollower;
 import dev.quma.core.events.ChangeStream;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightReader;
+import dev.quma.core.insight.InsightWriter;
+import dev.quma.core.store.ResourceQueries;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.tokens.DataplaneTokenVerifier;
-import dev.quma.xds.insights.InsightWriter;
 import dev.quma.xds.lifecycle.AdmissionGate;
 import dev.quma.xds.lifecycle.ProxyAdmission;
 import dev.quma.xds.lifecycle.ProxyStreams;
@@ -60,15 +62,9 @@ public class XdsBeans {
       LOG.warn(
           "dataplane tokens are NOT checked (quma.xds.dataplane-authn=none): any client that"
               + " reaches the xDS port can register and read the mesh's configuration");
-      return new ProxyAdmission(store, null);
+      return new ProxyAdmission(store, new DataplaneAdmission(store, null, null));
     }
-    return new ProxyAdmission(store, verifier);
-  }
-
-  @Produces
-  @Singleton
-  InsightWriter insightWriter(Redis redis, ResourceStore store) {
-    return new InsightWriter(redis, store.keys());
+    return new ProxyAdmission(store, new DataplaneAdmission(store, verifier, null));
   }
 
   @Produces
@@ -99,7 +95,7 @@ public class XdsBeans {
       ProxySnapshots snapshots,
       ViewSync views,
       InsightWriter writer,
-      InsightStore insights,
+      InsightReader insights,
       ResourceStore store,
       @Named("xds-timers") ScheduledExecutorService timers,
       Clock clock,
@@ -124,6 +120,7 @@ public class XdsBeans {
       Redis redis,
       ChangeStream changes,
       ResourceStore store,
+      ResourceQueries queries,
       ProxySnapshots snapshots,
       @Named("xds-view") ExecutorService viewThread,
       Clock clock,
@@ -139,7 +136,8 @@ public class XdsBeans {
                 config.resyncInterval(),
                 config.changeCoalescing(),
                 Duration.ofSeconds(1)));
-    return new ViewSync(follower, store, snapshots, viewThread, clock, metrics::changeApplied);
+    return new ViewSync(
+        follower, store, queries, snapshots, viewThread, clock, metrics::changeApplied);
   }
 
   private static Thread daemon(Runnable runnable, String name) {

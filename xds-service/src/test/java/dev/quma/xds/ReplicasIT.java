@@ -3,7 +3,7 @@ package dev.quma.xds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.core.events.ChangeStream;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightReader;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
@@ -39,7 +39,7 @@ class ReplicasIT {
   private static Vertx vertx;
   private static Redis redis;
   private static ResourceStore store;
-  private static InsightStore insights;
+  private static InsightReader insights;
   private static SigningKeyManager keys;
   private static final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -49,7 +49,7 @@ class ReplicasIT {
     vertx = Vertx.vertx();
     redis = Redis.createClient(vertx, redisServer.url());
     store = new ResourceStore(redis, StoreSettings.DEFAULTS);
-    insights = new InsightStore(redis, store.keys());
+    insights = new InsightReader(redis, store.keys());
     keys = new SigningKeyManager(store, new ChangeStream(redis, store.keys()), Optional.empty());
     store.create(Seeds.defaultMesh()).await().atMost(WAIT);
   }

@@ -1,6 +1,6 @@
 package dev.quma.api.resources;
 
-import dev.quma.core.store.ResourceStore;
+import dev.quma.core.store.ClusterId;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -25,19 +25,19 @@ public class IndexResource {
 
   static final String BASED_ON_KUMA = "2.9.0";
 
-  private final ResourceStore store;
+  private final ClusterId clusterId;
   private final String hostname = hostname();
   private final String instanceId = hostname + "-" + UUID.randomUUID().toString().substring(0, 4);
 
-  public IndexResource(ResourceStore store) {
-    this.store = store;
+  public IndexResource(ClusterId clusterId) {
+    this.clusterId = clusterId;
   }
 
   @GET
   @Produces(MediaType.APPLICATION_JSON)
   public Uni<Map<String, String>> index() {
-    return store
-        .clusterId()
+    return clusterId
+        .get()
         .map(
             clusterId -> {
               Map<String, String> index = new LinkedHashMap<>();

@@ -12,6 +12,7 @@ import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ListQuery;
 import dev.quma.core.store.Page;
 import dev.quma.core.store.ResourceNotFoundException;
+import dev.quma.core.store.ResourceQueries;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.WriteResult;
 import dev.quma.core.validation.FieldPath;
@@ -39,11 +40,13 @@ import java.util.function.Function;
 @ApplicationScoped
 public class ResourceEndpoints {
   private final ResourceStore store;
+  private final ResourceQueries queries;
   private final ApiConfig config;
   private final ResourceCodec codec = ResourceCodec.instance();
 
-  public ResourceEndpoints(ResourceStore store, ApiConfig config) {
+  public ResourceEndpoints(ResourceStore store, ResourceQueries queries, ApiConfig config) {
     this.store = store;
+    this.queries = queries;
     this.config = config;
   }
 
@@ -96,8 +99,8 @@ public class ResourceEndpoints {
     Format format = Formats.wanted(headers);
     Uni<Page<Resource<?>>> page =
         mesh == null
-            ? store.listAcrossMeshes(type, query)
-            : requireMesh(mesh).flatMap(x -> store.list(type, mesh, query));
+            ? queries.listAcrossMeshes(type, query)
+            : requireMesh(mesh).flatMap(x -> queries.list(type, mesh, query));
     return page.flatMap(
             p -> render.apply(p).map(items -> listBody(p, items, Paging.next(uri, query, p))))
         .map(body -> Response.ok(codec.write(body, format), Formats.mediaType(format)).build())

@@ -6,7 +6,7 @@ import dev.quma.core.model.Mesh;
 import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceMeta;
 import dev.quma.core.model.ResourceType;
-import dev.quma.core.store.ResourceStore;
+import dev.quma.core.store.DefaultMeshMarker;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,14 +26,15 @@ public class Defaults {
   private static final Logger LOG = Logger.getLogger(Defaults.class);
   public static final String DEFAULT_MESH = "default";
 
-  private final ResourceStore store;
+  private final DefaultMeshMarker meshes;
   private final UserTokens tokens;
   private final DefaultsConfig defaults;
   private final ApiConfig api;
   private volatile boolean ready;
 
-  public Defaults(ResourceStore store, UserTokens tokens, DefaultsConfig defaults, ApiConfig api) {
-    this.store = store;
+  public Defaults(
+      DefaultMeshMarker meshes, UserTokens tokens, DefaultsConfig defaults, ApiConfig api) {
+    this.meshes = meshes;
     this.tokens = tokens;
     this.defaults = defaults;
     this.api = api;
@@ -56,7 +57,7 @@ public class Defaults {
     Uni<Boolean> mesh =
         defaults.skipMeshCreation()
             ? Uni.createFrom().item(false)
-            : store.createMeshOnce(defaultMesh());
+            : meshes.createOnce(defaultMesh());
     return mesh.invoke(
             created -> {
               if (created) {

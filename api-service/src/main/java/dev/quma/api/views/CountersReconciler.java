@@ -3,7 +3,7 @@ package dev.quma.api.views;
 import dev.quma.api.ApiConfig;
 import dev.quma.core.stats.MeshStatsStore;
 import dev.quma.core.stats.ReconcileReport;
-import dev.quma.core.store.ResourceStore;
+import dev.quma.core.store.ResourceQueries;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -30,7 +30,7 @@ public class CountersReconciler {
   private static final Duration FIRST_RUN = Duration.ofSeconds(5);
   private static final Duration MESH_TIMEOUT = Duration.ofMinutes(5);
 
-  private final ResourceStore store;
+  private final ResourceQueries queries;
   private final MeshStatsStore stats;
   private final Duration interval;
   private final int batch;
@@ -39,8 +39,8 @@ public class CountersReconciler {
   private ScheduledExecutorService timer;
 
   public CountersReconciler(
-      ResourceStore store, MeshStatsStore stats, ApiConfig config, MeterRegistry metrics) {
-    this.store = store;
+      ResourceQueries queries, MeshStatsStore stats, ApiConfig config, MeterRegistry metrics) {
+    this.queries = queries;
     this.stats = stats;
     this.interval = config.insightsReconcileInterval();
     this.batch = config.insightsReconcileBatch();
@@ -74,7 +74,7 @@ public class CountersReconciler {
   void reconcileAll() {
     List<String> meshes;
     try {
-      meshes = store.meshNames().await().atMost(MESH_TIMEOUT);
+      meshes = queries.meshNames().await().atMost(MESH_TIMEOUT);
     } catch (RuntimeException e) {
       if (!timer.isShutdown()) {
         LOG.warnf("could not list the meshes to reconcile their counters: %s", e.getMessage());

@@ -8,7 +8,7 @@ import dev.quma.api.rest.ResourceEndpoints;
 import dev.quma.core.codec.Format;
 import dev.quma.core.codec.ResourceCodec;
 import dev.quma.core.insight.DataplaneInsight;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightReader;
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceMeta;
@@ -37,12 +37,12 @@ import java.util.Map;
 public class DataplaneOverviews {
   private final ResourceEndpoints endpoints;
   private final ResourceStore store;
-  private final InsightStore insights;
+  private final InsightReader insights;
   private final ApiConfig config;
   private final ResourceCodec codec = ResourceCodec.instance();
 
   public DataplaneOverviews(
-      ResourceEndpoints endpoints, ResourceStore store, InsightStore insights, ApiConfig config) {
+      ResourceEndpoints endpoints, ResourceStore store, InsightReader insights, ApiConfig config) {
     this.endpoints = endpoints;
     this.store = store;
     this.insights = insights;

@@ -9,6 +9,7 @@ import dev.quma.core.stats.DataplaneClass;
 import dev.quma.core.stats.MeshStats;
 import dev.quma.core.stats.MeshStatsStore;
 import dev.quma.core.stats.StatusCounts;
+import dev.quma.core.store.ResourceQueries;
 import dev.quma.core.store.ResourceStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,12 +31,14 @@ public class Insights {
   static final List<ResourceType> MESH_TYPES = List.of(ResourceType.DATAPLANE, ResourceType.SECRET);
 
   private final ResourceStore store;
+  private final ResourceQueries queries;
   private final MeshStatsStore stats;
   private final Clock clock;
   private final ObjectMapper json = ResourceCodec.instance().json();
 
-  public Insights(ResourceStore store, MeshStatsStore stats, Clock clock) {
+  public Insights(ResourceStore store, ResourceQueries queries, MeshStatsStore stats, Clock clock) {
     this.store = store;
+    this.queries = queries;
     this.stats = stats;
     this.clock = clock;
   }
@@ -50,7 +53,7 @@ public class Insights {
         .unis(
             store.get(ResourceType.MESH, null, mesh),
             stats.readAll(List.of(mesh)),
-            store.countAll(MESH_TYPES, List.of(mesh)))
+            queries.countAll(MESH_TYPES, List.of(mesh)))
         .asTuple()
         .map(
             read ->
@@ -65,7 +68,7 @@ public class Insights {
     List<String> names = meshes.stream().map(Resource::name).toList();
     return Uni.combine()
         .all()
-        .unis(stats.readAll(names), store.countAll(MESH_TYPES, names))
+        .unis(stats.readAll(names), queries.countAll(MESH_TYPES, names))
         .asTuple()
         .map(
             counted -> {
@@ -118,7 +121,7 @@ public class Insights {
 
   /** {@code GlobalInsight}: every mesh's counters summed; no zones (standalone). */
   public Uni<ObjectNode> globalInsight() {
-    return store
+    return queries
         .meshNames()
         .flatMap(
             meshes ->
@@ -126,8 +129,8 @@ public class Insights {
                     .all()
                     .unis(
                         stats.readAll(meshes),
-                        store.countAll(MESH_TYPES, meshes),
-                        store.count(ResourceType.GLOBAL_SECRET, null))
+                        queries.countAll(MESH_TYPES, meshes),
+                        queries.count(ResourceType.GLOBAL_SECRET, null))
                     .asTuple()
                     .map(
                         counted ->

@@ -5,7 +5,7 @@ import dev.quma.core.dump.ConfigDumpReply;
 import dev.quma.core.dump.ConfigDumpRequest;
 import dev.quma.core.insight.DataplaneInsight;
 import dev.quma.core.insight.DataplaneInsight.DiscoverySubscription;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightReader;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.Keys;
 import dev.quma.core.store.ResourceStore;
@@ -38,7 +38,7 @@ public class XdsDumps {
   static final String TITLE = "Could not get the proxy's config";
 
   private final ResourceStore store;
-  private final InsightStore insights;
+  private final InsightReader insights;
   private final Redis redis;
   private final Redis blocking;
   private final Keys keys;
@@ -46,7 +46,7 @@ public class XdsDumps {
 
   public XdsDumps(
       ResourceStore store,
-      InsightStore insights,
+      InsightReader insights,
       Redis redis,
       @RedisClientName("xds-dump") Redis blocking,
       ApiConfig config) {

@@ -2,6 +2,7 @@ package dev.quma.bootstrap.web;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quma.core.admission.AdmissionRequest;
 import java.util.List;
 import java.util.Map;
 
@@ -29,17 +30,14 @@ public record BootstrapRequest(
     List<String> features,
     String workdir) {
 
+  /** What admission decides on. */
+  public AdmissionRequest admission() {
+    return new AdmissionRequest(mesh, name, proxyType, dataplaneToken, dataplaneResource);
+  }
+
   /** What is safe to log: everything but the token. */
   @Override
   public String toString() {
-    return "BootstrapRequest[mesh="
-        + mesh
-        + ", name="
-        + name
-        + ", proxyType="
-        + proxyType
-        + ", direct="
-        + (dataplaneResource != null && !dataplaneResource.isBlank())
-        + "]";
+    return admission().toString();
   }
 }

@@ -3,11 +3,11 @@ package dev.quma.bootstrap.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.quma.bootstrap.admission.AdmittedDataplane;
-import dev.quma.bootstrap.admission.BootstrapAdmission;
 import dev.quma.bootstrap.envoy.BootstrapInput;
 import dev.quma.bootstrap.envoy.BootstrapRenderer;
 import dev.quma.bootstrap.envoy.EnvoyBootstrapFactory;
+import dev.quma.core.admission.AdmittedDataplane;
+import dev.quma.core.admission.DataplaneAdmission;
 import dev.quma.http.errors.ApiException;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.smallrye.mutiny.Uni;
@@ -30,13 +30,13 @@ import java.util.Base64;
 public class BootstrapResource {
   static final String YAML = "application/yaml";
 
-  private final BootstrapAdmission admission;
+  private final DataplaneAdmission admission;
   private final EnvoyBootstrapFactory factory;
   private final ObjectMapper json;
   private final BootstrapMetrics metrics;
 
   public BootstrapResource(
-      BootstrapAdmission admission,
+      DataplaneAdmission admission,
       EnvoyBootstrapFactory factory,
       ObjectMapper json,
       BootstrapMetrics metrics) {
@@ -58,7 +58,9 @@ public class BootstrapResource {
       return Uni.createFrom().failure(e);
     }
     return admission
-        .admit(request)
+        .admit(request.admission())
+        .onFailure()
+        .transform(AdmissionAnswers::http)
         .map(
             admitted -> {
               Response response = answer(request, admitted, accept, format);
@@ -103,21 +105,19 @@ public class BootstrapResource {
   private BootstrapRequest parse(byte[] body) {
     if (body == null || body.length == 0) {
       throw new ApiException(
-          400,
-          BootstrapAdmission.TITLE,
-          "the request body is empty: send a BootstrapRequest (JSON)");
+          400, AdmissionAnswers.TITLE, "the request body is empty: send a BootstrapRequest (JSON)");
     }
     try {
       BootstrapRequest request = json.readValue(body, BootstrapRequest.class);
       if (request == null) {
         throw new ApiException(
-            400, BootstrapAdmission.TITLE, "the request body must be a JSON object");
+            400, AdmissionAnswers.TITLE, "the request body must be a JSON object");
       }
       return request;
     } catch (JsonProcessingException e) {
       throw new ApiException(
           400,
-          BootstrapAdmission.TITLE,
+          AdmissionAnswers.TITLE,
           "the request body is not a valid BootstrapRequest: " + e.getOriginalMessage());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);

@@ -4,7 +4,7 @@ import dev.quma.core.codec.Format;
 import dev.quma.core.codec.ResourceCodec;
 import dev.quma.core.events.ChangeStream;
 import dev.quma.core.insight.DataplaneInsight;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Mesh;
 import dev.quma.core.model.Resource;
@@ -18,7 +18,6 @@ import io.smallrye.mutiny.Uni;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -29,9 +28,9 @@ public final class Fixtures {
 
   private final ResourceStore store;
   private final SigningKeyManager keys;
-  private final InsightStore insights;
+  private final InsightWriter insights;
 
-  public Fixtures(ResourceStore store, ChangeStream changes, InsightStore insights) {
+  public Fixtures(ResourceStore store, ChangeStream changes, InsightWriter insights) {
     this.store = store;
     this.insights = insights;
     this.keys = new SigningKeyManager(store, changes, Optional.empty());
@@ -93,7 +92,7 @@ public final class Fixtures {
     DataplaneInsight.DiscoverySubscription open =
         new DataplaneInsight.DiscoverySubscription(
             "stream-1", "xds-1", heartbeat, null, null, null, 1);
-    await(insights.put(mesh, name, new DataplaneInsight(List.of(open), null, null), heartbeat));
+    await(insights.open(mesh, name, open, heartbeat));
   }
 
   public static <T> T await(Uni<T> uni) {

@@ -7,6 +7,7 @@ import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StaleDataplane;
+import dev.quma.core.store.StaleDataplanes;
 import dev.quma.core.store.StaleDeleteOutcome;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -26,12 +27,14 @@ import java.util.function.Supplier;
  */
 final class CleanupSweep {
   private final ResourceStore store;
+  private final StaleDataplanes stale;
   private final Heartbeats heartbeats;
   private final int batchSize;
   private final boolean cleanupIndirect;
 
   CleanupSweep(ResourceStore store, Heartbeats heartbeats, int batchSize, boolean cleanupIndirect) {
     this.store = store;
+    this.stale = new StaleDataplanes(store);
     this.heartbeats = heartbeats;
     this.batchSize = batchSize;
     this.cleanupIndirect = cleanupIndirect;
@@ -77,7 +80,7 @@ final class CleanupSweep {
                           }
                         }
                         int indirectKept = found.size() - candidates.size();
-                        return store
+                        return stale
                             .deleteIfStale(mesh, candidates, cutoff, fence.get())
                             .map(
                                 outcomes -> {

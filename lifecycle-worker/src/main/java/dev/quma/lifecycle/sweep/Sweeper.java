@@ -2,6 +2,7 @@ package dev.quma.lifecycle.sweep;
 
 import dev.quma.core.insight.Heartbeats;
 import dev.quma.core.lease.Fence;
+import dev.quma.core.store.ResourceQueries;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.lifecycle.config.LifecycleSettings;
 import dev.quma.lifecycle.lease.SweepLease;
@@ -26,7 +27,7 @@ import org.jboss.logging.Logger;
 public final class Sweeper {
   private static final Logger LOG = Logger.getLogger(Sweeper.class);
 
-  private final ResourceStore store;
+  private final ResourceQueries queries;
   private final SweepLease lease;
   private final Clock clock;
   private final LifecycleSettings settings;
@@ -42,7 +43,7 @@ public final class Sweeper {
       SweepLease lease,
       Clock clock,
       LifecycleSettings settings) {
-    this.store = store;
+    this.queries = new ResourceQueries(store);
     this.lease = lease;
     this.clock = clock;
     this.settings = settings;
@@ -73,7 +74,7 @@ public final class Sweeper {
     long token = fence.get().token();
     Instant idleCutoff = now.minus(settings.idleTimeout());
     Instant cleanupCutoff = now.minus(settings.cleanupAge());
-    return store
+    return queries
         .meshNames()
         .onItem()
         .transformToMulti(meshes -> Multi.createFrom().iterable(meshes))

@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quma.core.events.ChangeEvent;
 import dev.quma.core.events.ChangeStream;
 import dev.quma.core.insight.Heartbeats;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightReader;
+import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
 import dev.quma.lifecycle.config.LifecycleSettings;
@@ -42,7 +43,11 @@ class SweeperTest {
   @BeforeEach
   void defaultMesh() {
     store = new ResourceStore(redis.client(), StoreSettings.DEFAULTS, clock);
-    fleet = new Fleet(store, new InsightStore(redis.client(), store.keys()));
+    fleet =
+        new Fleet(
+            store,
+            new InsightWriter(redis.client(), store.keys()),
+            new InsightReader(redis.client(), store.keys()));
     fleet.mesh("default");
   }
 

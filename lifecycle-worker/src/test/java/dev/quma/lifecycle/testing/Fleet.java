@@ -4,7 +4,8 @@ import dev.quma.core.codec.Format;
 import dev.quma.core.codec.ResourceCodec;
 import dev.quma.core.insight.DataplaneInsight;
 import dev.quma.core.insight.DataplaneInsight.DiscoverySubscription;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightReader;
+import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Labels;
 import dev.quma.core.model.Mesh;
@@ -22,16 +23,18 @@ import java.util.OptionalLong;
 
 /**
  * Dataplanes in a real store, and what the xDS tier writes about them: connects, heartbeats and
- * disconnects go through {@link InsightStore#put}, as the xDS tier's do.
+ * disconnects go through the xDS tier's own {@link InsightWriter}.
  */
 public final class Fleet {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   private final ResourceStore store;
-  private final InsightStore insights;
+  private final InsightWriter writer;
+  private final InsightReader insights;
 
-  public Fleet(ResourceStore store, InsightStore insights) {
+  public Fleet(ResourceStore store, InsightWriter writer, InsightReader insights) {
     this.store = store;
+    this.writer = writer;
     this.insights = insights;
   }
 
@@ -58,21 +61,31 @@ public final class Fleet {
 
   /** The proxy is connected (an open subscription), last heard from at {@code heartbeat}. */
   public void connected(String mesh, String name, Instant since, Instant heartbeat) {
-    put(
-        mesh,
-        name,
-        new DiscoverySubscription(
-            "sub-" + since.toEpochMilli(), "xds-1", since, null, null, null, 1),
-        heartbeat);
+    if (!await(writer.open(mesh, name, subscription(since, null), heartbeat))) {
+      throw new IllegalStateException(mesh + "/" + name + " does not exist");
+    }
   }
 
-  /** The proxy's stream closed (gracefully, or the sweep closed it) at {@code at}. */
+  /**
+   * The proxy, connected since {@code since} (now or before), was last heard from at {@code at},
+   * when its stream closed (gracefully, or the sweep closed it).
+   */
   public void disconnected(String mesh, String name, Instant since, Instant at) {
-    put(
-        mesh,
-        name,
-        new DiscoverySubscription("sub-" + since.toEpochMilli(), "xds-1", since, at, null, null, 1),
-        at);
+    String id = subscription(since, null).id();
+    boolean open =
+        insight(mesh, name).subscriptions().stream()
+            .anyMatch(s -> s.id().equals(id) && s.disconnectTime() == null);
+    if (open) {
+      await(writer.heartbeat(Map.of(mesh, List.of(name)), at));
+    } else {
+      connected(mesh, name, since, at);
+    }
+    await(writer.close(mesh, name, subscription(since, at)));
+  }
+
+  private static DiscoverySubscription subscription(Instant since, Instant disconnected) {
+    return new DiscoverySubscription(
+        "sub-" + since.toEpochMilli(), "xds-1", since, disconnected, null, null, 1);
   }
 
   public DataplaneInsight insight(String mesh, String name) {
@@ -81,15 +94,6 @@ public final class Fleet {
 
   public boolean exists(String mesh, String name) {
     return await(store.find(ResourceType.DATAPLANE, mesh, name)).isPresent();
-  }
-
-  private void put(
-      String mesh, String name, DiscoverySubscription subscription, Instant heartbeat) {
-    if (!await(
-        insights.put(
-            mesh, name, new DataplaneInsight(List.of(subscription), null, null), heartbeat))) {
-      throw new IllegalStateException(mesh + "/" + name + " does not exist");
-    }
   }
 
   public static Resource<Dataplane> dataplane(

@@ -1,7 +1,6 @@
 package dev.quma.core.insight;
 
 import dev.quma.core.lease.Fence;
-import dev.quma.core.model.ResourceType;
 import dev.quma.core.stats.MeshStatsStore;
 import dev.quma.core.store.Keys;
 import dev.quma.core.store.LuaScript;
@@ -15,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The lifecycle's view of the heartbeat sets that {@link InsightStore#put} and the xDS tier keep
+ * The lifecycle's view of the heartbeat sets that {@link InsightWriter} keeps for the xDS tier
  * ({@code online} and {@code lastseen}, scored by the last heartbeat in epoch ms): range queries
  * for the dataplanes that went quiet, and the atomic Offline mark. Everything here costs in
  * proportion to the quiet dataplanes asked for, never to all of them.
@@ -54,27 +53,18 @@ public final class Heartbeats {
   public Uni<List<OfflineMark>> markOffline(
       String mesh, List<String> names, Instant cutoff, Instant now, Fence fence) {
     List<LuaScript.Call> calls = new ArrayList<>(names.size());
-    List<String> sharedArgs =
-        List.of(
-            String.valueOf(cutoff.toEpochMilli()),
-            now.toString(),
-            String.valueOf(fence.token()),
-            String.valueOf(Fence.MEMORY.toMillis()));
     for (String name : names) {
-      List<String> args = new ArrayList<>(5);
-      args.add(name);
-      args.addAll(sharedArgs);
+      LuaScript.Call call =
+          new LuaScript.Call()
+              .key("insight", keys.insight(mesh, name))
+              .key("fence", keys.fence(mesh, fence.lease()));
       calls.add(
-          new LuaScript.Call(
-              List.of(
-                  keys.online(mesh),
-                  keys.insight(mesh, name),
-                  keys.fence(mesh, fence.lease()),
-                  keys.record(ResourceType.DATAPLANE, mesh, name),
-                  keys.stats(mesh),
-                  keys.statsServices(mesh),
-                  keys.statsNames(mesh)),
-              args));
+          MeshStatsStore.counted(call, keys, mesh, name)
+              .arg("name", name)
+              .arg("cutoff", cutoff.toEpochMilli())
+              .arg("now", now)
+              .arg("token", fence.token())
+              .arg("fenceExpiry", Fence.MEMORY.toMillis()));
     }
     return MARK_OFFLINE
         .runAll(redis, calls)

@@ -7,7 +7,6 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -55,7 +54,13 @@ public final class Lease {
   /** The lease for {@code ttl}, if nobody holds it. */
   public Uni<Optional<LeaseGrant>> tryAcquire(Duration ttl) {
     return ACQUIRE
-        .run(redis, List.of(key, epochKey), List.of(holder, String.valueOf(ttl.toMillis())))
+        .run(
+            redis,
+            new LuaScript.Call()
+                .key("lease", key)
+                .key("epoch", epochKey)
+                .arg("holder", holder)
+                .arg("ttl", ttl.toMillis()))
         .map(
             reply ->
                 "acquired".equals(reply.get(0).toString())
@@ -67,14 +72,19 @@ public final class Lease {
   /** Extends the lease by {@code ttl} from now; false when it expired or someone else holds it. */
   public Uni<Boolean> renew(LeaseGrant grant, Duration ttl) {
     return RENEW
-        .run(redis, List.of(key), List.of(grant.value(), String.valueOf(ttl.toMillis())))
+        .run(
+            redis,
+            new LuaScript.Call()
+                .key("lease", key)
+                .arg("value", grant.value())
+                .arg("ttl", ttl.toMillis()))
         .map(reply -> reply.toInteger() == 1);
   }
 
   /** Gives the lease up so that another holder need not wait for it to expire. */
   public Uni<Boolean> release(LeaseGrant grant) {
     return RELEASE
-        .run(redis, List.of(key), List.of(grant.value()))
+        .run(redis, new LuaScript.Call().key("lease", key).arg("value", grant.value()))
         .map(reply -> reply.toInteger() == 1);
   }
 
@@ -93,7 +103,9 @@ public final class Lease {
                 return Uni.createFrom().item(0L);
               }
               return RAISE_EPOCH
-                  .run(redis, List.of(keys.leaseEpoch(name)), List.of(String.valueOf(token)))
+                  .run(
+                      redis,
+                      new LuaScript.Call().key("epoch", keys.leaseEpoch(name)).arg("newest", token))
                   .replaceWith(token);
             });
   }

@@ -2,8 +2,12 @@ package dev.quma.core.runtime;
 
 import dev.quma.core.auth.UserTokens;
 import dev.quma.core.events.ChangeStream;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightReader;
+import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.stats.MeshStatsStore;
+import dev.quma.core.store.ClusterId;
+import dev.quma.core.store.DefaultMeshMarker;
+import dev.quma.core.store.ResourceQueries;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
 import dev.quma.core.tokens.DataplaneTokenVerifier;
@@ -33,8 +37,32 @@ public class CoreBeans {
 
   @Produces
   @Singleton
-  InsightStore insightStore(Redis redis, ResourceStore store) {
-    return new InsightStore(redis, store.keys());
+  ResourceQueries resourceQueries(ResourceStore store) {
+    return new ResourceQueries(store);
+  }
+
+  @Produces
+  @Singleton
+  ClusterId clusterId(ResourceStore store) {
+    return new ClusterId(store);
+  }
+
+  @Produces
+  @Singleton
+  DefaultMeshMarker defaultMeshMarker(ResourceStore store, Clock clock) {
+    return new DefaultMeshMarker(store, clock);
+  }
+
+  @Produces
+  @Singleton
+  InsightReader insightReader(Redis redis, ResourceStore store) {
+    return new InsightReader(redis, store.keys());
+  }
+
+  @Produces
+  @Singleton
+  InsightWriter insightWriter(Redis redis, ResourceStore store) {
+    return new InsightWriter(redis, store.keys());
   }
 
   @Produces

@@ -3,18 +3,16 @@ package dev.quma.core.stats;
 import dev.quma.core.insight.DataplaneInsight;
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Dataplane.Inbound;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * What a dataplane adds to its mesh's counters, as the compact strings the store's scripts keep on
  * its record and count with ({@code stats-lib.lua} documents the format): its spec class (type,
- * readiness of its inbounds, services) and its insight class (versions of its latest subscription,
- * mTLS backends). The status itself (online, offline, partially degraded) is decided inside Redis,
- * where the online set is, by Kuma's rules.
+ * readiness of its inbounds, services) and the versions of its latest subscription (the insight
+ * class; the xDS tier issues no certificates, so it never names mTLS backends). The status itself
+ * (online, offline, partially degraded) is decided inside Redis, where the online set is, by Kuma's
+ * rules.
  */
 public final class DataplaneClass {
   /** Kinds of dataplane, as {@code dataplanesByType} names them. */
@@ -79,29 +77,6 @@ public final class DataplaneClass {
     return dataplane.networking().gateway().effectiveType() == Dataplane.Gateway.Type.BUILTIN
         ? GATEWAY_BUILTIN
         : GATEWAY_DELEGATED;
-  }
-
-  /**
-   * The insight class: {@code KUMADP \t ENVOY \t MTLS \t ISSUED [\t SUPPORTED]...}, from the latest
-   * subscription's versions and the insight's mTLS block (Kuma counts backends only when there is
-   * one).
-   */
-  public static String ofInsight(DataplaneInsight insight) {
-    List<DataplaneInsight.DiscoverySubscription> subscriptions = insight.subscriptions();
-    DataplaneInsight.Version version =
-        subscriptions.isEmpty() ? null : subscriptions.get(subscriptions.size() - 1).version();
-    List<String> parts = new ArrayList<>(List.of(kumaDpVersion(version), envoyVersion(version)));
-    Map<String, Object> mTLS = insight.mTLS();
-    if (mTLS == null) {
-      parts.add("0");
-    } else {
-      parts.add("1");
-      parts.add(label(mTLS.get("issuedBackend")));
-      if (mTLS.get("supportedBackends") instanceof List<?> supported) {
-        new LinkedHashSet<>(supported).forEach(backend -> parts.add(label(backend)));
-      }
-    }
-    return String.join("\t", parts);
   }
 
   /** kuma-dp's version, as counted ({@code ""} when unknown). */

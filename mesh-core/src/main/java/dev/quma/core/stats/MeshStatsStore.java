@@ -11,10 +11,6 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,13 +48,16 @@ public final class MeshStatsStore {
     this.keys = store.keys();
   }
 
-  /** The library's source, for services that load their scripts their own way. */
-  public static String luaLibrary() {
-    try (InputStream in = MeshStatsStore.class.getResourceAsStream(LUA_LIBRARY)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /**
+   * Adds the keys the counters library takes for one dataplane ({@code qs_restat(K, ...)}): its
+   * record, the mesh's online set and the mesh's counters.
+   */
+  public static LuaScript.Call counted(LuaScript.Call call, Keys keys, String mesh, String name) {
+    return call.key("record", keys.record(ResourceType.DATAPLANE, mesh, name))
+        .key("online", keys.online(mesh))
+        .key("stats", keys.stats(mesh))
+        .key("services", keys.statsServices(mesh))
+        .key("names", keys.statsNames(mesh));
   }
 
   /** The counters of one mesh (zeros for a mesh without dataplanes). */
@@ -144,10 +143,16 @@ public final class MeshStatsStore {
                 walk(mesh, live, rebuilt, batchSize, 0, new long[2], betweenBatches)
                     .flatMap(
                         tally -> {
-                          List<String> commitKeys = new ArrayList<>(live);
-                          commitKeys.addAll(rebuilt);
                           return REBUILD_COMMIT
-                              .run(redis, commitKeys, List.of(String.valueOf(epoch + tally[1])))
+                              .run(
+                                  redis,
+                                  rebuilding(
+                                          new LuaScript.Call()
+                                              .key("stats", live.get(0))
+                                              .key("services", live.get(1))
+                                              .key("names", live.get(2)),
+                                          rebuilt)
+                                      .arg("epoch", epoch + tally[1]))
                               .map(
                                   reply -> {
                                     var outcome =
@@ -214,18 +219,11 @@ public final class MeshStatsStore {
     }
     List<LuaScript.Call> calls = new ArrayList<>(resources.size());
     for (Resource<?> resource : resources) {
-      List<String> callKeys = new ArrayList<>(8);
-      callKeys.add(keys.record(ResourceType.DATAPLANE, mesh, resource.name()));
-      callKeys.add(keys.online(mesh));
-      callKeys.addAll(live);
-      callKeys.addAll(rebuilt);
       calls.add(
-          new LuaScript.Call(
-              callKeys,
-              List.of(
-                  resource.name(),
-                  String.valueOf(resource.version()),
-                  DataplaneClass.ofSpec((Dataplane) resource.spec()))));
+          rebuilding(counted(new LuaScript.Call(), keys, mesh, resource.name()), rebuilt)
+              .arg("name", resource.name())
+              .arg("version", resource.version())
+              .arg("specClass", DataplaneClass.ofSpec((Dataplane) resource.spec())));
     }
     return REBUILD_STEP
         .runAll(redis, calls)
@@ -239,6 +237,13 @@ public final class MeshStatsStore {
               }
               return redis.batch(expire).replaceWith(corrected);
             });
+  }
+
+  /** The keys of the counters a reconcile rebuilds beside the live ones. */
+  private static LuaScript.Call rebuilding(LuaScript.Call call, List<String> rebuilt) {
+    return call.key("rebuiltStats", rebuilt.get(0))
+        .key("rebuiltServices", rebuilt.get(1))
+        .key("rebuiltNames", rebuilt.get(2));
   }
 
   private static Map<String, String> hash(Response reply) {

@@ -18,8 +18,36 @@ import java.util.List;
 /**
  * A Lua script run with EVALSHA, falling back to EVAL (or SCRIPT LOAD) after a Redis restart
  * emptied the script cache. Services load their own scripts with {@link #load(Class, String...)}.
+ *
+ * <p>Keys and arguments are passed by name ({@link Call}): a script reads them as {@code K.name}
+ * and {@code A.name}. A prologue put in front of every script builds those two tables from the
+ * names, which travel as the first two arguments; a key a run does not need is simply not passed
+ * (its {@code K} entry is nil), and Redis still sees every key a run touches in {@code KEYS}.
  */
 public final class LuaScript {
+  /**
+   * ARGV[1]: the keys' names, ARGV[2]: the arguments' names (space-separated); a last argument name
+   * ending in {@code ...} takes every remaining value, as a list.
+   */
+  private static final String PROLOGUE =
+      """
+      local K, A = {}, {}
+      do
+        local i = 0
+        for name in string.gmatch(ARGV[1], '[^ ]+') do i = i + 1; K[name] = KEYS[i] end
+        i = 2
+        for name in string.gmatch(ARGV[2], '[^ ]+') do
+          if string.sub(name, -3) == '...' then
+            local rest = {}
+            for j = i + 1, #ARGV do rest[#rest + 1] = ARGV[j] end
+            A[string.sub(name, 1, -4)] = rest
+          else
+            i = i + 1; A[name] = ARGV[i]
+          end
+        end
+      end
+      """;
+
   private final String source;
   private final String sha;
 
@@ -28,18 +56,13 @@ public final class LuaScript {
     this.sha = sha1(source);
   }
 
-  /** A script of this package (a resource beside this class). */
-  static LuaScript load(String resource) {
-    return load(LuaScript.class, resource);
-  }
-
   /**
    * A script read from resources beside {@code owner}; several resources are joined in order, so
-   * that a guard can be put in front of a shared body (Lua allows a {@code return} at any point of
-   * the first part, and a later part may declare the same locals again).
+   * that a library or a guard can be put in front of a shared body (Lua allows a {@code return} at
+   * any point of a part, and a later part may declare the same locals again).
    */
   public static LuaScript load(Class<?> owner, String... resources) {
-    StringBuilder source = new StringBuilder();
+    StringBuilder source = new StringBuilder(PROLOGUE);
     for (String resource : resources) {
       try (InputStream in = owner.getResourceAsStream(resource)) {
         if (in == null) {
@@ -54,11 +77,11 @@ public final class LuaScript {
   }
 
   /** One run of the script. */
-  public Uni<Response> run(Redis redis, List<String> keys, List<String> args) {
+  public Uni<Response> run(Redis redis, Call call) {
     return redis
-        .send(request(Command.EVALSHA, sha, keys, args))
+        .send(request(Command.EVALSHA, sha, call))
         .onFailure(LuaScript::isNoScript)
-        .recoverWithUni(() -> redis.send(request(Command.EVAL, source, keys, args)));
+        .recoverWithUni(() -> redis.send(request(Command.EVAL, source, call)));
   }
 
   /**
@@ -72,7 +95,7 @@ public final class LuaScript {
     }
     List<Request> requests = new ArrayList<>(calls.size());
     for (Call call : calls) {
-      requests.add(request(Command.EVALSHA, sha, call.keys(), call.args()));
+      requests.add(request(Command.EVALSHA, sha, call));
     }
     return redis
         .batch(requests)
@@ -84,18 +107,54 @@ public final class LuaScript {
                     .flatMap(loaded -> redis.batch(requests)));
   }
 
-  /** The keys and arguments of one run. */
-  public record Call(List<String> keys, List<String> args) {}
+  /** The keys and arguments of one run, by name, in the order added. */
+  public static final class Call {
+    private final List<String> keyNames = new ArrayList<>();
+    private final List<String> keys = new ArrayList<>();
+    private final StringBuilder argNames = new StringBuilder();
+    private final List<String> args = new ArrayList<>();
+    private boolean restTaken;
+
+    public Call key(String name, String key) {
+      keyNames.add(checked(name));
+      keys.add(key);
+      return this;
+    }
+
+    public Call arg(String name, Object value) {
+      if (restTaken) {
+        throw new IllegalStateException("no argument can follow a rest list");
+      }
+      argNames.append(argNames.isEmpty() ? "" : " ").append(checked(name));
+      args.add(String.valueOf(value));
+      return this;
+    }
+
+    /** The last argument: a list of values, {@code A.name} in the script. */
+    public Call rest(String name, List<String> values) {
+      argNames.append(argNames.isEmpty() ? "" : " ").append(checked(name)).append("...");
+      args.addAll(values);
+      restTaken = true;
+      return this;
+    }
+
+    private static String checked(String name) {
+      if (name.isEmpty() || name.contains(" ") || name.contains(".")) {
+        throw new IllegalArgumentException("not a script name: \"" + name + "\"");
+      }
+      return name;
+    }
+  }
 
   private static boolean isNoScript(Throwable e) {
     return e.getMessage() != null && e.getMessage().contains("NOSCRIPT");
   }
 
-  private static Request request(
-      Command command, String script, List<String> keys, List<String> args) {
-    Request request = Request.cmd(command).arg(script).arg(keys.size());
-    keys.forEach(request::arg);
-    args.forEach(request::arg);
+  private static Request request(Command command, String script, Call call) {
+    Request request = Request.cmd(command).arg(script).arg(call.keys.size());
+    call.keys.forEach(request::arg);
+    request.arg(String.join(" ", call.keyNames)).arg(call.argNames.toString());
+    call.args.forEach(request::arg);
     return request;
   }
 

@@ -1,7 +1,6 @@
 package dev.quma.core.store;
 
 import dev.quma.core.codec.ResourceCodec;
-import dev.quma.core.lease.Fence;
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceMeta;
@@ -16,43 +15,33 @@ import io.vertx.mutiny.redis.client.Response;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
- * The store of record for resources, in Redis. Writes are single Lua scripts (check version, write,
- * maintain indexes, append a change event) so that nothing is ever half-written; listings page
- * through sorted-set indexes, never KEYS or SCAN.
+ * The store of record for resources, in Redis: reading resources by name, creating, updating and
+ * deleting them. Each write is one Lua script (check version, write, maintain the indexes and the
+ * mesh's counters, append a change event), so that nothing is ever half-written. Listing and
+ * counting are {@link ResourceQueries}; the lifecycle cleanup's fenced delete is {@link
+ * StaleDataplanes}.
  */
 public final class ResourceStore {
   private static final LuaScript PUT =
       LuaScript.load(ResourceStore.class, MeshStatsStore.LUA_LIBRARY, "put.lua");
   private static final LuaScript DELETE =
       LuaScript.load(ResourceStore.class, MeshStatsStore.LUA_LIBRARY, "delete.lua");
-  private static final LuaScript DELETE_MESH = LuaScript.load("delete-mesh.lua");
-  private static final LuaScript DELETE_IF_STALE =
-      LuaScript.load(
-          ResourceStore.class, MeshStatsStore.LUA_LIBRARY, "stale-guard.lua", "delete.lua");
-  private static final char TAG_SEPARATOR = '\1';
-
-  /**
-   * The tag index entry of a gateway dataplane carries this key (not a valid tag key, so no tag
-   * filter meets it by accident) and its gateway type as value.
-   */
-  static final String GATEWAY_KEY = "@gateway";
+  private static final LuaScript DELETE_MESH =
+      LuaScript.load(ResourceStore.class, "delete-mesh.lua");
 
   private final Redis redis;
   private final Keys keys;
   private final StoreSettings settings;
   private final Clock clock;
+  private final MeshIndex meshIndex;
   private final ResourceCodec codec = ResourceCodec.instance();
 
   public ResourceStore(Redis redis, StoreSettings settings) {
@@ -64,6 +53,7 @@ public final class ResourceStore {
     this.settings = settings;
     this.keys = new Keys(settings.keyPrefix());
     this.clock = clock;
+    this.meshIndex = new MeshIndex(redis, keys, settings);
   }
 
   public Keys keys() {
@@ -72,6 +62,14 @@ public final class ResourceStore {
 
   public Redis redis() {
     return redis;
+  }
+
+  StoreSettings settings() {
+    return settings;
+  }
+
+  MeshIndex meshIndex() {
+    return meshIndex;
   }
 
   // ---- reads -------------------------------------------------------------------------------
@@ -99,281 +97,11 @@ public final class ResourceStore {
         .map(response -> Optional.ofNullable(decode(type, mesh, name, response)));
   }
 
-  /** A page of resources of a mesh-scoped type in one mesh, or of a global type (mesh ignored). */
-  public Uni<Page<Resource<?>>> list(ResourceType type, String mesh, ListQuery query) {
-    if (type == ResourceType.MESH) {
-      return listMeshes(query);
-    }
-    String tag = type.meshScoped() ? mesh : Keys.GLOBAL_TAG;
-    if (!query.filtered()) {
-      long stop = query.offset() + query.size() - 1;
-      Request count = Request.cmd(Command.ZCARD).arg(keys.index(type, tag));
-      Request range =
-          Request.cmd(Command.ZRANGE).arg(keys.index(type, tag)).arg(query.offset()).arg(stop);
-      return redis
-          .batch(List.of(count, range))
-          .flatMap(
-              responses -> {
-                long total = responses.get(0).toLong();
-                List<String> names = strings(responses.get(1));
-                return fetch(type, mesh, names).map(items -> Page.of(total, items, query));
-              });
-    }
-    return matchingNames(type, tag, query)
-        .flatMap(
-            names -> {
-              List<String> slice = slice(new ArrayList<>(names), query);
-              return fetch(type, mesh, slice).map(items -> Page.of(names.size(), items, query));
-            });
-  }
-
-  /** A page over every mesh (ordered by mesh, then name), e.g. for {@code GET /dataplanes}. */
-  public Uni<Page<Resource<?>>> listAcrossMeshes(ResourceType type, ListQuery query) {
-    if (!type.meshScoped()) {
-      return list(type, null, query);
-    }
-    return meshNames()
-        .flatMap(
-            meshes -> {
-              if (meshes.isEmpty()) {
-                return Uni.createFrom().item(Page.of(0, List.of(), query));
-              }
-              List<Uni<List<String>>> perMesh = new ArrayList<>();
-              for (String mesh : meshes) {
-                perMesh.add(matchingNames(type, mesh, query).map(ArrayList::new));
-              }
-              return Uni.join()
-                  .all(perMesh)
-                  .andFailFast()
-                  .flatMap(namesPerMesh -> pageAcross(type, meshes, namesPerMesh, query));
-            });
-  }
-
-  private Uni<Page<Resource<?>>> pageAcross(
-      ResourceType type, List<String> meshes, List<List<String>> namesPerMesh, ListQuery query) {
-    long total = namesPerMesh.stream().mapToLong(List::size).sum();
-    Map<String, List<String>> wanted = new LinkedHashMap<>();
-    long skip = query.offset();
-    long remaining = query.size();
-    for (int i = 0; i < meshes.size() && remaining > 0; i++) {
-      List<String> names = namesPerMesh.get(i);
-      if (skip >= names.size()) {
-        skip -= names.size();
-        continue;
-      }
-      int from = (int) skip;
-      int to = (int) Math.min(names.size(), from + remaining);
-      wanted.put(meshes.get(i), names.subList(from, to));
-      remaining -= to - from;
-      skip = 0;
-    }
-    List<Uni<List<Resource<?>>>> fetches = new ArrayList<>();
-    wanted.forEach((mesh, names) -> fetches.add(fetch(type, mesh, names)));
-    if (fetches.isEmpty()) {
-      return Uni.createFrom().item(Page.of(total, List.of(), query));
-    }
-    return Uni.join()
-        .all(fetches)
-        .andFailFast()
-        .map(
-            lists -> {
-              List<Resource<?>> items = new ArrayList<>();
-              lists.forEach(items::addAll);
-              return Page.of(total, items, query);
-            });
-  }
-
-  /** Names of every mesh, sorted. */
-  public Uni<List<String>> meshNames() {
-    return redis
-        .send(Request.cmd(Command.ZRANGE).arg(keys.meshIndex()).arg(0).arg(-1))
-        .map(ResourceStore::strings);
-  }
-
-  /** How many resources of a type one mesh has (or the global scope has). */
-  public Uni<Long> count(ResourceType type, String mesh) {
-    String tag = type.meshScoped() ? mesh : Keys.GLOBAL_TAG;
-    return redis.send(Request.cmd(Command.ZCARD).arg(keys.index(type, tag))).map(Response::toLong);
-  }
-
-  /**
-   * How many resources of each mesh-scoped type each mesh has, in one round trip (ZCARD of each
-   * name index), keyed as {@code meshes} and {@code types}.
-   */
-  public Uni<Map<String, Map<ResourceType, Long>>> countAll(
-      List<ResourceType> types, List<String> meshes) {
-    if (types.isEmpty() || meshes.isEmpty()) {
-      return Uni.createFrom().item(Map.of());
-    }
-    List<Request> counts = new ArrayList<>(types.size() * meshes.size());
-    for (String mesh : meshes) {
-      for (ResourceType type : types) {
-        counts.add(
-            Request.cmd(Command.ZCARD)
-                .arg(keys.index(type, type.meshScoped() ? mesh : Keys.GLOBAL_TAG)));
-      }
-    }
-    return redis
-        .batch(counts)
-        .map(
-            replies -> {
-              Map<String, Map<ResourceType, Long>> out = new LinkedHashMap<>();
-              int i = 0;
-              for (String mesh : meshes) {
-                Map<ResourceType, Long> perType = new LinkedHashMap<>();
-                for (ResourceType type : types) {
-                  perType.put(type, replies.get(i++).toLong());
-                }
-                out.put(mesh, perType);
-              }
-              return out;
-            });
-  }
-
-  /** How many meshes there are (the global index). */
-  public Uni<Long> meshCount() {
-    return redis.send(Request.cmd(Command.ZCARD).arg(keys.meshIndex())).map(Response::toLong);
-  }
-
   /**
    * The named resources of one mesh (or of the global scope) that exist, in the order of {@code
    * names}, read in one round trip.
    */
   public Uni<List<Resource<?>>> getAll(ResourceType type, String mesh, List<String> names) {
-    return fetch(type, mesh, names);
-  }
-
-  private Uni<Page<Resource<?>>> listMeshes(ListQuery query) {
-    return meshNames()
-        .flatMap(
-            names -> {
-              List<Uni<Optional<Resource<?>>>> reads = new ArrayList<>();
-              for (String name : names) {
-                if (query.nameContains() == null || name.contains(query.nameContains())) {
-                  reads.add(find(ResourceType.MESH, null, name));
-                }
-              }
-              if (reads.isEmpty()) {
-                return Uni.createFrom().item(Page.<Resource<?>>of(0, List.of(), query));
-              }
-              // The global index may briefly hold a mesh whose record is not written yet (or was
-              // just
-              // deleted): such names are skipped rather than shown half-made.
-              return Uni.join()
-                  .all(reads)
-                  .andFailFast()
-                  .map(
-                      found -> {
-                        List<Resource<?>> meshes =
-                            found.stream().flatMap(Optional::stream).toList();
-                        return Page.of(meshes.size(), slice(new ArrayList<>(meshes), query), query);
-                      });
-            });
-  }
-
-  private Uni<TreeSet<String>> matchingNames(ResourceType type, String tag, ListQuery query) {
-    Uni<Set<String>> candidates = candidateNames(type, tag, query);
-    if (query.gateway() != ListQuery.GatewayFilter.ANY) {
-      candidates = candidates.flatMap(names -> keepGateways(type, tag, query.gateway(), names));
-    }
-    return candidates.map(
-        names -> {
-          TreeSet<String> sorted = new TreeSet<>();
-          for (String name : names) {
-            if (query.nameContains() == null || name.contains(query.nameContains())) {
-              sorted.add(name);
-            }
-          }
-          return sorted;
-        });
-  }
-
-  /**
-   * Keeps the names that pass a gateway filter, from the tag index's gateway entries (one per
-   * gateway dataplane: {@link #GATEWAY_KEY} with the gateway's type as value).
-   */
-  private Uni<Set<String>> keepGateways(
-      ResourceType type, String tag, ListQuery.GatewayFilter filter, Set<String> names) {
-    Request lookup =
-        Request.cmd(Command.ZRANGEBYLEX)
-            .arg(keys.tagIndex(type, tag))
-            .arg("[" + GATEWAY_KEY + TAG_SEPARATOR)
-            .arg("(" + GATEWAY_KEY + (char) (TAG_SEPARATOR + 1));
-    return redis
-        .send(lookup)
-        .map(
-            response -> {
-              Set<String> gateways = new HashSet<>();
-              for (String entry : strings(response)) {
-                int first = entry.indexOf(TAG_SEPARATOR);
-                int second = entry.indexOf(TAG_SEPARATOR, first + 1);
-                String gatewayType = entry.substring(first + 1, second);
-                boolean wanted =
-                    switch (filter) {
-                      case BUILTIN -> gatewayType.equals(Dataplane.Gateway.Type.BUILTIN.name());
-                      case DELEGATED -> gatewayType.equals(Dataplane.Gateway.Type.DELEGATED.name());
-                      default -> true;
-                    };
-                if (wanted) {
-                  gateways.add(entry.substring(second + 1));
-                }
-              }
-              Set<String> kept = new HashSet<>(names);
-              if (filter == ListQuery.GatewayFilter.NOT_GATEWAY) {
-                kept.removeAll(gateways);
-              } else {
-                kept.retainAll(gateways);
-              }
-              return kept;
-            });
-  }
-
-  private Uni<Set<String>> candidateNames(ResourceType type, String tag, ListQuery query) {
-    Uni<Set<String>> candidates;
-    if (query.tags().isEmpty()) {
-      candidates =
-          redis
-              .send(Request.cmd(Command.ZRANGE).arg(keys.index(type, tag)).arg(0).arg(-1))
-              .map(r -> new HashSet<>(strings(r)));
-    } else {
-      List<Request> lookups = new ArrayList<>();
-      for (String key : query.tags().keySet()) {
-        lookups.add(
-            Request.cmd(Command.ZRANGEBYLEX)
-                .arg(keys.tagIndex(type, tag))
-                .arg("[" + key + TAG_SEPARATOR)
-                .arg("(" + key + (char) (TAG_SEPARATOR + 1)));
-      }
-      candidates =
-          redis
-              .batch(lookups)
-              .map(
-                  responses -> {
-                    Set<String> result = null;
-                    int i = 0;
-                    for (String wantedValue : query.tags().values()) {
-                      Set<String> matches = new HashSet<>();
-                      for (String entry : strings(responses.get(i++))) {
-                        // entry = key \1 value \1 name
-                        int first = entry.indexOf(TAG_SEPARATOR);
-                        int second = entry.indexOf(TAG_SEPARATOR, first + 1);
-                        if (entry.substring(first + 1, second).contains(wantedValue)) {
-                          matches.add(entry.substring(second + 1));
-                        }
-                      }
-                      if (result == null) {
-                        result = matches;
-                      } else {
-                        result.retainAll(matches);
-                      }
-                    }
-                    return result;
-                  });
-    }
-    return candidates;
-  }
-
-  private Uni<List<Resource<?>>> fetch(ResourceType type, String mesh, List<String> names) {
     if (names.isEmpty()) {
       return Uni.createFrom().item(List.of());
     }
@@ -450,46 +178,39 @@ public final class ResourceStore {
     ResourceType type = resource.meta().type();
     String mesh = resource.mesh();
     String name = resource.name();
-    String tag = Keys.tagOf(type, mesh, name);
     Instant now = clock.instant();
-    List<String> scriptKeys =
-        List.of(
-            keys.record(type, mesh, name),
-            keys.index(type, tag),
-            keys.tagIndex(type, tag),
-            keys.events(tag),
-            keys.sequence(tag),
-            type.meshScoped()
-                ? keys.record(ResourceType.MESH, null, mesh)
-                : keys.record(type, mesh, name),
-            keys.online(tag),
-            keys.stats(tag),
-            keys.statsServices(tag),
-            keys.statsNames(tag));
-    List<String> args =
-        List.of(
-            mode,
-            expectedVersion.isPresent() ? String.valueOf(expectedVersion.getAsLong()) : "",
-            now.toString(),
-            codec.writeSpec(resource.meta().labels()),
-            codec.writeSpec(resource.spec()),
-            tagEntries(resource),
-            type.kumaName(),
-            eventMesh(type, mesh, name),
-            name,
-            String.valueOf(settings.streamMaxLength()),
-            type.meshScoped() ? "1" : "0",
-            resource.spec() instanceof Dataplane dataplane ? DataplaneClass.ofSpec(dataplane) : "");
+    LuaScript.Call call = resourceKeys(type, mesh, name);
+    if (type.meshScoped()) {
+      call.key("meshRecord", keys.record(ResourceType.MESH, null, mesh));
+    }
+    if (resource.spec() instanceof Dataplane) {
+      counterKeys(call, mesh);
+    }
+    call.arg("mode", mode)
+        .arg("expected", expected(expectedVersion))
+        .arg("now", now)
+        .arg("labels", codec.writeSpec(resource.meta().labels()))
+        .arg("spec", codec.writeSpec(resource.spec()))
+        .arg("tags", TagIndex.entries(resource))
+        .arg("type", type.kumaName())
+        .arg("mesh", eventMesh(type, mesh, name))
+        .arg("name", name)
+        .arg("maxlen", settings.streamMaxLength());
+    if (resource.spec() instanceof Dataplane dataplane) {
+      call.arg("specClass", DataplaneClass.ofSpec(dataplane));
+    }
     Uni<Void> before =
-        type == ResourceType.MESH ? addToMeshIndex(name) : Uni.createFrom().voidItem();
+        type == ResourceType.MESH ? meshIndex.add(name) : Uni.createFrom().voidItem();
     return before
-        .flatMap(x -> PUT.run(redis, scriptKeys, args))
+        .flatMap(x -> PUT.run(redis, call))
         .flatMap(
             response -> {
               String status = response.get(0).toString();
               return switch (status) {
                 case "created" ->
-                    afterMeshCreated(type, name)
+                    (type == ResourceType.MESH
+                            ? meshIndex.created(name)
+                            : Uni.createFrom().voidItem())
                         .replaceWith(new WriteResult(true, response.get(1).toLong(), now, now));
                 case "updated" ->
                     Uni.createFrom()
@@ -530,63 +251,17 @@ public final class ResourceStore {
    */
   public Uni<Long> delete(
       ResourceType type, String mesh, String name, OptionalLong expectedVersion) {
-    String expected =
-        expectedVersion.isPresent() ? String.valueOf(expectedVersion.getAsLong()) : "";
-    String tag = Keys.tagOf(type, mesh, name);
-    Uni<Response> run;
-    if (type == ResourceType.MESH) {
-      run =
-          DELETE_MESH.run(
-              redis,
-              List.of(
-                  keys.record(type, null, name),
-                  keys.index(type, tag),
-                  keys.events(tag),
-                  keys.sequence(tag),
-                  keys.index(ResourceType.DATAPLANE, name),
-                  keys.index(ResourceType.SECRET, name),
-                  keys.stats(name),
-                  keys.statsServices(name),
-                  keys.statsNames(name)),
-              List.of(
-                  expected,
-                  name,
-                  String.valueOf(settings.streamMaxLength()),
-                  type.kumaName(),
-                  keys.recordPrefix(ResourceType.SECRET, name),
-                  ResourceType.SECRET.kumaName()));
-    } else {
-      run =
-          DELETE.run(
-              redis,
-              List.of(
-                  keys.record(type, mesh, name),
-                  keys.index(type, tag),
-                  keys.tagIndex(type, tag),
-                  keys.events(tag),
-                  keys.sequence(tag),
-                  keys.index(type, tag),
-                  type == ResourceType.DATAPLANE
-                      ? keys.insight(mesh, name)
-                      : keys.record(type, mesh, name),
-                  type == ResourceType.DATAPLANE ? keys.lastSeen(mesh) : keys.index(type, tag),
-                  type == ResourceType.DATAPLANE ? keys.online(mesh) : keys.index(type, tag),
-                  keys.stats(tag),
-                  keys.statsServices(tag),
-                  keys.statsNames(tag)),
-              List.of(
-                  expected,
-                  type.kumaName(),
-                  mesh == null ? "" : mesh,
-                  name,
-                  String.valueOf(settings.streamMaxLength()),
-                  "0"));
-    }
+    Uni<Response> run =
+        type == ResourceType.MESH
+            ? DELETE_MESH.run(redis, deleteMeshCall(name, expectedVersion))
+            : DELETE.run(redis, deleteCall(type, mesh, name, expected(expectedVersion)));
     return run.flatMap(
         response -> {
           String status = response.get(0).toString();
           return switch (status) {
-            case "deleted" -> afterMeshDeleted(type, name).replaceWith(response.get(1).toLong());
+            case "deleted" ->
+                (type == ResourceType.MESH ? meshIndex.deleted(name) : Uni.createFrom().voidItem())
+                    .replaceWith(response.get(1).toLong());
             case "not_found" ->
                 Uni.createFrom().failure(new ResourceNotFoundException(type, mesh, name));
             case "conflict" ->
@@ -608,152 +283,62 @@ public final class ResourceStore {
   }
 
   /**
-   * The lifecycle cleanup's delete: each dataplane goes only if it is still offline (not in the
-   * online set), was last heard from at or before {@code lastSeenCutoff}, is still at the version
-   * the caller read, and {@code fence} is not older than the newest token that swept the mesh. Each
-   * check-and-delete is atomic and deletes exactly as {@link #delete} does (indexes, insight,
-   * heartbeats, change event); all go in one round trip. Answers in the order of {@code
-   * candidates}.
+   * The keys and arguments of {@code delete.lua} for one resource (not a Mesh): a dataplane's also
+   * name its insight, heartbeats and the mesh's counters.
    */
-  public Uni<List<StaleDeleteOutcome>> deleteIfStale(
-      String mesh, List<StaleDataplane> candidates, Instant lastSeenCutoff, Fence fence) {
-    ResourceType type = ResourceType.DATAPLANE;
-    List<LuaScript.Call> calls = new ArrayList<>(candidates.size());
-    for (StaleDataplane candidate : candidates) {
-      String name = candidate.name();
-      calls.add(
-          new LuaScript.Call(
-              List.of(
-                  keys.record(type, mesh, name),
-                  keys.index(type, mesh),
-                  keys.tagIndex(type, mesh),
-                  keys.events(mesh),
-                  keys.sequence(mesh),
-                  keys.index(type, mesh),
-                  keys.insight(mesh, name),
-                  keys.lastSeen(mesh),
-                  keys.online(mesh),
-                  keys.stats(mesh),
-                  keys.statsServices(mesh),
-                  keys.statsNames(mesh),
-                  keys.fence(mesh, fence.lease())),
-              List.of(
-                  String.valueOf(candidate.version()),
-                  type.kumaName(),
-                  mesh,
-                  name,
-                  String.valueOf(settings.streamMaxLength()),
-                  "0",
-                  String.valueOf(lastSeenCutoff.toEpochMilli()),
-                  String.valueOf(fence.token()),
-                  String.valueOf(Fence.MEMORY.toMillis()))));
+  LuaScript.Call deleteCall(ResourceType type, String mesh, String name, String expected) {
+    LuaScript.Call call = resourceKeys(type, mesh, name);
+    if (type == ResourceType.DATAPLANE) {
+      counterKeys(
+          call.key("insight", keys.insight(mesh, name)).key("lastSeen", keys.lastSeen(mesh)), mesh);
     }
-    return DELETE_IF_STALE
-        .runAll(redis, calls)
-        .map(
-            replies -> {
-              List<StaleDeleteOutcome> outcomes = new ArrayList<>(replies.size());
-              for (Response reply : replies) {
-                outcomes.add(
-                    switch (reply.get(0).toString()) {
-                      case "deleted" -> StaleDeleteOutcome.DELETED;
-                      case "online" -> StaleDeleteOutcome.ONLINE;
-                      case "seen_recently" -> StaleDeleteOutcome.SEEN_RECENTLY;
-                      case "never_connected" -> StaleDeleteOutcome.NEVER_CONNECTED;
-                      case "conflict" -> StaleDeleteOutcome.CHANGED;
-                      case "not_found" -> StaleDeleteOutcome.NOT_FOUND;
-                      case "fenced" -> StaleDeleteOutcome.FENCED;
-                      default ->
-                          throw new IllegalStateException("unexpected store answer " + reply);
-                    });
-              }
-              return outcomes;
-            });
+    return call.arg("expected", expected)
+        .arg("type", type.kumaName())
+        .arg("mesh", mesh == null ? "" : mesh)
+        .arg("name", name)
+        .arg("maxlen", settings.streamMaxLength());
   }
 
-  /**
-   * Creates the mesh once in the life of this store: a marker in the mesh's slot records that it
-   * was created, so that a mesh the operator deleted is not brought back by the next restart.
-   */
-  public Uni<Boolean> createMeshOnce(Resource<?> mesh) {
-    String marker = keys.defaultMeshMarker(mesh.name());
-    return redis
-        .send(Request.cmd(Command.SET).arg(marker).arg(clock.instant().toString()).arg("NX"))
-        .flatMap(
-            claimed -> {
-              if (claimed == null) {
-                return Uni.createFrom().item(false);
-              }
-              return create(mesh)
-                  .replaceWith(true)
-                  .onFailure(ResourceConflictException.class)
-                  .recoverWithItem(false)
-                  .onFailure(e -> !(e instanceof ResourceConflictException))
-                  .call(
-                      () ->
-                          redis.send(
-                              Request.cmd(Command.DEL).arg(marker))); // let a later start retry
-            });
+  /** The keys every write of a resource takes: its record, indexes, stream and sequence. */
+  private LuaScript.Call resourceKeys(ResourceType type, String mesh, String name) {
+    String tag = Keys.tagOf(type, mesh, name);
+    return new LuaScript.Call()
+        .key("record", keys.record(type, mesh, name))
+        .key("index", keys.index(type, tag))
+        .key("tagIndex", keys.tagIndex(type, tag))
+        .key("events", keys.events(tag))
+        .key("sequence", keys.sequence(tag));
   }
 
-  /** A random id given to this control plane's store the first time any replica asks for it. */
-  public Uni<String> clusterId() {
-    Request claim =
-        Request.cmd(Command.SET)
-            .arg(keys.clusterId())
-            .arg(java.util.UUID.randomUUID().toString())
-            .arg("NX");
-    return redis
-        .send(claim)
-        .flatMap(x -> redis.send(Request.cmd(Command.GET).arg(keys.clusterId())))
-        .map(Response::toString);
+  /** Besides the record, what the counters library takes for a dataplane of {@code mesh}. */
+  private void counterKeys(LuaScript.Call call, String mesh) {
+    call.key("online", keys.online(mesh))
+        .key("stats", keys.stats(mesh))
+        .key("services", keys.statsServices(mesh))
+        .key("names", keys.statsNames(mesh));
   }
 
-  private Uni<Void> addToMeshIndex(String mesh) {
-    return redis
-        .send(Request.cmd(Command.ZADD).arg(keys.meshIndex()).arg(0).arg(mesh))
-        .replaceWithVoid();
+  private LuaScript.Call deleteMeshCall(String mesh, OptionalLong expectedVersion) {
+    return new LuaScript.Call()
+        .key("record", keys.record(ResourceType.MESH, null, mesh))
+        .key("index", keys.index(ResourceType.MESH, mesh))
+        .key("events", keys.events(mesh))
+        .key("sequence", keys.sequence(mesh))
+        .key("dataplanes", keys.index(ResourceType.DATAPLANE, mesh))
+        .key("secrets", keys.index(ResourceType.SECRET, mesh))
+        .key("stats", keys.stats(mesh))
+        .key("services", keys.statsServices(mesh))
+        .key("names", keys.statsNames(mesh))
+        .arg("expected", expected(expectedVersion))
+        .arg("mesh", mesh)
+        .arg("maxlen", settings.streamMaxLength())
+        .arg("meshType", ResourceType.MESH.kumaName())
+        .arg("secretPrefix", keys.recordPrefix(ResourceType.SECRET, mesh))
+        .arg("secretType", ResourceType.SECRET.kumaName());
   }
 
-  private Uni<Void> afterMeshCreated(ResourceType type, String mesh) {
-    if (type != ResourceType.MESH) {
-      return Uni.createFrom().voidItem();
-    }
-    return globalEvent("create", mesh);
-  }
-
-  private Uni<Void> afterMeshDeleted(ResourceType type, String mesh) {
-    if (type != ResourceType.MESH) {
-      return Uni.createFrom().voidItem();
-    }
-    return redis
-        .send(Request.cmd(Command.ZREM).arg(keys.meshIndex()).arg(mesh))
-        .flatMap(x -> globalEvent("delete", mesh));
-  }
-
-  /**
-   * Meshes come and go on the global stream too, so that followers learn which mesh streams to
-   * read.
-   */
-  private Uni<Void> globalEvent(String op, String mesh) {
-    Request xadd =
-        Request.cmd(Command.XADD)
-            .arg(keys.events(Keys.GLOBAL_TAG))
-            .arg("MAXLEN")
-            .arg("~")
-            .arg(settings.streamMaxLength())
-            .arg("*")
-            .arg("op")
-            .arg(op)
-            .arg("type")
-            .arg(ResourceType.MESH.kumaName())
-            .arg("mesh")
-            .arg(mesh)
-            .arg("name")
-            .arg(mesh)
-            .arg("version")
-            .arg(0);
-    return redis.send(xadd).replaceWithVoid();
+  private static String expected(OptionalLong version) {
+    return version.isPresent() ? String.valueOf(version.getAsLong()) : "";
   }
 
   /** The mesh an event is about: a Mesh's own name, none for global resources. */
@@ -762,53 +347,5 @@ public final class ResourceStore {
       return name;
     }
     return mesh == null ? "" : mesh;
-  }
-
-  /**
-   * Tag index entries ("key\1value"), one per distinct tag of a dataplane, and one for its gateway
-   * type when it is a gateway; none for other types.
-   */
-  private static String tagEntries(Resource<?> resource) {
-    if (!(resource.spec() instanceof Dataplane dataplane)) {
-      return "";
-    }
-    StringBuilder out = new StringBuilder();
-    if (dataplane.hasGateway()) {
-      out.append(GATEWAY_KEY)
-          .append(TAG_SEPARATOR)
-          .append(dataplane.networking().gateway().effectiveType().name());
-    }
-    dataplane
-        .tags()
-        .forEach(
-            (key, values) -> {
-              for (String value : values) {
-                if (!out.isEmpty()) {
-                  out.append('\n');
-                }
-                out.append(key).append(TAG_SEPARATOR).append(value);
-              }
-            });
-    return out.toString();
-  }
-
-  private static <T> List<T> slice(List<T> all, ListQuery query) {
-    if (query.offset() >= all.size()) {
-      return List.of();
-    }
-    int from = (int) query.offset();
-    int to = (int) Math.min(all.size(), query.offset() + query.size());
-    return all.subList(from, to);
-  }
-
-  static List<String> strings(Response response) {
-    if (response == null) {
-      return List.of();
-    }
-    List<String> out = new ArrayList<>(response.size());
-    for (Response item : response) {
-      out.add(item.toString());
-    }
-    return out;
   }
 }

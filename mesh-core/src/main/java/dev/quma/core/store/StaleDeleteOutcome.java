@@ -1,6 +1,6 @@
 package dev.quma.core.store;
 
-/** What {@link ResourceStore#deleteIfStale} did with one dataplane. */
+/** What {@link StaleDataplanes#deleteIfStale} did with one dataplane. */
 public enum StaleDeleteOutcome {
   /** Deleted, with a change event. */
   DELETED,

@@ -6,6 +6,7 @@ import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.model.SecretData;
 import dev.quma.core.store.ListQuery;
+import dev.quma.core.store.ResourceQueries;
 import dev.quma.core.store.ResourceStore;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
@@ -37,6 +38,7 @@ final class TokenStateCache {
   private static final String SECRET = ResourceType.SECRET.kumaName();
 
   private final ResourceStore store;
+  private final ResourceQueries queries;
   private final ChangeStream changes;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
   // Parsed public keys by secret name, reused while the secret's version is unchanged.
@@ -44,6 +46,7 @@ final class TokenStateCache {
 
   TokenStateCache(ResourceStore store, ChangeStream changes) {
     this.store = store;
+    this.queries = new ResourceQueries(store);
     this.changes = changes;
   }
 
@@ -237,7 +240,7 @@ final class TokenStateCache {
         .head(mesh)
         .flatMap(
             position ->
-                store
+                queries
                     .list(ResourceType.SECRET, mesh, ListQuery.all())
                     .map(page -> build(mesh, page.items(), position, startedNanos)));
   }

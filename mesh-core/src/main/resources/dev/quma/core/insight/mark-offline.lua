@@ -3,19 +3,18 @@
 -- it out of the online set, atomically with the re-check of its heartbeat. A sweeper holding an older
 -- lease token than the newest seen in this mesh is refused.
 -- The mesh's counters follow (stats-lib.lua is put in front of this script).
--- KEYS: 1 online zset, 2 insight, 3 sweep fence, 4 dataplane record, 5 stats, 6 stats services,
---       7 stats names
--- ARGV: 1 name, 2 cutoff (epoch ms), 3 now (RFC 3339), 4 lease token, 5 fence expiry (ms)
+-- K: online, insight, fence (the sweep's), record (the dataplane's), stats, services, names
+-- A: name, cutoff (epoch ms), now (RFC 3339), token (the lease's), fenceExpiry (ms)
 -- Returns: 'offline' | 'heard_from' | 'not_online' | 'fenced'
-local online, insightKey, fence = KEYS[1], KEYS[2], KEYS[3]
-local name, cutoff, now, token = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
+local online, insightKey, fence = K.online, K.insight, K.fence
+local name, cutoff, now, token = A.name, tonumber(A.cutoff), A.now, tonumber(A.token)
 
 local newest = tonumber(redis.call('GET', fence) or '0')
 if token < newest then return 'fenced' end
 local heartbeat = redis.call('ZSCORE', online, name)
 if not heartbeat then return 'not_online' end
 if tonumber(heartbeat) > cutoff then return 'heard_from' end
-if token > newest then redis.call('SET', fence, ARGV[4], 'PX', ARGV[5]) end
+if token > newest then redis.call('SET', fence, A.token, 'PX', A.fenceExpiry) end
 
 local function isOpen(subscription)
   return type(subscription) == 'table'
@@ -51,5 +50,5 @@ if document then
   end
 end
 redis.call('ZREM', online, name)
-qs_restat({record = KEYS[4], online = online, stats = KEYS[5], services = KEYS[6], names = KEYS[7]}, name, {})
+qs_restat(K, name, {})
 return 'offline'

@@ -1,11 +1,10 @@
 -- Takes the lease if nobody holds it: the holder's value gets the next token of the lease's epoch
 -- counter, so every acquisition has a larger token than the one before (a fencing value).
--- KEYS: 1 lease, 2 epoch counter
--- ARGV: 1 holder id, 2 time to live (ms)
+-- K: lease, epoch (counter). A: holder (id), ttl (ms).
 -- Returns: {'acquired', value, token} or {'held', current value}
-local current = redis.call('GET', KEYS[1])
+local current = redis.call('GET', K.lease)
 if current then return {'held', current} end
-local token = redis.call('INCR', KEYS[2])
-local value = ARGV[1] .. '#' .. token
-redis.call('SET', KEYS[1], value, 'NX', 'PX', ARGV[2])
+local token = redis.call('INCR', K.epoch)
+local value = A.holder .. '#' .. token
+redis.call('SET', K.lease, value, 'NX', 'PX', A.ttl)
 return {'acquired', value, token}

@@ -2,12 +2,12 @@
 -- corrections (the epoch is the one expected), the rebuilt counters replace the live ones where
 -- they differ; a busy mesh keeps its live counters until the next reconcile. The rebuilt keys go
 -- either way.
--- KEYS: 1 stats, 2 services, 3 names, 4 rebuilt stats, 5 rebuilt services, 6 rebuilt names
--- ARGV: 1 expected epoch
+-- K: stats, services, names (live), rebuiltStats, rebuiltServices, rebuiltNames
+-- A: epoch (expected)
 -- Returns {'busy', epoch} | {'same', 0} | {'replaced', fields that differed}
-local epoch = tonumber(redis.call('HGET', KEYS[1], 'epoch') or '0')
-if epoch ~= tonumber(ARGV[1]) then
-  redis.call('DEL', KEYS[4], KEYS[5], KEYS[6])
+local epoch = tonumber(redis.call('HGET', K.stats, 'epoch') or '0')
+if epoch ~= tonumber(A.epoch) then
+  redis.call('DEL', K.rebuiltStats, K.rebuiltServices, K.rebuiltNames)
   return {'busy', epoch}
 end
 
@@ -27,22 +27,23 @@ local function differences(liveKey, rebuiltKey)
   return count
 end
 
-local drift = differences(KEYS[1], KEYS[4]) + differences(KEYS[2], KEYS[5]) + differences(KEYS[3], KEYS[6])
+local drift = differences(K.stats, K.rebuiltStats) + differences(K.services, K.rebuiltServices)
+  + differences(K.names, K.rebuiltNames)
 if drift == 0 then
-  redis.call('DEL', KEYS[4], KEYS[5], KEYS[6])
+  redis.call('DEL', K.rebuiltStats, K.rebuiltServices, K.rebuiltNames)
   return {'same', 0}
 end
 local now = redis.call('TIME')
-redis.call('HSET', KEYS[4], 'epoch', epoch + 1,
+redis.call('HSET', K.rebuiltStats, 'epoch', epoch + 1,
   'mt', now[1] .. string.format('%03d', math.floor(tonumber(now[2]) / 1000)))
-redis.call('RENAME', KEYS[4], KEYS[1])
-redis.call('PERSIST', KEYS[1])
-for i = 2, 3 do
-  if redis.call('EXISTS', KEYS[i + 3]) == 1 then
-    redis.call('RENAME', KEYS[i + 3], KEYS[i])
-    redis.call('PERSIST', KEYS[i])
+redis.call('RENAME', K.rebuiltStats, K.stats)
+redis.call('PERSIST', K.stats)
+for _, pair in ipairs({{K.rebuiltServices, K.services}, {K.rebuiltNames, K.names}}) do
+  if redis.call('EXISTS', pair[1]) == 1 then
+    redis.call('RENAME', pair[1], pair[2])
+    redis.call('PERSIST', pair[2])
   else
-    redis.call('DEL', KEYS[i])
+    redis.call('DEL', pair[2])
   end
 end
 return {'replaced', drift}

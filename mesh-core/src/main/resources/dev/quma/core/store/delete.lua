@@ -1,31 +1,26 @@
--- Also the body of the lifecycle cleanup's conditional delete: ResourceStore puts stale-guard.lua in front.
--- Deletes one resource atomically, with its index entries, its insight, its contribution to the
--- mesh's counters (stats-lib.lua is put in front) and a change event.
--- KEYS: 1 record hash, 2 name index, 3 tag index, 4 event stream, 5 version sequence,
---       6 guard index (must be empty when ARGV[6] == '1'), 7 insight key, 8 last-seen zset,
---       9 online zset, 10 stats, 11 stats services, 12 stats names
--- ARGV: 1 expected version ('' = any), 2 type, 3 mesh, 4 name, 5 stream max length, 6 guard ('1'|'0')
--- Returns: {status, version} where status is deleted|conflict|not_found|not_empty
-local record, index, tagIndex, events, seq, guard, insight, lastSeen, online = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
-local expected, rtype, mesh, name, maxlen, useGuard = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-
-local current = redis.call('HMGET', record, 'v', 'ti', 'xc')
+-- Deletes one resource atomically, with its index entries and a change event; a dataplane also with
+-- its insight, heartbeats and contribution to the mesh's counters (stats-lib.lua is put in front).
+-- Also the body of the lifecycle cleanup's conditional delete (stale-guard.lua goes before it).
+-- K: record, index (names), tagIndex, events, sequence; for a dataplane also insight, lastSeen,
+--    online, stats, services, names
+-- A: expected (version, '' = any), type, mesh, name, maxlen (of the stream)
+-- Returns: {status, version} where status is deleted|conflict|not_found
+local current = redis.call('HMGET', K.record, 'v', 'ti', 'xc')
 local currentVersion, tags, counted = current[1], current[2], current[3]
 if not currentVersion then return {'not_found'} end
-if expected ~= '' and expected ~= currentVersion then return {'conflict', currentVersion} end
-if useGuard == '1' then
-  local remaining = redis.call('ZCARD', guard)
-  if remaining > 0 then return {'not_empty', remaining} end
-end
+if A.expected ~= '' and A.expected ~= currentVersion then return {'conflict', currentVersion} end
 
 if tags and tags ~= '' then
-  for entry in string.gmatch(tags, '[^\n]+') do redis.call('ZREM', tagIndex, entry .. '\1' .. name) end
+  for entry in string.gmatch(tags, '[^\n]+') do redis.call('ZREM', K.tagIndex, entry .. '\1' .. A.name) end
 end
-redis.call('DEL', record, insight)
-redis.call('ZREM', index, name)
-redis.call('ZREM', lastSeen, name)
-redis.call('ZREM', online, name)
-qs_forget({stats = KEYS[10], services = KEYS[11], names = KEYS[12]}, counted)
-local version = redis.call('INCR', seq)
-redis.call('XADD', events, 'MAXLEN', '~', maxlen, '*', 'op', 'delete', 'type', rtype, 'mesh', mesh, 'name', name, 'version', version)
+redis.call('DEL', K.record)
+redis.call('ZREM', K.index, A.name)
+if K.insight then
+  redis.call('DEL', K.insight)
+  redis.call('ZREM', K.lastSeen, A.name)
+  redis.call('ZREM', K.online, A.name)
+  qs_forget(K, counted)
+end
+local version = redis.call('INCR', K.sequence)
+redis.call('XADD', K.events, 'MAXLEN', '~', A.maxlen, '*', 'op', 'delete', 'type', A.type, 'mesh', A.mesh, 'name', A.name, 'version', version)
 return {'deleted', version}

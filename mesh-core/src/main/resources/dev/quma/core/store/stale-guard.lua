@@ -1,18 +1,18 @@
--- Guard that ResourceStore puts in front of delete.lua to make the lifecycle cleanup's delete:
--- the dataplane goes only while it is still offline, has not been heard from since the cutoff, and
--- the sweeper holds the newest lease token seen in this mesh. delete.lua then checks the version
--- the sweeper read (ARGV[1]) and deletes, with its indexes, insight, heartbeats and change event.
--- KEYS: as delete.lua, plus 13 sweep fence
--- ARGV: as delete.lua, plus 7 last-seen cutoff (epoch ms), 8 lease token, 9 fence expiry (ms)
+-- Guard that the lifecycle cleanup puts in front of delete.lua: the dataplane goes only while it is
+-- still offline, has not been heard from since the cutoff, and the sweeper holds the newest lease
+-- token seen in this mesh. delete.lua then checks the version the sweeper read (A.expected) and
+-- deletes, with its indexes, insight, heartbeats and change event.
+-- K: as delete.lua for a dataplane, plus fence (the sweep's)
+-- A: as delete.lua, plus cutoff (last seen, epoch ms), token (the lease's), fenceExpiry (ms)
 -- Returns, besides delete.lua's answers: {'fenced', newest token}, {'online'}, {'seen_recently'},
 --   {'never_connected'}
 do
-  local name, cutoff, token = ARGV[4], tonumber(ARGV[7]), tonumber(ARGV[8])
-  local newest = tonumber(redis.call('GET', KEYS[13]) or '0')
+  local cutoff, token = tonumber(A.cutoff), tonumber(A.token)
+  local newest = tonumber(redis.call('GET', K.fence) or '0')
   if token < newest then return {'fenced', tostring(newest)} end
-  if redis.call('ZSCORE', KEYS[9], name) then return {'online'} end
-  local seen = redis.call('ZSCORE', KEYS[8], name)
+  if redis.call('ZSCORE', K.online, A.name) then return {'online'} end
+  local seen = redis.call('ZSCORE', K.lastSeen, A.name)
   if not seen then return {'never_connected'} end
   if tonumber(seen) > cutoff then return {'seen_recently'} end
-  if token > newest then redis.call('SET', KEYS[13], ARGV[8], 'PX', ARGV[9]) end
+  if token > newest then redis.call('SET', K.fence, A.token, 'PX', A.fenceExpiry) end
 end

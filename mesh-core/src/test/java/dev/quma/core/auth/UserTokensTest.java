@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ListQuery;
+import dev.quma.core.store.ResourceQueries;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
 import dev.quma.core.testing.PrivateRedis;
@@ -41,7 +42,10 @@ class UserTokensTest {
             .andFailFast());
     await(replicaA.ensureAdminToken(Duration.ofDays(1)));
 
-    var secrets = await(store.list(ResourceType.GLOBAL_SECRET, null, ListQuery.page(0, 10)));
+    var secrets =
+        await(
+            new ResourceQueries(store)
+                .list(ResourceType.GLOBAL_SECRET, null, ListQuery.page(0, 10)));
     assertThat(secrets.items())
         .extracting(r -> r.name())
         .containsExactly(UserTokens.ADMIN_TOKEN_SECRET, UserTokens.SIGNING_KEY_SECRET);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ListQuery;
+import dev.quma.core.store.ResourceQueries;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
 import dev.quma.core.testing.PrivateRedis;
@@ -145,7 +146,7 @@ class ChangeFollowerTest {
 
     @Override
     public Uni<Void> resync() {
-      return store
+      return new ResourceQueries(store)
           .list(ResourceType.DATAPLANE, "default", ListQuery.all())
           .invoke(
               page -> {

@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quma.core.codec.Format;
 import dev.quma.core.codec.ResourceCodec;
 import dev.quma.core.insight.DataplaneInsight;
-import dev.quma.core.insight.DataplaneInsight.DiscoverySubscription;
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.ResourceType;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The classes a dataplane is counted by, for Kuma's status rules. */
@@ -61,29 +57,16 @@ class DataplaneClassTest {
   }
 
   @Test
-  void theInsightClassTakesTheLatestSubscriptionsVersionsAndTheMtlsBackends() {
-    DataplaneInsight insight =
-        new DataplaneInsight(
-            List.of(subscription("1.0.0", "1.29.0"), subscription("2.9.1", "1.30.2\tx")),
-            Map.of("issuedBackend", "ca-1", "supportedBackends", List.of("ca-1", "ca-2")),
-            null);
-    assertThat(DataplaneClass.ofInsight(insight)).isEqualTo("2.9.1\t1.30.2_x\t1\tca-1\tca-1\tca-2");
-    assertThat(DataplaneClass.ofInsight(DataplaneInsight.EMPTY)).isEqualTo("\t\t0");
-    assertThat(DataplaneClass.label("v".repeat(100))).hasSize(DataplaneClass.MAX_LABEL);
-  }
-
-  private static DiscoverySubscription subscription(String kumaDp, String envoy) {
-    return new DiscoverySubscription(
-        "s",
-        "cp",
-        Instant.EPOCH,
-        null,
-        null,
+  void versionsAreCountedAsLabelsWithoutSeparators() {
+    DataplaneInsight.Version version =
         new DataplaneInsight.Version(
-            new DataplaneInsight.Version.KumaDp(kumaDp, null, null, null, null),
-            new DataplaneInsight.Version.Envoy(envoy, null, null),
-            null),
-        0);
+            new DataplaneInsight.Version.KumaDp("2.9.1", null, null, null, null),
+            new DataplaneInsight.Version.Envoy("1.30.2\tx", null, null),
+            null);
+    assertThat(DataplaneClass.kumaDpVersion(version)).isEqualTo("2.9.1");
+    assertThat(DataplaneClass.envoyVersion(version)).isEqualTo("1.30.2_x");
+    assertThat(DataplaneClass.kumaDpVersion(null)).isEmpty();
+    assertThat(DataplaneClass.label("v".repeat(100))).hasSize(DataplaneClass.MAX_LABEL);
   }
 
   private static Dataplane inbounds(String... inbounds) {

@@ -8,7 +8,7 @@ import dev.quma.core.codec.ResourceCodec;
 import dev.quma.core.insight.DataplaneInsight;
 import dev.quma.core.insight.DataplaneInsight.DiscoverySubscription;
 import dev.quma.core.insight.Heartbeats;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.lease.Fence;
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Resource;
@@ -43,14 +43,14 @@ class MeshStatsStoreTest {
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
   private ResourceStore store;
-  private InsightStore insights;
+  private InsightWriter insights;
   private MeshStatsStore stats;
   private Keys keys;
 
   @BeforeEach
   void defaultMesh() {
     store = new ResourceStore(redis.client(), StoreSettings.DEFAULTS);
-    insights = new InsightStore(redis.client(), store.keys());
+    insights = new InsightWriter(redis.client(), store.keys());
     stats = new MeshStatsStore(redis.client(), store);
     keys = store.keys();
     await(store.create(mesh("default")));
@@ -78,7 +78,7 @@ class MeshStatsStoreTest {
     assertThat(registered.servicesByKind().get("internal")).isEqualTo(counts(0, 1, 0));
     assertThat(registered.distinctServices()).isEqualTo(1);
 
-    await(insights.put("default", "web-1", connected("2.9.1", "1.30.2"), NOW));
+    await(insights.open("default", "web-1", connected("2.9.1", "1.30.2"), NOW));
     MeshStats online = await(stats.read("default"));
     assertThat(online.dataplanes()).isEqualTo(counts(1, 0, 0));
     assertThat(online.kumaDpVersions()).containsOnly(Map.entry("2.9.1", counts(1, 0, 0)));
@@ -87,7 +87,7 @@ class MeshStatsStoreTest {
     assertThat(online.modified()).isNotNull();
     assertThat(online.epoch()).isGreaterThan(registered.epoch());
 
-    await(insights.put("default", "web-1", disconnected("2.9.1", "1.30.2"), NOW));
+    await(insights.close("default", "web-1", disconnected("2.9.1", "1.30.2")));
     MeshStats gone = await(stats.read("default"));
     assertThat(gone.dataplanes()).isEqualTo(counts(0, 1, 0));
     assertThat(gone.kumaDpVersions())
@@ -98,7 +98,7 @@ class MeshStatsStoreTest {
   @Test
   void inboundsThatAreNotReadyDegradeThenTakeDownAStandardDataplane() {
     await(store.create(standard("web-1", "web", true)));
-    await(insights.put("default", "web-1", connected("2.9.1", "1.30.2"), NOW));
+    await(insights.open("default", "web-1", connected("2.9.1", "1.30.2"), NOW));
 
     await(store.put(twoInbounds("web-1", true, false), OptionalLong.empty()));
     assertThat(await(stats.read("default")).dataplanes()).isEqualTo(counts(0, 0, 1));
@@ -119,7 +119,7 @@ class MeshStatsStoreTest {
   void gatewaysCountByTheirTypeAndIgnoreReadiness() {
     await(store.create(gateway("edge-1", "edge", "BUILTIN")));
     await(store.create(gateway("edge-2", "legacy-edge", "DELEGATED")));
-    await(insights.put("default", "edge-1", connected("2.9.1", "1.30.2"), NOW));
+    await(insights.open("default", "edge-1", connected("2.9.1", "1.30.2"), NOW));
     MeshStats counted = await(stats.read("default"));
     assertThat(counted.dataplanesByKind().get("gatewayBuiltin")).isEqualTo(counts(1, 0, 0));
     assertThat(counted.dataplanesByKind().get("gatewayDelegated")).isEqualTo(counts(0, 1, 0));
@@ -133,10 +133,10 @@ class MeshStatsStoreTest {
   void servicesAreOnlineOfflineOrPartiallyDegradedByTheirDataplanes() {
     await(store.create(standard("web-1", "web", true)));
     await(store.create(standard("web-2", "web", true)));
-    await(insights.put("default", "web-1", connected("2.9.1", "1.30.2"), NOW));
+    await(insights.open("default", "web-1", connected("2.9.1", "1.30.2"), NOW));
     assertThat(await(stats.read("default")).servicesByKind().get("internal"))
         .isEqualTo(counts(0, 0, 1));
-    await(insights.put("default", "web-2", connected("2.9.1", "1.30.2"), NOW));
+    await(insights.open("default", "web-2", connected("2.9.1", "1.30.2"), NOW));
     assertThat(await(stats.read("default")).servicesByKind().get("internal"))
         .isEqualTo(counts(1, 0, 0));
     assertThat(await(stats.read("default")).distinctServices()).isEqualTo(1);
@@ -146,8 +146,8 @@ class MeshStatsStoreTest {
   void theOfflineMarkAndTheDeleteTakeTheirShareOut() {
     await(store.create(standard("web-1", "web", true)));
     await(store.create(standard("web-2", "web", true)));
-    await(insights.put("default", "web-1", connected("2.9.1", "1.30.2"), NOW.minusSeconds(600)));
-    await(insights.put("default", "web-2", connected("2.9.0", "1.30.2"), NOW));
+    await(insights.open("default", "web-1", connected("2.9.1", "1.30.2"), NOW.minusSeconds(600)));
+    await(insights.open("default", "web-2", connected("2.9.0", "1.30.2"), NOW));
 
     Heartbeats heartbeats = new Heartbeats(redis.client(), keys);
     await(
@@ -190,7 +190,7 @@ class MeshStatsStoreTest {
   @Test
   void aReconcileFindsNothingToChangeWhenTheCountersAreRight() {
     await(store.create(standard("web-1", "web", true)));
-    await(insights.put("default", "web-1", connected("2.9.1", "1.30.2"), NOW));
+    await(insights.open("default", "web-1", connected("2.9.1", "1.30.2"), NOW));
     MeshStats before = await(stats.read("default"));
 
     ReconcileReport report = await(stats.reconcile("default", 100));
@@ -206,7 +206,7 @@ class MeshStatsStoreTest {
   void aReconcileRepairsCountersAndDataplanesWrittenBeforeTheCountersExisted() {
     for (int i = 0; i < 7; i++) {
       await(store.create(standard("web-" + i, "web", true)));
-      await(insights.put("default", "web-" + i, connected("2.9.1", "1.30.2"), NOW));
+      await(insights.open("default", "web-" + i, connected("2.9.1", "1.30.2"), NOW));
     }
     MeshStats truth = await(stats.read("default"));
     // Drift: a counter edited by hand, and two records as an older version left them.
@@ -271,7 +271,7 @@ class MeshStatsStoreTest {
                   }
                   // A proxy connects while the reconcile walks.
                   return insights
-                      .put("default", "web-3", connected("2.9.1", "1.30.2"), NOW)
+                      .open("default", "web-3", connected("2.9.1", "1.30.2"), NOW)
                       .replaceWithVoid();
                 }));
 
@@ -362,22 +362,14 @@ class MeshStatsStoreTest {
         .toResource(ResourceType.DATAPLANE);
   }
 
-  static DataplaneInsight connected(String kumaDp, String envoy) {
-    return new DataplaneInsight(
-        List.of(
-            new DiscoverySubscription(
-                "s-1", "cp-1", NOW.minusSeconds(5), null, null, version(kumaDp, envoy), 0)),
-        null,
-        null);
+  static DiscoverySubscription connected(String kumaDp, String envoy) {
+    return new DiscoverySubscription(
+        "s-1", "cp-1", NOW.minusSeconds(5), null, null, version(kumaDp, envoy), 0);
   }
 
-  private static DataplaneInsight disconnected(String kumaDp, String envoy) {
-    return new DataplaneInsight(
-        List.of(
-            new DiscoverySubscription(
-                "s-1", "cp-1", NOW.minusSeconds(5), NOW, null, version(kumaDp, envoy), 0)),
-        null,
-        null);
+  private static DiscoverySubscription disconnected(String kumaDp, String envoy) {
+    return new DiscoverySubscription(
+        "s-1", "cp-1", NOW.minusSeconds(5), NOW, null, version(kumaDp, envoy), 0);
   }
 
   private static DataplaneInsight.Version version(String kumaDp, String envoy) {

@@ -8,7 +8,8 @@ import dev.quma.core.events.ChangeEvent;
 import dev.quma.core.events.ChangeStream;
 import dev.quma.core.insight.DataplaneInsight;
 import dev.quma.core.insight.DataplaneInsight.DiscoverySubscription;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightReader;
+import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.lease.Fence;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.testing.PrivateRedis;
@@ -29,37 +30,31 @@ class DeleteIfStaleTest {
   private static final Instant NOW = Instant.now();
   private static final Instant CUTOFF = NOW.minus(Duration.ofHours(72));
   private static final Instant LONG_AGO = NOW.minus(Duration.ofDays(4));
-  private static final DataplaneInsight CLOSED =
-      new DataplaneInsight(
-          List.of(
-              new DiscoverySubscription(
-                  "s", "cp-1", LONG_AGO.minusSeconds(60), LONG_AGO, null, null, 1)),
-          null,
-          null);
-  private static final DataplaneInsight OPEN =
-      new DataplaneInsight(
-          List.of(new DiscoverySubscription("s", "cp-1", NOW, null, null, null, 1)), null, null);
+  private static final DiscoverySubscription OPEN =
+      new DiscoverySubscription("s", "cp-1", NOW, null, null, null, 1);
 
   private ResourceStore store;
-  private InsightStore insights;
+  private InsightWriter writer;
+  private InsightReader insights;
 
   @BeforeEach
   void defaultMesh() {
     store = new ResourceStore(redis.client(), StoreSettings.DEFAULTS);
-    insights = new InsightStore(redis.client(), store.keys());
+    writer = new InsightWriter(redis.client(), store.keys());
+    insights = new InsightReader(redis.client(), store.keys());
     await(store.create(mesh("default")));
   }
 
   @Test
   void deletesAnOfflineDataplaneNotSeenSinceTheCutoffLikeAnyDelete() {
     long version = create("gone");
-    await(insights.put("default", "gone", CLOSED, LONG_AGO));
+    leftAt("gone", LONG_AGO);
 
     assertThat(deleteIfStale(new StaleDataplane("gone", version), new Fence("sweeper", 1)))
         .isEqualTo(StaleDeleteOutcome.DELETED);
 
     assertThat(await(store.find(ResourceType.DATAPLANE, "default", "gone"))).isEmpty();
-    assertThat(await(store.count(ResourceType.DATAPLANE, "default"))).isZero();
+    assertThat(await(new ResourceQueries(store).count(ResourceType.DATAPLANE, "default"))).isZero();
     assertThat(await(insights.get("default", "gone"))).isEqualTo(DataplaneInsight.EMPTY);
     assertThat(zscore(store.keys().lastSeen("default"), "gone")).isNull();
     List<ChangeEvent> events =
@@ -75,11 +70,11 @@ class DeleteIfStaleTest {
   @Test
   void keepsWhatReconnectedChangedOrNeverConnected() {
     long online = create("online");
-    await(insights.put("default", "online", OPEN, LONG_AGO)); // online, heartbeat not refreshed
+    await(writer.open("default", "online", OPEN, LONG_AGO)); // online, heartbeat not refreshed
     long back = create("back");
-    await(insights.put("default", "back", CLOSED, NOW.minusSeconds(5))); // reconnected and left
+    leftAt("back", NOW.minusSeconds(5)); // reconnected and left
     long changed = create("changed");
-    await(insights.put("default", "changed", CLOSED, LONG_AGO));
+    leftAt("changed", LONG_AGO);
     await(
         store.put(
             dataplane("default", "changed", "web", "10.0.0.9", 80), OptionalLong.of(changed)));
@@ -87,16 +82,17 @@ class DeleteIfStaleTest {
 
     List<StaleDeleteOutcome> outcomes =
         await(
-            store.deleteIfStale(
-                "default",
-                List.of(
-                    new StaleDataplane("online", online),
-                    new StaleDataplane("back", back),
-                    new StaleDataplane("changed", changed),
-                    new StaleDataplane("never", never),
-                    new StaleDataplane("missing", 1)),
-                CUTOFF,
-                new Fence("sweeper", 1)));
+            new StaleDataplanes(store)
+                .deleteIfStale(
+                    "default",
+                    List.of(
+                        new StaleDataplane("online", online),
+                        new StaleDataplane("back", back),
+                        new StaleDataplane("changed", changed),
+                        new StaleDataplane("never", never),
+                        new StaleDataplane("missing", 1)),
+                    CUTOFF,
+                    new Fence("sweeper", 1)));
 
     assertThat(outcomes)
         .containsExactly(
@@ -105,15 +101,16 @@ class DeleteIfStaleTest {
             StaleDeleteOutcome.CHANGED,
             StaleDeleteOutcome.NEVER_CONNECTED,
             StaleDeleteOutcome.NEVER_CONNECTED);
-    assertThat(await(store.count(ResourceType.DATAPLANE, "default"))).isEqualTo(4);
+    assertThat(await(new ResourceQueries(store).count(ResourceType.DATAPLANE, "default")))
+        .isEqualTo(4);
   }
 
   @Test
   void aDataplaneDeletedMeanwhileIsNotFoundAndAnOlderTokenIsFenced() {
     long version = create("gone");
-    await(insights.put("default", "gone", CLOSED, LONG_AGO));
+    leftAt("gone", LONG_AGO);
     long other = create("other");
-    await(insights.put("default", "other", CLOSED, LONG_AGO));
+    leftAt("other", LONG_AGO);
 
     assertThat(deleteIfStale(new StaleDataplane("gone", version), new Fence("sweeper", 7)))
         .isEqualTo(StaleDeleteOutcome.DELETED);
@@ -137,7 +134,18 @@ class DeleteIfStaleTest {
   }
 
   private StaleDeleteOutcome deleteIfStale(StaleDataplane candidate, Fence fence) {
-    return await(store.deleteIfStale("default", List.of(candidate), CUTOFF, fence)).get(0);
+    return await(
+            new StaleDataplanes(store).deleteIfStale("default", List.of(candidate), CUTOFF, fence))
+        .get(0);
+  }
+
+  /** The dataplane's proxy connected, was last heard from at {@code heartbeat} and left. */
+  private void leftAt(String name, Instant heartbeat) {
+    DiscoverySubscription closed =
+        new DiscoverySubscription(
+            "s", "cp-1", heartbeat.minusSeconds(60), heartbeat, null, null, 1);
+    await(writer.open("default", name, OPEN, heartbeat));
+    await(writer.close("default", name, closed));
   }
 
   private long create(String name) {

@@ -33,12 +33,26 @@ class LuaScriptTest {
         .isEqualTo(8);
 
     await(redis.client().send(Request.cmd(Command.SCRIPT).arg("FLUSH")));
-    assertThat(await(GUARDED_ECHO.run(redis.client(), List.of("counter"), List.of("alone"))))
-        .hasToString("alone");
+    assertThat(await(GUARDED_ECHO.run(redis.client(), call("alone")))).hasToString("alone");
   }
 
-  private static LuaScript.Call call(String arg) {
-    return new LuaScript.Call(List.of("counter"), List.of(arg));
+  @Test
+  void keysAndArgumentsGoByNameAndALeftOutKeyIsNil() {
+    assertThat(
+            await(
+                GUARDED_ECHO.run(
+                    redis.client(),
+                    call("hello").key("optional", "written").rest("more", List.of("a", "b")))))
+        .hasToString("hello a,b");
+    assertThat(await(redis.client().send(Request.cmd(Command.GET).arg("written"))))
+        .hasToString("hello");
+    assertThat(await(GUARDED_ECHO.run(redis.client(), call("plain").rest("more", List.of()))))
+        .as("an empty rest list")
+        .hasToString("plain ");
+  }
+
+  private static LuaScript.Call call(String word) {
+    return new LuaScript.Call().key("counter", "counter").arg("word", word);
   }
 
   private static List<String> strings(List<Response> replies) {

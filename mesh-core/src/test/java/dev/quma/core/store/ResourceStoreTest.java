@@ -7,8 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quma.core.events.ChangeEvent;
 import dev.quma.core.events.ChangeStream;
-import dev.quma.core.insight.DataplaneInsight;
-import dev.quma.core.insight.InsightStore;
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceMeta;
@@ -17,13 +15,10 @@ import dev.quma.core.model.SecretData;
 import dev.quma.core.testing.PrivateRedis;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -70,7 +65,11 @@ class ResourceStoreTest {
     assertThat(deletedAt).isGreaterThan(updated.version());
     assertThatThrownBy(() -> await(store.get(ResourceType.DATAPLANE, "default", "redis-1")))
         .isInstanceOf(ResourceNotFoundException.class);
-    assertThat(await(store.list(ResourceType.DATAPLANE, "default", ListQuery.page(0, 10))).total())
+    assertThat(
+            await(
+                    new ResourceQueries(store)
+                        .list(ResourceType.DATAPLANE, "default", ListQuery.page(0, 10)))
+                .total())
         .isZero();
   }
 
@@ -108,7 +107,11 @@ class ResourceStoreTest {
     // A rejected write leaves the resource exactly as it was.
     Dataplane kept = (Dataplane) await(store.get(ResourceType.DATAPLANE, "default", "a")).spec();
     assertThat(kept.networking().address()).isEqualTo("10.0.0.2");
-    assertThat(await(store.list(ResourceType.DATAPLANE, "nowhere", ListQuery.page(0, 10))).total())
+    assertThat(
+            await(
+                    new ResourceQueries(store)
+                        .list(ResourceType.DATAPLANE, "nowhere", ListQuery.page(0, 10)))
+                .total())
         .isZero();
   }
 
@@ -166,100 +169,6 @@ class ResourceStoreTest {
   }
 
   @Test
-  void aPaginatedWalkOverAThousandDataplanesSeesEachExactlyOnce() {
-    List<Uni<WriteResult>> writes = new ArrayList<>();
-    for (int i = 0; i < 1000; i++) {
-      writes.add(
-          store.create(
-              dataplane(
-                  "default",
-                  "dp-" + i,
-                  "svc-" + (i % 10),
-                  "10.0." + (i / 250) + "." + (i % 250 + 1),
-                  8000)));
-    }
-    await(Uni.join().all(writes).andFailFast());
-
-    Set<String> seen = new HashSet<>();
-    List<String> order = new ArrayList<>();
-    long offset = 0;
-    int pages = 0;
-    while (true) {
-      Page<Resource<?>> page =
-          await(store.list(ResourceType.DATAPLANE, "default", ListQuery.page(offset, 100)));
-      assertThat(page.total()).isEqualTo(1000);
-      page.items().forEach(r -> order.add(r.name()));
-      page.items()
-          .forEach(r -> assertThat(seen.add(r.name())).as("seen twice: " + r.name()).isTrue());
-      pages++;
-      if (page.nextOffset().isEmpty()) {
-        break;
-      }
-      offset = page.nextOffset().getAsLong();
-    }
-    assertThat(pages).isEqualTo(10);
-    assertThat(seen).hasSize(1000);
-    assertThat(order).isSorted();
-  }
-
-  @Test
-  void filtersByTagValueSubstringAndNameAcrossMeshes() {
-    await(store.create(mesh("other")));
-    await(store.create(dataplane("default", "redis-1", "redis", "10.0.0.1", 9000)));
-    await(store.create(dataplane("default", "redis-2", "redis", "10.0.0.2", 9000)));
-    await(store.create(dataplane("default", "backend-1", "backend", "10.0.0.3", 8000)));
-    await(store.create(dataplane("other", "redis-3", "redis-cache", "10.0.0.4", 9000)));
-
-    Page<Resource<?>> redis =
-        await(
-            store.list(
-                ResourceType.DATAPLANE,
-                "default",
-                ListQuery.page(0, 10).withTags(Map.of("kuma.io/service", "redis"))));
-    assertThat(redis.items()).extracting(Resource::name).containsExactly("redis-1", "redis-2");
-
-    Page<Resource<?>> byName =
-        await(
-            store.list(
-                ResourceType.DATAPLANE, "default", ListQuery.page(0, 10).withNameContains("end")));
-    assertThat(byName.items()).extracting(Resource::name).containsExactly("backend-1");
-
-    Page<Resource<?>> everywhere =
-        await(
-            store.listAcrossMeshes(
-                ResourceType.DATAPLANE,
-                ListQuery.page(1, 2).withTags(Map.of("kuma.io/service", "redis"))));
-    assertThat(everywhere.total()).isEqualTo(3);
-    assertThat(everywhere.items())
-        .extracting(r -> r.mesh() + "/" + r.name())
-        .containsExactly("default/redis-2", "other/redis-3");
-    assertThat(everywhere.nextOffset()).isEmpty();
-
-    // The tag index follows updates and deletes.
-    await(
-        store.put(
-            dataplane("default", "redis-1", "postgres", "10.0.0.1", 9000), OptionalLong.empty()));
-    await(store.delete(ResourceType.DATAPLANE, "default", "redis-2", OptionalLong.empty()));
-    assertThat(
-            await(
-                    store.list(
-                        ResourceType.DATAPLANE,
-                        "default",
-                        ListQuery.page(0, 10).withTags(Map.of("kuma.io/service", "redis"))))
-                .total())
-        .isZero();
-    assertThat(
-            await(
-                    store.list(
-                        ResourceType.DATAPLANE,
-                        "default",
-                        ListQuery.page(0, 10)
-                            .withTags(Map.of("kuma.io/service", "postgres", "version", "v"))))
-                .total())
-        .isEqualTo(1);
-  }
-
-  @Test
   void aMeshWithDataplanesIsNotDeletedAndItsSecretsGoWithIt() {
     await(store.create(dataplane("default", "redis-1", "redis", "10.0.0.1", 9000)));
     await(
@@ -280,7 +189,7 @@ class ResourceStoreTest {
 
     await(store.delete(ResourceType.DATAPLANE, "default", "redis-1", OptionalLong.empty()));
     await(store.delete(ResourceType.MESH, null, "default", OptionalLong.empty()));
-    assertThat(await(store.meshNames())).isEmpty();
+    assertThat(await(new ResourceQueries(store).meshNames())).isEmpty();
 
     await(store.create(mesh("default")));
     assertThat(
@@ -313,52 +222,6 @@ class ResourceStoreTest {
     assertThat(await(changes.readGlobal(ChangeStream.BEGINNING, 10)))
         .extracting(ChangeEvent::name)
         .containsExactly("default");
-  }
-
-  @Test
-  void theDefaultMeshIsCreatedOnceEvenAfterItIsDeleted() {
-    await(store.delete(ResourceType.MESH, null, "default", OptionalLong.empty()));
-    assertThat(await(store.createMeshOnce(mesh("default")))).isTrue();
-    assertThat(await(store.createMeshOnce(mesh("default")))).isFalse();
-    await(store.delete(ResourceType.MESH, null, "default", OptionalLong.empty()));
-    assertThat(await(store.createMeshOnce(mesh("default")))).isFalse();
-    assertThat(await(store.meshNames())).isEmpty();
-  }
-
-  @Test
-  void insightsAreWrittenOnlyForExistingDataplanesAndDeletedWithThem() {
-    InsightStore insights = new InsightStore(redis.client(), store.keys());
-    DataplaneInsight insight =
-        new DataplaneInsight(
-            List.of(
-                new DataplaneInsight.DiscoverySubscription(
-                    "s-1", "cp-1", Instant.parse("2026-01-01T00:00:00Z"), null, null, null, 0)),
-            null,
-            null);
-    assertThat(await(insights.put("default", "a", insight, Instant.now()))).isFalse();
-
-    await(store.create(dataplane("default", "a", "web", "10.0.0.1", 80)));
-    assertThat(await(insights.put("default", "a", insight, Instant.now()))).isTrue();
-    assertThat(await(insights.get("default", "a")).online()).isTrue();
-    var online =
-        io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.ZSCORE)
-            .arg(store.keys().online("default"))
-            .arg("a");
-    assertThat(await(redis.client().send(online))).isNotNull();
-    assertThat(await(insights.put("default", "a", DataplaneInsight.EMPTY, Instant.now()))).isTrue();
-    assertThat(await(redis.client().send(online)))
-        .as("no open subscription: not in the online set")
-        .isNull();
-    assertThat(await(insights.put("default", "a", insight, Instant.now()))).isTrue();
-    assertThat(await(insights.getAll("default", List.of("a", "b"))))
-        .extracting(DataplaneInsight::online)
-        .containsExactly(true, false);
-
-    await(store.delete(ResourceType.DATAPLANE, "default", "a", OptionalLong.empty()));
-    assertThat(await(insights.get("default", "a"))).isEqualTo(DataplaneInsight.EMPTY);
-    assertThat(await(redis.client().send(online)))
-        .as("deleting the dataplane removes its heartbeat")
-        .isNull();
   }
 
   private static <T> T await(Uni<T> uni) {

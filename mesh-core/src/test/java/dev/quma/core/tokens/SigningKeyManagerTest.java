@@ -18,6 +18,7 @@ import dev.quma.core.model.ResourceType;
 import dev.quma.core.model.SecretData;
 import dev.quma.core.store.ListQuery;
 import dev.quma.core.store.MeshNotFoundException;
+import dev.quma.core.store.ResourceQueries;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
 import dev.quma.core.testing.PrivateRedis;
@@ -145,7 +146,8 @@ class SigningKeyManagerTest {
                     .all(replicas.get(0).signingKey(mesh), replicas.get(1).signingKey(mesh))
                     .andFailFast());
 
-        var secrets = await(store.list(ResourceType.SECRET, mesh, ListQuery.all()));
+        var secrets =
+            await(new ResourceQueries(store).list(ResourceType.SECRET, mesh, ListQuery.all()));
         assertThat(secrets.items())
             .as("secrets of %s", mesh)
             .extracting(Resource::name)
@@ -166,7 +168,10 @@ class SigningKeyManagerTest {
   void aMeshThatDoesNotExistGetsNoKey() {
     assertThatThrownBy(() -> await(keys.signingKey("nowhere")))
         .isInstanceOf(MeshNotFoundException.class);
-    assertThat(await(store.list(ResourceType.SECRET, "nowhere", ListQuery.all())).total()).isZero();
+    assertThat(
+            await(new ResourceQueries(store).list(ResourceType.SECRET, "nowhere", ListQuery.all()))
+                .total())
+        .isZero();
   }
 
   @Test

@@ -1,1 +1,1 @@
-if ARGV[1] == 'stop' then return 'stopped by the guard' end
+if A.word == 'stop' then return 'stopped by the guard' end

@@ -1,2 +1,4 @@
-redis.call('INCR', KEYS[1])
-return ARGV[1]
+redis.call('INCR', K.counter)
+if K.optional then redis.call('SET', K.optional, A.word) end
+if A.more then return A.word .. ' ' .. table.concat(A.more, ',') end
+return A.word

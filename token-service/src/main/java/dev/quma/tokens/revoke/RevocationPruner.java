@@ -3,7 +3,7 @@ package dev.quma.tokens.revoke;
 import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ListQuery;
-import dev.quma.core.store.ResourceStore;
+import dev.quma.core.store.ResourceQueries;
 import dev.quma.core.tokens.TokenRevocations;
 import dev.quma.tokens.TokenServiceConfig;
 import dev.quma.tokens.ledger.TokenLedger;
@@ -36,7 +36,7 @@ public class RevocationPruner {
   private static final Logger LOG = Logger.getLogger(RevocationPruner.class);
   private static final int MESH_PAGE = 500;
 
-  private final ResourceStore store;
+  private final ResourceQueries queries;
   private final TokenRevocations revocations;
   private final TokenLedger ledger;
   private final TokenServiceConfig config;
@@ -44,12 +44,12 @@ public class RevocationPruner {
   private ScheduledExecutorService timer;
 
   public RevocationPruner(
-      ResourceStore store,
+      ResourceQueries queries,
       TokenRevocations revocations,
       TokenLedger ledger,
       TokenServiceConfig config,
       Clock clock) {
-    this.store = store;
+    this.queries = queries;
     this.revocations = revocations;
     this.ledger = ledger;
     this.config = config;
@@ -132,7 +132,7 @@ public class RevocationPruner {
       long from = offset;
       var page =
           VertxContextSupport.subscribeAndAwait(
-              () -> store.list(ResourceType.MESH, null, ListQuery.page(from, MESH_PAGE)));
+              () -> queries.list(ResourceType.MESH, null, ListQuery.page(from, MESH_PAGE)));
       for (Resource<?> mesh : page.items()) {
         names.add(mesh.name());
       }

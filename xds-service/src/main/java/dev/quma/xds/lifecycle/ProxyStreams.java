@@ -1,12 +1,12 @@
 package dev.quma.xds.lifecycle;
 
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightReader;
+import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.model.Labels;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceConflictException;
 import dev.quma.core.store.ResourceNotFoundException;
 import dev.quma.core.store.ResourceStore;
-import dev.quma.xds.insights.InsightWriter;
 import dev.quma.xds.insights.StreamSession;
 import dev.quma.xds.snapshot.ProxyKey;
 import dev.quma.xds.snapshot.ProxySnapshots;
@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,7 +39,7 @@ public final class ProxyStreams {
   private final ProxySnapshots snapshots;
   private final ViewSync views;
   private final InsightWriter insights;
-  private final InsightStore insightReader;
+  private final InsightReader insightReader;
   private final ResourceStore store;
   private final ScheduledExecutorService timers;
   private final Clock clock;
@@ -52,7 +53,7 @@ public final class ProxyStreams {
       ProxySnapshots snapshots,
       ViewSync views,
       InsightWriter insights,
-      InsightStore insightReader,
+      InsightReader insightReader,
       ResourceStore store,
       ScheduledExecutorService timers,
       Clock clock,
@@ -87,7 +88,7 @@ public final class ProxyStreams {
               synchronized (this) {
                 sessions.computeIfAbsent(proxy.key(), k -> new HashSet<>()).add(session);
               }
-              return insights.open(session, clock.instant()).replaceWithVoid();
+              return openSubscription(session).replaceWithVoid();
             });
   }
 
@@ -111,8 +112,7 @@ public final class ProxyStreams {
     boolean deregister = last && !shuttingDown && session.direct();
     // The delay starts once the subscription is closed in the insight: the check reads "online"
     // from there, and a close still in flight would look like a proxy that came back.
-    insights
-        .close(session, clock.instant())
+    closeSubscription(session)
         .subscribe()
         .with(
             x -> scheduleDeregistration(deregister, session.key()),
@@ -206,7 +206,7 @@ public final class ProxyStreams {
     shuttingDown = true;
     List<Uni<Void>> closes = new ArrayList<>();
     for (StreamSession session : sessions()) {
-      closes.add(insights.close(session, clock.instant()));
+      closes.add(closeSubscription(session));
     }
     if (closes.isEmpty()) {
       return Uni.createFrom().voidItem();
@@ -224,9 +224,74 @@ public final class ProxyStreams {
    */
   public Uni<Void> flushInsights(boolean heartbeat) {
     List<StreamSession> all = sessions();
-    Uni<List<StreamSession>> lost =
-        heartbeat ? insights.heartbeat(all, clock.instant()) : Uni.createFrom().item(List.of());
-    return lost.flatMap(this::reopen).flatMap(x -> insights.flush(all)).flatMap(this::reopen);
+    Uni<List<StreamSession>> lost = heartbeat ? heartbeat(all) : Uni.createFrom().item(List.of());
+    return lost.flatMap(this::reopen).flatMap(x -> writeCounters(all)).flatMap(this::reopen);
+  }
+
+  private Uni<Boolean> openSubscription(StreamSession session) {
+    ProxyKey key = session.key();
+    return insights.open(key.mesh(), key.name(), session.subscription(null), clock.instant());
+  }
+
+  private Uni<Void> closeSubscription(StreamSession session) {
+    ProxyKey key = session.key();
+    return insights.close(key.mesh(), key.name(), session.subscription(clock.instant()));
+  }
+
+  /** Refreshes the heartbeats; answers the sessions that fell out of the online set. */
+  private Uni<List<StreamSession>> heartbeat(List<StreamSession> all) {
+    Map<String, Map<String, StreamSession>> byMesh = new HashMap<>();
+    for (StreamSession session : all) {
+      byMesh
+          .computeIfAbsent(session.key().mesh(), m -> new HashMap<>())
+          .put(session.key().name(), session);
+    }
+    Map<String, Set<String>> names = new HashMap<>();
+    byMesh.forEach((mesh, named) -> names.put(mesh, named.keySet()));
+    return insights
+        .heartbeat(names, clock.instant())
+        .map(
+            lost -> {
+              List<StreamSession> out = new ArrayList<>();
+              lost.forEach(
+                  (mesh, gone) -> {
+                    Map<String, StreamSession> named = byMesh.getOrDefault(mesh, Map.of());
+                    gone.stream().map(named::get).filter(Objects::nonNull).forEach(out::add);
+                  });
+              return out;
+            });
+  }
+
+  /**
+   * Writes the counters of the sessions that changed since the last flush, in one round trip;
+   * answers those whose subscription was closed by someone else.
+   */
+  private Uni<List<StreamSession>> writeCounters(List<StreamSession> all) {
+    List<StreamSession> dirty = new ArrayList<>();
+    List<InsightWriter.StatusUpdate> updates = new ArrayList<>();
+    for (StreamSession session : all) {
+      if (session.takeDirty()) {
+        dirty.add(session);
+        updates.add(
+            new InsightWriter.StatusUpdate(
+                session.key().mesh(),
+                session.key().name(),
+                session.subscriptionId(),
+                session.subscription(null).status()));
+      }
+    }
+    return insights
+        .update(updates)
+        .map(
+            outcomes -> {
+              List<StreamSession> closed = new ArrayList<>();
+              for (int i = 0; i < outcomes.size(); i++) {
+                if (outcomes.get(i) == InsightWriter.Updated.CLOSED) {
+                  closed.add(dirty.get(i));
+                }
+              }
+              return closed;
+            });
   }
 
   /**
@@ -241,13 +306,9 @@ public final class ProxyStreams {
       }
       session.renewSubscription();
       reopened.add(
-          insights
-              .open(session, clock.instant())
+          openSubscription(session)
               .flatMap(
-                  x ->
-                      session.ended()
-                          ? insights.close(session, clock.instant())
-                          : Uni.createFrom().voidItem()));
+                  x -> session.ended() ? closeSubscription(session) : Uni.createFrom().voidItem()));
     }
     return reopened.isEmpty()
         ? Uni.createFrom().voidItem()

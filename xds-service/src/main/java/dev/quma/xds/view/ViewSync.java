@@ -8,6 +8,7 @@ import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.Keys;
 import dev.quma.core.store.ListQuery;
 import dev.quma.core.store.Page;
+import dev.quma.core.store.ResourceQueries;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.tokens.DataplaneTokenNames;
 import dev.quma.xds.snapshot.ProxySnapshots;
@@ -42,6 +43,7 @@ public final class ViewSync {
 
   private final ChangeFollower follower;
   private final ResourceStore store;
+  private final ResourceQueries queries;
   private final ProxySnapshots snapshots;
   private final ExecutorService viewThread;
   private final Clock clock;
@@ -55,12 +57,14 @@ public final class ViewSync {
   public ViewSync(
       ChangeFollower follower,
       ResourceStore store,
+      ResourceQueries queries,
       ProxySnapshots snapshots,
       ExecutorService viewThread,
       Clock clock,
       BiConsumer<Long, ChangeResult> onChange) {
     this.follower = follower;
     this.store = store;
+    this.queries = queries;
     this.snapshots = snapshots;
     this.viewThread = viewThread;
     this.clock = clock;
@@ -116,7 +120,7 @@ public final class ViewSync {
   private final class MeshList implements ChangeFollower.Subscriber {
     @Override
     public Uni<Void> resync() {
-      return store
+      return queries
           .meshNames()
           .flatMap(
               meshes -> {
@@ -203,7 +207,7 @@ public final class ViewSync {
 
     private Uni<Map<String, DataplaneState>> listAll(
         long offset, Map<String, DataplaneState> into) {
-      return store
+      return queries
           .list(ResourceType.DATAPLANE, mesh, ListQuery.page(offset, PAGE))
           .flatMap(
               (Page<Resource<?>> page) -> {

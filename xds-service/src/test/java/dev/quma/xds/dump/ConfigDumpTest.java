@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quma.core.dump.ConfigDumpReply;
 import dev.quma.core.dump.ConfigDumpRequest;
 import dev.quma.core.events.ChangeStream;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightReader;
 import dev.quma.core.store.ResourceConflictException;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.tokens.ProxyTokens;
@@ -56,7 +56,7 @@ class ConfigDumpTest {
       "type.googleapis.com/envoy.admin.v3.EndpointsConfigDump";
 
   @Inject ResourceStore store;
-  @Inject InsightStore insights;
+  @Inject InsightReader insights;
   @Inject Redis redis;
   @Inject XdsConfig config;
   @Inject ChangeStream changes;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.core.events.ChangeStream;
 import dev.quma.core.insight.DataplaneInsight;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightReader;
 import dev.quma.core.model.Labels;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceConflictException;
@@ -73,7 +73,7 @@ class AdsStreamTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   @Inject ResourceStore store;
-  @Inject InsightStore insights;
+  @Inject InsightReader insights;
   @Inject ChangeStream changes;
 
   private ManagedChannel channel;

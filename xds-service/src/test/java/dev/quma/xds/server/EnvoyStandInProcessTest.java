@@ -3,7 +3,7 @@ package dev.quma.xds.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.core.events.ChangeStream;
-import dev.quma.core.insight.InsightStore;
+import dev.quma.core.insight.InsightReader;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceConflictException;
 import dev.quma.core.store.ResourceStore;
@@ -44,7 +44,7 @@ class EnvoyStandInProcessTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   @Inject ResourceStore store;
-  @Inject InsightStore insights;
+  @Inject InsightReader insights;
   @Inject ChangeStream changes;
 
   @TempDir Path dir;

@@ -3,11 +3,7 @@ package dev.quma.core.insight;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.quma.core.codec.ResourceCodec;
-import dev.quma.core.model.ResourceType;
-import dev.quma.core.stats.DataplaneClass;
-import dev.quma.core.stats.MeshStatsStore;
 import dev.quma.core.store.Keys;
-import dev.quma.core.store.LuaScript;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -15,19 +11,15 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Dataplane insights: written by the xDS tier (only while the dataplane exists, so a deleted one
- * leaves nothing behind), read by the API. The last heartbeat also goes into a per-mesh sorted set,
- * so that the lifecycle sweeps find stale proxies with a range query; the mesh's dataplane counters
- * follow in the same script.
+ * Reads dataplane insights, as {@link InsightWriter} wrote them (the xDS tier, while a proxy is
+ * connected) and {@link Heartbeats#markOffline} closed them: for the API's views, the xDS tier's
+ * deregistration check and the config dumps.
  */
-public final class InsightStore {
-  private static final LuaScript PUT =
-      LuaScript.load(InsightStore.class, MeshStatsStore.LUA_LIBRARY, "put-insight.lua");
+public final class InsightReader {
 
   private final Redis redis;
   private final Keys keys;
@@ -38,7 +30,7 @@ public final class InsightStore {
           .readerFor(DataplaneInsight.class)
           .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-  public InsightStore(Redis redis, Keys keys) {
+  public InsightReader(Redis redis, Keys keys) {
     this.redis = redis;
     this.keys = keys;
   }
@@ -65,37 +57,6 @@ public final class InsightStore {
               }
               return insights;
             });
-  }
-
-  /**
-   * Writes the insight and the heartbeat if the dataplane still exists (true when written). The
-   * heartbeat goes into {@code lastseen}, and into {@code online} while the insight has an open
-   * subscription (it leaves {@code online} when the last subscription closes).
-   */
-  public Uni<Boolean> put(String mesh, String name, DataplaneInsight insight, Instant heartbeat) {
-    String json;
-    try {
-      json = codec.json().writeValueAsString(insight);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return PUT.run(
-            redis,
-            List.of(
-                keys.record(ResourceType.DATAPLANE, mesh, name),
-                keys.insight(mesh, name),
-                keys.lastSeen(mesh),
-                keys.online(mesh),
-                keys.stats(mesh),
-                keys.statsServices(mesh),
-                keys.statsNames(mesh)),
-            List.of(
-                json,
-                String.valueOf(heartbeat.toEpochMilli()),
-                name,
-                insight.online() ? "1" : "0",
-                DataplaneClass.ofInsight(insight)))
-        .map(r -> r.toInteger() == 1);
   }
 
   private DataplaneInsight parse(Response value) {

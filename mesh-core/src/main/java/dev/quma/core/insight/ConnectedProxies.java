@@ -1,4 +1,4 @@
-package dev.quma.bootstrap.admission;
+package dev.quma.core.insight;
 
 import dev.quma.core.store.Keys;
 import io.smallrye.mutiny.Uni;

@@ -1,0 +1,182 @@
+package dev.quma.core.insight;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quma.core.codec.ResourceCodec;
+import dev.quma.core.insight.DataplaneInsight.DiscoveryServiceStats;
+import dev.quma.core.insight.DataplaneInsight.DiscoverySubscription;
+import dev.quma.core.model.ResourceType;
+import dev.quma.core.stats.DataplaneClass;
+import dev.quma.core.stats.MeshStatsStore;
+import dev.quma.core.store.Keys;
+import dev.quma.core.store.LuaScript;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Response;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes Kuma-shaped dataplane insights, as the xDS tier learns them: a subscription is opened when
+ * a stream is admitted, its counters are written in batches, heartbeats refresh the lifecycle sets,
+ * and the subscription is closed when the stream ends. Each step is one Lua script, so that several
+ * replicas (and the lifecycle sweep) never overwrite each other's subscriptions; opening and
+ * closing keep the mesh's dataplane counters in the same script. Nothing is written for a dataplane
+ * that does not exist, so a deleted one leaves nothing behind.
+ */
+public final class InsightWriter {
+  private static final int SUBSCRIPTIONS_KEPT = 10;
+  private static final int HEARTBEATS_PER_SCRIPT = 500;
+  private static final LuaScript OPEN = counting("open-subscription.lua");
+  private static final LuaScript UPDATE =
+      LuaScript.load(InsightWriter.class, "update-subscription.lua");
+  private static final LuaScript CLOSE = counting("close-subscription.lua");
+  private static final LuaScript HEARTBEAT = LuaScript.load(InsightWriter.class, "heartbeat.lua");
+
+  private final Redis redis;
+  private final Keys keys;
+  private final ObjectMapper json = ResourceCodec.instance().json();
+
+  public InsightWriter(Redis redis, Keys keys) {
+    this.redis = redis;
+    this.keys = keys;
+  }
+
+  /** A script that changes what the mesh's counters count (their library goes in front). */
+  private static LuaScript counting(String script) {
+    return LuaScript.load(InsightWriter.class, MeshStatsStore.LUA_LIBRARY, script);
+  }
+
+  /**
+   * Adds an open subscription to the dataplane's insight and records the heartbeat {@code now} (in
+   * {@code lastseen} and {@code online}); false when the dataplane does not exist.
+   */
+  public Uni<Boolean> open(
+      String mesh, String name, DiscoverySubscription subscription, Instant now) {
+    LuaScript.Call call =
+        counted(new LuaScript.Call(), mesh, name)
+            .key("insight", keys.insight(mesh, name))
+            .key("lastSeen", keys.lastSeen(mesh))
+            .arg("subscription", write(subscription))
+            .arg("now", now.toEpochMilli())
+            .arg("name", name)
+            .arg("keep", SUBSCRIPTIONS_KEPT)
+            .arg("kumaDp", DataplaneClass.kumaDpVersion(subscription.version()))
+            .arg("envoy", DataplaneClass.envoyVersion(subscription.version()));
+    return OPEN.run(redis, call).map(r -> r.toInteger() == 1);
+  }
+
+  /** New counters of one open subscription. */
+  public record StatusUpdate(
+      String mesh, String name, String subscriptionId, DiscoveryServiceStats status) {}
+
+  /** What {@link #update} did with one {@link StatusUpdate}. */
+  public enum Updated {
+    WRITTEN,
+    /** The dataplane or its subscription is gone: nothing written. */
+    GONE,
+    /** Someone else (the lifecycle sweep) closed the subscription: it needs a new one. */
+    CLOSED
+  }
+
+  /** Writes the counters of several subscriptions in one round trip; answers in their order. */
+  public Uni<List<Updated>> update(List<StatusUpdate> updates) {
+    List<LuaScript.Call> calls = new ArrayList<>(updates.size());
+    for (StatusUpdate update : updates) {
+      calls.add(
+          new LuaScript.Call()
+              .key("record", keys.record(ResourceType.DATAPLANE, update.mesh(), update.name()))
+              .key("insight", keys.insight(update.mesh(), update.name()))
+              .arg("id", update.subscriptionId())
+              .arg("status", write(update.status())));
+    }
+    return UPDATE
+        .runAll(redis, calls)
+        .map(
+            replies -> {
+              List<Updated> outcomes = new ArrayList<>(replies.size());
+              for (Response reply : replies) {
+                outcomes.add(
+                    switch (reply.toInteger()) {
+                      case 1 -> Updated.WRITTEN;
+                      case 2 -> Updated.CLOSED;
+                      default -> Updated.GONE;
+                    });
+              }
+              return outcomes;
+            });
+  }
+
+  /**
+   * Refreshes the heartbeat of connected proxies, per mesh, to {@code now}; answers, per mesh, the
+   * names that had fallen out of the online set (the lifecycle sweep closed them meanwhile: their
+   * heartbeat is not refreshed, and their streams need a new subscription).
+   */
+  public Uni<Map<String, Set<String>>> heartbeat(
+      Map<String, ? extends Collection<String>> namesByMesh, Instant now) {
+    List<LuaScript.Call> calls = new ArrayList<>();
+    List<String> meshes = new ArrayList<>();
+    namesByMesh.forEach(
+        (mesh, named) -> {
+          // Bounded scripts: Redis runs one at a time, so no call may hold it for long.
+          List<String> names = new ArrayList<>(named);
+          for (int from = 0; from < names.size(); from += HEARTBEATS_PER_SCRIPT) {
+            calls.add(
+                new LuaScript.Call()
+                    .key("lastSeen", keys.lastSeen(mesh))
+                    .key("online", keys.online(mesh))
+                    .arg("now", now.toEpochMilli())
+                    .rest(
+                        "names",
+                        names.subList(from, Math.min(names.size(), from + HEARTBEATS_PER_SCRIPT))));
+            meshes.add(mesh);
+          }
+        });
+    return HEARTBEAT
+        .runAll(redis, calls)
+        .map(
+            replies -> {
+              Map<String, Set<String>> lost = new LinkedHashMap<>();
+              for (int i = 0; i < replies.size(); i++) {
+                for (Response name : replies.get(i)) {
+                  lost.computeIfAbsent(meshes.get(i), m -> new LinkedHashSet<>())
+                      .add(name.toString());
+                }
+              }
+              return lost;
+            });
+  }
+
+  /**
+   * Closes a subscription: its disconnect time and final counters are those of {@code closed}. When
+   * no subscription of the dataplane is left open, it leaves the online set.
+   */
+  public Uni<Void> close(String mesh, String name, DiscoverySubscription closed) {
+    LuaScript.Call call =
+        counted(new LuaScript.Call().key("insight", keys.insight(mesh, name)), mesh, name)
+            .arg("id", closed.id())
+            .arg("disconnectTime", closed.disconnectTime())
+            .arg("status", write(closed.status()))
+            .arg("name", name);
+    return CLOSE.run(redis, call).replaceWithVoid();
+  }
+
+  private LuaScript.Call counted(LuaScript.Call call, String mesh, String name) {
+    return MeshStatsStore.counted(call, keys, mesh, name);
+  }
+
+  private String write(Object value) {
+    try {
+      return json.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

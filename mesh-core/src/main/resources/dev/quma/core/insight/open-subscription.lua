@@ -1,0 +1,30 @@
+-- Adds a subscription to a dataplane's insight (keeping the last A.keep; closed ones are dropped
+-- first) and records the heartbeat, but only while the dataplane exists. The mesh's counters follow
+-- (stats-lib.lua is put in front of this script).
+-- K: record (the dataplane's), insight, lastSeen, online, stats, services, names
+-- A: subscription (json), now (epoch ms), name (the dataplane's), keep, kumaDp (version), envoy
+--    (version, as counted, '' = unknown)
+if redis.call('EXISTS', K.record) == 0 then return 0 end
+local raw = redis.call('GET', K.insight)
+local insight = raw and cjson.decode(raw) or {}
+local subscriptions = insight['subscriptions']
+if type(subscriptions) ~= 'table' then subscriptions = {} end
+table.insert(subscriptions, cjson.decode(A.subscription))
+local keep = tonumber(A.keep)
+while #subscriptions > keep do
+  local dropped = false
+  for i, s in ipairs(subscriptions) do
+    if s['disconnectTime'] ~= nil and s['disconnectTime'] ~= cjson.null then
+      table.remove(subscriptions, i)
+      dropped = true
+      break
+    end
+  end
+  if not dropped then table.remove(subscriptions, 1) end
+end
+insight['subscriptions'] = subscriptions
+redis.call('SET', K.insight, cjson.encode(insight))
+redis.call('ZADD', K.lastSeen, A.now, A.name)
+redis.call('ZADD', K.online, A.now, A.name)
+qs_restat(K, A.name, {kumaDp = A.kumaDp, envoy = A.envoy})
+return 1
