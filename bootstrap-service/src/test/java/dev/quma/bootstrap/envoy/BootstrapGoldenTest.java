@@ -19,8 +19,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The bootstrap of each golden case: {@code NAME.input.yaml} is the dataplane an agent sends,
- * {@code NAME.golden.yaml} the Envoy bootstrap it gets. Run with {@code -Dgolden.update=true} to
- * rewrite the files, then review the diff like code.
+ * {@code NAME.golden.yaml} the Envoy bootstrap it gets. Regenerating is explicit: run with {@code
+ * -Dgolden.update=true} to write the files, then review the diff like code; without the flag a
+ * missing golden file fails.
  */
 class BootstrapGoldenTest {
   static final Path DIR = Path.of("src/test/resources/golden");
@@ -84,8 +85,14 @@ class BootstrapGoldenTest {
   static String expected(String file, String actual) {
     Path path = DIR.resolve(file);
     try {
-      if (Boolean.getBoolean("golden.update") || !Files.exists(path)) {
+      if (Boolean.getBoolean("golden.update")) {
         Files.writeString(path, actual);
+      }
+      if (!Files.exists(path)) {
+        throw new AssertionError(
+            "no golden file "
+                + path
+                + ": run the test with -Dgolden.update=true to write it, then review it");
       }
       return Files.readString(path);
     } catch (IOException e) {

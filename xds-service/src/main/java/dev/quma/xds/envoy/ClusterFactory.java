@@ -14,7 +14,8 @@ import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 
 /**
  * Clusters: a static one for the local application of an inbound, an EDS one (endpoints over ADS)
- * for each outbound target. HTTP/2 and gRPC upstreams are told to speak HTTP/2.
+ * for each outbound target. HTTP/2 and gRPC upstreams are told to speak HTTP/2. Each kind is built
+ * from exactly one input record, the key of the generator's memo.
  */
 public final class ClusterFactory {
   private ClusterFactory() {}
@@ -31,7 +32,13 @@ public final class ClusterFactory {
           .build();
 
   /** The application next to the proxy, at {@code address:port}. */
-  public static Cluster local(String name, String address, int port, Protocol protocol) {
+  public record LocalInput(String name, String address, int port, Protocol protocol) {}
+
+  /** An outbound target's cluster, named after the target. */
+  public record EdsInput(String name, Protocol protocol) {}
+
+  public static Cluster local(LocalInput in) {
+    String name = in.name();
     Cluster.Builder cluster =
         Cluster.newBuilder()
             .setName(name)
@@ -47,20 +54,22 @@ public final class ClusterFactory {
                                 LbEndpoint.newBuilder()
                                     .setEndpoint(
                                         io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
-                                            .setAddress(ListenerFactory.socket(address, port))))));
-    return withProtocol(cluster, protocol).build();
+                                            .setAddress(
+                                                ListenerFactory.socket(
+                                                    in.address(), in.port()))))));
+    return withProtocol(cluster, in.protocol()).build();
   }
 
-  /** An outbound target's cluster; its endpoints come separately, by EDS, under the same name. */
-  public static Cluster eds(String name, Protocol protocol) {
+  /** Its endpoints come separately, by EDS, under the same name. */
+  public static Cluster eds(EdsInput in) {
     Cluster.Builder cluster =
         Cluster.newBuilder()
-            .setName(name)
-            .setAltStatName(EnvoyNames.stat(name))
+            .setName(in.name())
+            .setAltStatName(EnvoyNames.stat(in.name()))
             .setType(Cluster.DiscoveryType.EDS)
             .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ADS))
             .setConnectTimeout(MESH_CONNECT_TIMEOUT);
-    return withProtocol(cluster, protocol).build();
+    return withProtocol(cluster, in.protocol()).build();
   }
 
   private static Cluster.Builder withProtocol(Cluster.Builder cluster, Protocol protocol) {

@@ -10,7 +10,7 @@ public final class EnvoyNames {
   private EnvoyNames() {}
 
   public static String inboundListener(String address, int port) {
-    return "inbound:" + address + ":" + port;
+    return "inbound:" + hostPort(address, port);
   }
 
   /** The cluster of the application next to the proxy. */
@@ -19,7 +19,15 @@ public final class EnvoyNames {
   }
 
   public static String outboundListener(String address, int port) {
-    return "outbound:" + address + ":" + port;
+    return "outbound:" + hostPort(address, port);
+  }
+
+  /**
+   * {@code address:port}, with an IPv6 address in brackets ({@code [fd00::10]:9000}), as Kuma joins
+   * them (Go's {@code net.JoinHostPort}: brackets whenever the host holds a colon).
+   */
+  static String hostPort(String address, int port) {
+    return (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;
   }
 
   /**

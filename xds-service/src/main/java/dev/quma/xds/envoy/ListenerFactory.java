@@ -21,12 +21,19 @@ import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import java.util.Collections;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Listeners: an inbound one per inbound interface (to the local application's cluster), an outbound
  * one per outbound (to the target's EDS cluster). TCP, Kafka and unknown protocols get a TCP proxy;
  * HTTP, HTTP/2 and gRPC an HTTP connection manager with one route to the cluster.
+ *
+ * <p>Each kind of listener is built from exactly one input record, which holds everything the
+ * listener depends on; the generator's memo is keyed by that record, so an input the listener
+ * depends on cannot be missing from the key.
  */
 public final class ListenerFactory {
   private ListenerFactory() {}
@@ -38,38 +45,52 @@ public final class ListenerFactory {
   private static final Duration STREAM_IDLE_TIMEOUT =
       Duration.newBuilder().setSeconds(3600).build();
 
-  public static Listener inbound(
+  /**
+   * An inbound listener: on the inbound's address and port, to the local application's cluster,
+   * annotated with the inbound's tags.
+   */
+  public record InboundInput(
       String address,
       int port,
       String localCluster,
       String service,
       Protocol protocol,
-      Map<String, String> tags) {
-    String statPrefix = EnvoyNames.stat(localCluster);
+      SortedMap<String, String> tags) {
+    public InboundInput {
+      tags = Collections.unmodifiableSortedMap(new TreeMap<>(tags));
+    }
+  }
+
+  /** An outbound listener: on the outbound's address and port, to its target's cluster. */
+  public record OutboundInput(String address, int port, String cluster, Protocol protocol) {}
+
+  public static Listener inbound(InboundInput in) {
+    String statPrefix = EnvoyNames.stat(in.localCluster());
     Filter filter =
-        protocol.http()
+        in.protocol().http()
             ? httpConnectionManager(
-                statPrefix, EnvoyNames.inboundRoute(service), service, localCluster)
-            : tcpProxy(statPrefix, localCluster);
+                statPrefix, EnvoyNames.inboundRoute(in.service()), in.service(), in.localCluster())
+            : tcpProxy(statPrefix, in.localCluster());
     return Listener.newBuilder()
-        .setName(EnvoyNames.inboundListener(address, port))
-        .setAddress(socket(address, port))
+        .setName(EnvoyNames.inboundListener(in.address(), in.port()))
+        .setAddress(socket(in.address(), in.port()))
         .setTrafficDirection(TrafficDirection.INBOUND)
         .setEnableReusePort(com.google.protobuf.BoolValue.of(false))
         .addFilterChains(FilterChain.newBuilder().addFilters(filter))
-        .setMetadata(tagsMetadata(tags))
+        .setMetadata(tagsMetadata(in.tags()))
         .build();
   }
 
-  public static Listener outbound(String address, int port, String cluster, Protocol protocol) {
+  public static Listener outbound(OutboundInput in) {
+    String cluster = in.cluster();
     String statPrefix = EnvoyNames.stat(cluster);
     Filter filter =
-        protocol.http()
+        in.protocol().http()
             ? httpConnectionManager(statPrefix, EnvoyNames.outboundRoute(cluster), cluster, cluster)
             : tcpProxy(statPrefix, cluster);
     return Listener.newBuilder()
-        .setName(EnvoyNames.outboundListener(address, port))
-        .setAddress(socket(address, port))
+        .setName(EnvoyNames.outboundListener(in.address(), in.port()))
+        .setAddress(socket(in.address(), in.port()))
         .setTrafficDirection(TrafficDirection.OUTBOUND)
         .addFilterChains(FilterChain.newBuilder().addFilters(filter))
         .build();

@@ -14,17 +14,25 @@ import java.util.Map;
 
 /**
  * The endpoints of an outbound target (EDS). Each endpoint carries its tags other than the service
- * under {@code envoy.lb}, as Kuma's do, for subset load balancing.
+ * under {@code envoy.lb}, as Kuma's do, for subset load balancing. Built from exactly one input
+ * record, the key of the generator's memo.
  */
 public final class LoadAssignmentFactory {
   private LoadAssignmentFactory() {}
 
-  public static ClusterLoadAssignment of(String cluster, List<ServiceEndpoint> endpoints) {
+  /** The load assignment of an outbound target's cluster: the target's ready endpoints. */
+  public record EndpointsInput(String cluster, List<ServiceEndpoint> endpoints) {
+    public EndpointsInput {
+      endpoints = List.copyOf(endpoints);
+    }
+  }
+
+  public static ClusterLoadAssignment of(EndpointsInput in) {
     ClusterLoadAssignment.Builder assignment =
-        ClusterLoadAssignment.newBuilder().setClusterName(cluster);
-    if (!endpoints.isEmpty()) {
+        ClusterLoadAssignment.newBuilder().setClusterName(in.cluster());
+    if (!in.endpoints().isEmpty()) {
       LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder();
-      for (ServiceEndpoint endpoint : endpoints) {
+      for (ServiceEndpoint endpoint : in.endpoints()) {
         locality.addLbEndpoints(endpoint.lbEndpoint());
       }
       assignment.addEndpoints(locality);
@@ -33,7 +41,8 @@ public final class LoadAssignmentFactory {
   }
 
   /**
-   * One endpoint as EDS sends it; built once per inbound, shared by every assignment that lists it.
+   * One endpoint as EDS sends it; built once per inbound by its {@link ServiceEndpoint} (whose
+   * address, port and tags are this method's whole input), shared by every assignment listing it.
    */
   public static LbEndpoint lbEndpoint(String address, int port, Map<String, String> tags) {
     LbEndpoint.Builder lb =

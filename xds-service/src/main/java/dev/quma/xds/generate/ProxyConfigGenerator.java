@@ -5,90 +5,100 @@ import dev.quma.xds.envoy.ClusterFactory;
 import dev.quma.xds.envoy.EnvoyNames;
 import dev.quma.xds.envoy.ListenerFactory;
 import dev.quma.xds.envoy.LoadAssignmentFactory;
+import io.envoyproxy.controlplane.cache.VersionedResource;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
-import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * The Envoy configuration of a standard dataplane: for each inbound a listener on its address and
- * port and a cluster for the application behind it; for each outbound a listener on loopback (or
- * its address) and an EDS cluster with the endpoints of every matching inbound in the mesh. Pure:
- * the same dataplane and mesh always give the same resources.
+ * The Envoy configuration of a standard dataplane (or a delegated gateway, which has outbounds
+ * only): for each inbound a listener on its address and port and a cluster for the application
+ * behind it; for each outbound a listener on loopback (or its address) and an EDS cluster with the
+ * endpoints of every matching ready inbound in the mesh. The one generator: production snapshots
+ * and the golden files both come from here. It turns a dataplane into the input records of the
+ * resource factories and gets each resource from the memo; the same dataplane and mesh always give
+ * the same resources.
  */
 public final class ProxyConfigGenerator {
-  private ProxyConfigGenerator() {}
+  private final ResourceMemo memo;
 
-  public static ProxyResources generate(Dataplane dataplane, MeshEndpoints mesh) {
-    Map<String, Listener> listeners = new TreeMap<>();
-    Map<String, Cluster> clusters = new TreeMap<>();
-    Map<String, ClusterLoadAssignment> assignments = new TreeMap<>();
+  public ProxyConfigGenerator(ResourceMemo memo) {
+    this.memo = memo;
+  }
+
+  /** Everything the proxy of {@code dataplane} is sent. */
+  public ProxyResources generate(Dataplane dataplane, MeshEndpoints mesh) {
     Dataplane.Networking networking = dataplane.networking();
-
+    List<VersionedResource<Listener>> listeners = new ArrayList<>();
+    List<VersionedResource<Cluster>> clusters = new ArrayList<>();
     for (Dataplane.Inbound inbound : networking.inbound()) {
-      Listener listener = inboundListener(networking, inbound);
-      listeners.put(listener.getName(), listener);
-      Cluster local = localCluster(inbound);
-      clusters.putIfAbsent(local.getName(), local);
+      String service = inbound.tags().getOrDefault(Dataplane.SERVICE_TAG, "");
+      Protocol protocol = Protocol.of(inbound.tags().get(Dataplane.PROTOCOL_TAG));
+      String localCluster = EnvoyNames.localCluster(inbound.effectiveServicePort());
+      listeners.add(
+          memo.inboundListener(
+              new ListenerFactory.InboundInput(
+                  inbound.effectiveAddress(networking.address()),
+                  inbound.port(),
+                  localCluster,
+                  service,
+                  protocol,
+                  inbound.tags())));
+      clusters.add(
+          memo.localCluster(
+              new ClusterFactory.LocalInput(
+                  localCluster,
+                  inbound.effectiveServiceAddress(),
+                  inbound.effectiveServicePort(),
+                  protocol)));
     }
-    for (Dataplane.Outbound outbound : networking.outbound()) {
-      if (outbound.serviceName().isEmpty()) {
-        continue; // backendRef outbounds (MeshService...) are not served yet
-      }
-      OutboundTarget target = OutboundTarget.of(outbound);
-      String cluster = EnvoyNames.outboundCluster(target);
-      Protocol protocol = mesh.protocol(target.service());
-      Listener listener = outboundListener(outbound, cluster, protocol);
-      listeners.put(listener.getName(), listener);
-      clusters.putIfAbsent(cluster, ClusterFactory.eds(cluster, protocol));
-      assignments.computeIfAbsent(
-          cluster, name -> LoadAssignmentFactory.of(name, mesh.endpoints(target)));
+    List<TargetResources> outbound = new ArrayList<>();
+    for (OutboundGroup group : outboundGroups(dataplane)) {
+      outbound.add(outbound(group, mesh));
     }
-    return new ProxyResources(
-        List.copyOf(listeners.values()),
-        List.copyOf(clusters.values()),
-        List.copyOf(assignments.values()));
+    return new ProxyResources(listeners, clusters, outbound);
   }
 
-  public static Listener inboundListener(
-      Dataplane.Networking networking, Dataplane.Inbound inbound) {
-    String service = inbound.tags().getOrDefault(Dataplane.SERVICE_TAG, "");
-    return ListenerFactory.inbound(
-        inbound.effectiveAddress(networking.address()),
-        inbound.port(),
-        EnvoyNames.localCluster(inbound.effectiveServicePort()),
-        service,
-        Protocol.of(inbound.tags().get(Dataplane.PROTOCOL_TAG)),
-        inbound.tags());
+  /**
+   * The resources of one outbound target; what a change of the target's service recomputes (with
+   * inputs unchanged, it returns the very same resources).
+   */
+  public TargetResources outbound(OutboundGroup group, MeshEndpoints mesh) {
+    String cluster = group.cluster();
+    Protocol protocol = mesh.protocol(group.target().service());
+    List<VersionedResource<Listener>> listeners = new ArrayList<>(group.outbounds().size());
+    for (Dataplane.Outbound outbound : group.outbounds()) {
+      listeners.add(
+          memo.outboundListener(
+              new ListenerFactory.OutboundInput(
+                  outbound.effectiveAddress(), outbound.port(), cluster, protocol)));
+    }
+    return new TargetResources(
+        group,
+        listeners,
+        memo.edsCluster(new ClusterFactory.EdsInput(cluster, protocol)),
+        memo.loadAssignment(
+            new LoadAssignmentFactory.EndpointsInput(cluster, mesh.endpoints(group.target()))));
   }
 
-  public static Cluster localCluster(Dataplane.Inbound inbound) {
-    return ClusterFactory.local(
-        EnvoyNames.localCluster(inbound.effectiveServicePort()),
-        inbound.effectiveServiceAddress(),
-        inbound.effectiveServicePort(),
-        Protocol.of(inbound.tags().get(Dataplane.PROTOCOL_TAG)));
-  }
-
-  public static Listener outboundListener(
-      Dataplane.Outbound outbound, String cluster, Protocol protocol) {
-    return ListenerFactory.outbound(
-        outbound.effectiveAddress(), outbound.port(), cluster, protocol);
-  }
-
-  /** The distinct targets of a dataplane's outbounds, in order of appearance. */
-  public static List<OutboundTarget> targets(Dataplane dataplane) {
-    Map<String, OutboundTarget> targets = new LinkedHashMap<>();
+  /**
+   * The dataplane's outbounds grouped by target, in order of appearance. Outbounds without a
+   * service (backendRef outbounds, to MeshService and the like) are not served yet.
+   */
+  public static List<OutboundGroup> outboundGroups(Dataplane dataplane) {
+    Map<OutboundTarget, List<Dataplane.Outbound>> byTarget = new LinkedHashMap<>();
     for (Dataplane.Outbound outbound : dataplane.networking().outbound()) {
       if (outbound.serviceName().isPresent()) {
-        OutboundTarget target = OutboundTarget.of(outbound);
-        targets.putIfAbsent(EnvoyNames.outboundCluster(target), target);
+        byTarget
+            .computeIfAbsent(OutboundTarget.of(outbound), target -> new ArrayList<>())
+            .add(outbound);
       }
     }
-    return new ArrayList<>(targets.values());
+    List<OutboundGroup> groups = new ArrayList<>(byTarget.size());
+    byTarget.forEach((target, outbounds) -> groups.add(new OutboundGroup(target, outbounds)));
+    return groups;
   }
 }

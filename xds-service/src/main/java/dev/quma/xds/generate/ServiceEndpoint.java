@@ -15,6 +15,7 @@ public final class ServiceEndpoint implements Comparable<ServiceEndpoint> {
   private final int port;
   private final SortedMap<String, String> tags;
   private final LbEndpoint lbEndpoint;
+  private final int hash;
 
   public ServiceEndpoint(
       String dataplane, String address, int port, SortedMap<String, String> tags) {
@@ -23,6 +24,8 @@ public final class ServiceEndpoint implements Comparable<ServiceEndpoint> {
     this.port = port;
     this.tags = tags;
     this.lbEndpoint = LoadAssignmentFactory.lbEndpoint(address, port, tags);
+    // Kept: the endpoint lists of load assignments are memo keys, hashed on every lookup.
+    this.hash = Objects.hash(dataplane, address, port, tags);
   }
 
   public String dataplane() {
@@ -58,6 +61,7 @@ public final class ServiceEndpoint implements Comparable<ServiceEndpoint> {
   @Override
   public boolean equals(Object o) {
     return o instanceof ServiceEndpoint other
+        && hash == other.hash
         && port == other.port
         && dataplane.equals(other.dataplane)
         && address.equals(other.address)
@@ -66,6 +70,6 @@ public final class ServiceEndpoint implements Comparable<ServiceEndpoint> {
 
   @Override
   public int hashCode() {
-    return Objects.hash(dataplane, address, port, tags);
+    return hash;
   }
 }

@@ -1,38 +1,36 @@
 package dev.quma.xds.snapshot;
 
 import dev.quma.core.model.Dataplane;
-import dev.quma.xds.envoy.EnvoyNames;
 import dev.quma.xds.generate.OutboundTarget;
-import dev.quma.xds.generate.Protocol;
 import dev.quma.xds.generate.ProxyConfigGenerator;
+import dev.quma.xds.generate.ProxyResources;
+import dev.quma.xds.generate.ResourceMemo;
+import dev.quma.xds.generate.TargetResources;
 import dev.quma.xds.view.MeshView;
-import io.envoyproxy.controlplane.cache.VersionedResource;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
-import io.envoyproxy.envoy.config.cluster.v3.Cluster;
-import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
-import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.core.v3.Node;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.LongConsumer;
 
 /**
  * The snapshots of the proxies connected to this replica, and the mesh views they are computed
  * from. A change of the mesh recomputes only the proxies that consume a service whose endpoints or
  * protocol changed (found through a per-mesh index from service to consumers), and of those only
- * the resources of that service. Methods are synchronized: changes are applied one at a time.
+ * the resources of that service. Every resource comes from the one {@link ProxyConfigGenerator},
+ * whose memo hands the same object to every proxy that needs it. Methods are synchronized: changes
+ * are applied one at a time.
  */
 public final class ProxySnapshots {
-  private final SimpleCache<String> cache = new SimpleCache<>(node -> node.getId());
-  private final ResourceInterner interner = new ResourceInterner();
-  private final GeneratedResources generated = new GeneratedResources(interner);
+  private final SimpleCache<String> cache;
+  private final ResourceMemo memo = new ResourceMemo();
+  private final ProxyConfigGenerator generator = new ProxyConfigGenerator(memo);
   private final Map<String, MeshView> views = new HashMap<>();
   private final Map<ProxyKey, ConnectedProxy> proxies = new HashMap<>();
   private final Map<String, Map<String, Set<ProxyKey>>> consumers = new HashMap<>();
@@ -50,11 +48,10 @@ public final class ProxySnapshots {
   private static final class ConnectedProxy {
     final ProxyKey key;
     Dataplane spec;
+    ProxyResources resources = new ProxyResources(List.of(), List.of(), List.of());
+
+    /** The targets it is indexed under as a consumer. */
     List<OutboundTarget> targets = List.of();
-    final Map<String, Protocol> protocols = new HashMap<>();
-    final Map<String, VersionedResource<Listener>> listeners = new TreeMap<>();
-    final Map<String, VersionedResource<Cluster>> clusters = new TreeMap<>();
-    final Map<String, VersionedResource<ClusterLoadAssignment>> endpoints = new TreeMap<>();
 
     ConnectedProxy(ProxyKey key, Dataplane spec) {
       this.key = key;
@@ -66,6 +63,15 @@ public final class ProxySnapshots {
    * @param snapshotsSet told how many snapshots each change set, for metrics
    */
   public ProxySnapshots(LongConsumer snapshotsSet) {
+    this(new SimpleCache<>(Node::getId), snapshotsSet);
+  }
+
+  /**
+   * @param cache where the snapshots are set, to be served by the discovery server
+   * @param snapshotsSet told how many snapshots each change set, for metrics
+   */
+  public ProxySnapshots(SimpleCache<String> cache, LongConsumer snapshotsSet) {
+    this.cache = cache;
     this.snapshotsSet = snapshotsSet;
   }
 
@@ -106,9 +112,9 @@ public final class ProxySnapshots {
   }
 
   /**
-   * Applies changed dataplanes of a mesh: the affected services' consumers get their endpoints
-   * (and, if a service's protocol changed, its clusters and listeners) recomputed; a connected
-   * proxy whose own dataplane changed is rebuilt whole.
+   * Applies changed dataplanes of a mesh: the affected services' consumers get the resources of
+   * those services recomputed (through the memo: an unchanged listener or cluster is the same
+   * object again); a connected proxy whose own dataplane changed is rebuilt whole.
    */
   public synchronized ChangeResult apply(String mesh, Map<String, DataplaneState> changes) {
     long cpuStart = threads.getCurrentThreadCpuTime();
@@ -199,93 +205,56 @@ public final class ProxySnapshots {
 
   /**
    * Rebuilds every connected proxy from scratch, as a control plane without incremental updates
-   * would on each change; returns the CPU time it took (ns). For benchmarks and checks.
+   * would on each change (each proxy with an empty memo of its own); returns the CPU time it took
+   * (ns). For benchmarks and checks; the snapshots served are left alone.
    */
   public synchronized long recomputeAll() {
     long cpuStart = threads.getCurrentThreadCpuTime();
     for (ConnectedProxy proxy : proxies.values()) {
-      ProxyConfigGenerator.generate(proxy.spec, views.get(proxy.key.mesh()));
+      new ProxyConfigGenerator(new ResourceMemo())
+          .generate(proxy.spec, views.get(proxy.key.mesh()));
     }
     return threads.getCurrentThreadCpuTime() - cpuStart;
   }
 
   /** How many distinct resources all snapshots share; for metrics. */
   public long distinctResources() {
-    return interner.size();
+    return memo.size();
   }
 
-  // ---- building
-  // ----------------------------------------------------------------------------------
+  // ---- building -------------------------------------------------------------------------------
 
   private void rebuild(ConnectedProxy proxy, MeshView view) {
-    proxy.listeners.clear();
-    proxy.clusters.clear();
-    proxy.endpoints.clear();
-    proxy.protocols.clear();
-    Dataplane.Networking networking = proxy.spec.networking();
-    for (Dataplane.Inbound inbound : networking.inbound()) {
-      put(
-          proxy.listeners,
-          interner.intern(ProxyConfigGenerator.inboundListener(networking, inbound)));
-      proxy.clusters.putIfAbsent(
-          EnvoyNames.localCluster(inbound.effectiveServicePort()),
-          interner.intern(ProxyConfigGenerator.localCluster(inbound)));
-    }
-    List<OutboundTarget> targets = ProxyConfigGenerator.targets(proxy.spec);
-    for (OutboundTarget target : targets) {
-      Protocol protocol = view.protocol(target.service());
-      proxy.protocols.put(target.service(), protocol);
-      outboundResources(proxy, view, target, protocol);
-    }
-    index(proxy, targets);
+    proxy.resources = generator.generate(proxy.spec, view);
+    index(proxy, proxy.resources.outbound().stream().map(t -> t.group().target()).toList());
     publish(proxy);
   }
 
   /** Recomputes what depends on the changed services; false when nothing the proxy sees changed. */
   private boolean update(ConnectedProxy proxy, MeshView view, Set<String> services) {
-    boolean changed = false;
-    for (OutboundTarget target : proxy.targets) {
-      if (!services.contains(target.service())) {
-        continue;
-      }
-      String cluster = EnvoyNames.outboundCluster(target);
-      Protocol protocol = view.protocol(target.service());
-      if (protocol != proxy.protocols.get(target.service())) {
-        proxy.protocols.put(target.service(), protocol);
-        outboundResources(proxy, view, target, protocol);
-        changed = true;
-      } else {
-        VersionedResource<ClusterLoadAssignment> assignment =
-            interner.intern(view.loadAssignment(target));
-        changed |= proxy.endpoints.put(cluster, assignment) != assignment;
+    ProxyResources resources = proxy.resources;
+    for (TargetResources target : proxy.resources.outbound()) {
+      if (services.contains(target.group().target().service())) {
+        TargetResources fresh = generator.outbound(target.group(), view);
+        if (!fresh.sameAs(target)) {
+          resources = resources.with(fresh);
+        }
       }
     }
-    if (changed) {
-      publish(proxy);
+    if (resources == proxy.resources) {
+      return false;
     }
-    return changed;
-  }
-
-  private void outboundResources(
-      ConnectedProxy proxy, MeshView view, OutboundTarget target, Protocol protocol) {
-    String cluster = EnvoyNames.outboundCluster(target);
-    for (Dataplane.Outbound outbound : proxy.spec.networking().outbound()) {
-      if (outbound.serviceName().isPresent() && OutboundTarget.of(outbound).equals(target)) {
-        put(proxy.listeners, generated.outboundListener(outbound, cluster, protocol));
-      }
-    }
-    proxy.clusters.put(cluster, generated.edsCluster(cluster, protocol));
-    proxy.endpoints.put(cluster, interner.intern(view.loadAssignment(target)));
-  }
-
-  private static void put(
-      Map<String, VersionedResource<Listener>> listeners, VersionedResource<Listener> listener) {
-    listeners.put(listener.resource().getName(), listener);
+    proxy.resources = resources;
+    publish(proxy);
+    return true;
   }
 
   private void publish(ConnectedProxy proxy) {
+    ProxyResources resources = proxy.resources;
     cache.setSnapshot(
-        proxy.key.nodeId(), new ProxySnapshot(proxy.listeners, proxy.clusters, proxy.endpoints));
+        proxy.key.nodeId(),
+        new ProxySnapshot(
+            resources.listeners(), resources.clusters(), resources.loadAssignments()));
   }
 
   /** Keeps the service-to-consumers index in step with the proxy's outbound targets. */
@@ -304,6 +273,6 @@ public final class ProxySnapshots {
     for (OutboundTarget target : targets) {
       meshConsumers.computeIfAbsent(target.service(), s -> new HashSet<>()).add(proxy.key);
     }
-    proxy.targets = new ArrayList<>(targets);
+    proxy.targets = List.copyOf(targets);
   }
 }

@@ -2,12 +2,10 @@ package dev.quma.xds.view;
 
 import dev.quma.core.model.Dataplane;
 import dev.quma.xds.envoy.EnvoyNames;
-import dev.quma.xds.envoy.LoadAssignmentFactory;
 import dev.quma.xds.generate.MeshEndpoints;
 import dev.quma.xds.generate.OutboundTarget;
 import dev.quma.xds.generate.Protocol;
 import dev.quma.xds.generate.ServiceEndpoint;
-import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -31,7 +29,6 @@ public final class MeshView implements MeshEndpoints {
       new HashMap<>();
   private final Map<String, EnumMap<Protocol, Integer>> protocolsByService = new HashMap<>();
   private final Map<String, List<ServiceEndpoint>> targetEndpoints = new HashMap<>();
-  private final Map<String, ClusterLoadAssignment> assignments = new HashMap<>();
 
   /** A dataplane as last applied: its version, and what it contributes to each service. */
   private record Entry(
@@ -127,16 +124,6 @@ public final class MeshView implements MeshEndpoints {
         });
   }
 
-  /**
-   * The target's load assignment, built once per change of its service and shared by every
-   * consumer.
-   */
-  public ClusterLoadAssignment loadAssignment(OutboundTarget target) {
-    return assignments.computeIfAbsent(
-        EnvoyNames.outboundCluster(target),
-        cluster -> LoadAssignmentFactory.of(cluster, endpoints(target)));
-  }
-
   @Override
   public Protocol protocol(String service) {
     EnumMap<Protocol, Integer> counts = protocolsByService.get(service);
@@ -180,7 +167,6 @@ public final class MeshView implements MeshEndpoints {
     targetEndpoints
         .keySet()
         .removeIf(cluster -> cluster.equals(service) || cluster.startsWith(prefix));
-    assignments.keySet().removeIf(cluster -> cluster.equals(service) || cluster.startsWith(prefix));
   }
 
   /** What a dataplane contributes: its ready inbounds as endpoints, and each service's protocol. */

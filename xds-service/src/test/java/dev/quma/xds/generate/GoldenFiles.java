@@ -21,8 +21,12 @@ import java.util.List;
 
 /**
  * Renders Envoy resources as YAML in the shape of Kuma's golden files ({@code resources: [{name,
- * resource}]}) and compares them with a file under src/test/resources/golden. Run the tests with
- * {@code -Dgolden.update=true} to rewrite the files, then review the diff like code.
+ * resource}]}) and compares them with a file under src/test/resources/golden.
+ *
+ * <p>Regenerating is explicit: run the tests with {@code -Dgolden.update=true} (for example {@code
+ * bin/test -o -pl xds-service -am -Dtest=ProxyConfigGoldenTest
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dgolden.update=true}) to write the files, then review
+ * the diff like code. Without the flag a missing golden file fails the test, as a changed one does.
  */
 public final class GoldenFiles {
   private GoldenFiles() {}
@@ -66,8 +70,14 @@ public final class GoldenFiles {
   public static String expected(String file, String actual) {
     Path path = DIR.resolve(file);
     try {
-      if (Boolean.getBoolean("golden.update") || !Files.exists(path)) {
+      if (Boolean.getBoolean("golden.update")) {
         Files.writeString(path, actual);
+      }
+      if (!Files.exists(path)) {
+        throw new AssertionError(
+            "no golden file "
+                + path
+                + ": run the test with -Dgolden.update=true to write it, then review it");
       }
       return Files.readString(path);
     } catch (IOException e) {

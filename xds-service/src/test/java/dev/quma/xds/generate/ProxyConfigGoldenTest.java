@@ -11,58 +11,79 @@ import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.validation.ResourceValidator;
-import dev.quma.xds.view.MeshView;
+import dev.quma.xds.snapshot.ProxyKey;
+import dev.quma.xds.snapshot.ProxySnapshots;
+import dev.quma.xds.snapshot.ProxySnapshots.DataplaneState;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The Envoy configuration generated for each proxy of a golden case: {@code NAME.input.yaml} holds
- * the mesh's dataplanes, {@code NAME.PROXY.golden.yaml} what that proxy is sent.
+ * What production serves each proxy of a golden case: {@code NAME.input.yaml} holds a mesh's
+ * dataplanes (and which of them are the proxies to look at), {@code NAME.PROXY.golden.yaml} the
+ * listeners, clusters and load assignments that proxy's snapshot holds. The snapshots come from
+ * {@link ProxySnapshots}, the class the xDS server serves from, along both of its paths: the mesh
+ * loaded at once (as at start-up), and the dataplanes arriving one change at a time after the
+ * proxies connected (the incremental updates). Both must give the golden file.
  */
 class ProxyConfigGoldenTest {
+  private static final String MESH = "default";
 
   @ParameterizedTest
-  @ValueSource(strings = {"seeds", "services"})
-  void generatesWhatTheGoldenFilesSay(String name) throws IOException {
+  @ValueSource(strings = {"seeds", "services", "fanout", "gateway", "ipv6"})
+  void servesWhatTheGoldenFilesSay(String name) throws IOException {
     JsonNode input =
         new YAMLMapper().readTree(GoldenFiles.DIR.resolve(name + ".input.yaml").toFile());
-    MeshView view = new MeshView("default");
-    List<Resource<Dataplane>> dataplanes = new ArrayList<>();
+    Map<String, DataplaneState> mesh = new LinkedHashMap<>();
     long version = 1;
     for (JsonNode document : input.get("dataplanes")) {
-      byte[] yaml = new YAMLMapper().writeValueAsBytes(document);
       Resource<Dataplane> dataplane =
           ResourceCodec.instance()
-              .<Dataplane>decode(yaml, Format.YAML, ResourceType.DATAPLANE)
+              .<Dataplane>decode(
+                  new YAMLMapper().writeValueAsBytes(document), Format.YAML, ResourceType.DATAPLANE)
               .toResource(ResourceType.DATAPLANE);
       ResourceValidator.validate(dataplane);
-      view.apply(dataplane.name(), version++, dataplane.spec());
-      dataplanes.add(dataplane);
+      mesh.put(dataplane.name(), new DataplaneState(version++, dataplane.spec()));
     }
-    for (JsonNode proxy : input.get("proxies")) {
-      Dataplane spec =
-          dataplanes.stream()
-              .filter(d -> d.name().equals(proxy.asText()))
-              .findFirst()
-              .orElseThrow()
-              .spec();
-      ProxyResources resources = ProxyConfigGenerator.generate(spec, view);
-      List<Message> all = new ArrayList<>(resources.listeners());
-      all.addAll(resources.clusters());
-      all.addAll(resources.loadAssignments());
-      String actual = GoldenFiles.render(all);
-      String file = name + "." + proxy.asText() + ".golden.yaml";
+    List<String> proxies = new ArrayList<>();
+    input.get("proxies").forEach(proxy -> proxies.add(proxy.asText()));
+    assertThat(proxies).isNotEmpty();
+
+    ProxySnapshots loaded = new ProxySnapshots(set -> {});
+    loaded.loadMesh(MESH, mesh);
+    ProxySnapshots incremental = new ProxySnapshots(set -> {});
+    incremental.loadMesh(MESH, Map.of());
+    for (String proxy : proxies) {
+      ProxyKey key = new ProxyKey(MESH, proxy);
+      assertThat(loaded.connect(key, mesh.get(proxy).spec())).isTrue();
+      assertThat(incremental.connect(key, mesh.get(proxy).spec())).isTrue();
+    }
+    mesh.forEach((dataplane, state) -> incremental.apply(MESH, Map.of(dataplane, state)));
+
+    for (String proxy : proxies) {
+      String actual = render(loaded, proxy);
+      assertThat(render(incremental, proxy))
+          .as(proxy + ": incremental updates end where a full load starts")
+          .isEqualTo(actual);
+      String file = name + "." + proxy + ".golden.yaml";
       assertThat(actual)
           .as(file + " (rerun with -Dgolden.update=true to accept)")
           .isEqualTo(GoldenFiles.expected(file, actual));
     }
-    assertThat(
-            Files.readString(GoldenFiles.DIR.resolve(name + ".input.yaml"), StandardCharsets.UTF_8))
-        .isNotBlank();
+  }
+
+  /** The proxy's snapshot as served: listeners, clusters, load assignments, each by name. */
+  private static String render(ProxySnapshots snapshots, String proxy) {
+    Snapshot snapshot = snapshots.cache().getSnapshot(new ProxyKey(MESH, proxy).nodeId());
+    List<Message> all = new ArrayList<>(new TreeMap<>(snapshot.listeners().resources()).values());
+    all.addAll(new TreeMap<>(snapshot.clusters().resources()).values());
+    all.addAll(new TreeMap<>(snapshot.endpoints().resources()).values());
+    return GoldenFiles.render(all);
   }
 }

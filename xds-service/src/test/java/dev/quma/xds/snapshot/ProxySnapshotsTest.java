@@ -2,13 +2,16 @@ package dev.quma.xds.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.common.collect.Maps;
 import dev.quma.core.model.Dataplane;
 import dev.quma.xds.generate.ProxyConfigGenerator;
 import dev.quma.xds.generate.ProxyResources;
+import dev.quma.xds.generate.ResourceMemo;
 import dev.quma.xds.snapshot.ProxySnapshots.DataplaneState;
 import dev.quma.xds.testing.Seeds;
 import dev.quma.xds.view.MeshView;
 import io.envoyproxy.controlplane.cache.Resources;
+import io.envoyproxy.controlplane.cache.VersionedResource;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import java.util.HashMap;
 import java.util.List;
@@ -43,14 +46,16 @@ class ProxySnapshotsTest {
     mesh.put("redis-2", state(4, Seeds.redis("redis-2", "10.0.0.4")));
     mesh.forEach((name, state) -> expected.apply(name, state.version(), state.spec()));
     for (String name : List.of("redis-1", "backend-1", "backend-2")) {
-      ProxyResources full = ProxyConfigGenerator.generate(mesh.get(name).spec(), expected);
+      // From scratch: a generator with an empty memo of its own.
+      ProxyResources full =
+          new ProxyConfigGenerator(new ResourceMemo()).generate(mesh.get(name).spec(), expected);
       Snapshot snapshot = snapshots.cache().getSnapshot("default." + name);
-      assertThat(snapshot.listeners().resources().values())
-          .containsExactlyInAnyOrderElementsOf(full.listeners());
-      assertThat(snapshot.clusters().resources().values())
-          .containsExactlyInAnyOrderElementsOf(full.clusters());
-      assertThat(snapshot.endpoints().resources().values())
-          .containsExactlyInAnyOrderElementsOf(full.loadAssignments());
+      assertThat(snapshot.listeners().resources())
+          .isEqualTo(Maps.transformValues(full.listeners(), VersionedResource::resource));
+      assertThat(snapshot.clusters().resources())
+          .isEqualTo(Maps.transformValues(full.clusters(), VersionedResource::resource));
+      assertThat(snapshot.endpoints().resources())
+          .isEqualTo(Maps.transformValues(full.loadAssignments(), VersionedResource::resource));
     }
     assertThat(
             snapshots
