@@ -43,9 +43,12 @@ ensure_jdk() {
   fi
   export JAVA_HOME="$best"
   export PATH="$JAVA_HOME/bin:$PATH"
-  # Maven's own Guava warns about sun.misc.Unsafe on JDK 24+; the warning is noise, not ours.
+  # Maven's Guava, Netty and Protobuf still call sun.misc.Unsafe; from JDK 24 on every JVM would
+  # print a warning block about it. Allowing it is today's behaviour without the noise.
+  JAVA_QUIET=()
   if [ "$best_major" -ge 24 ]; then
     export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+    JAVA_QUIET=(--sun-misc-unsafe-memory-access=allow)
   fi
 }
 

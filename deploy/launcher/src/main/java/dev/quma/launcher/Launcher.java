@@ -44,10 +44,20 @@ public final class Launcher {
             new Thread(
                 () -> {
                   out.println("stopping...");
+                  long stopping = System.nanoTime();
                   stopAll(running);
+                  out.printf(
+                      "stopped (%.1f s)%n", (System.nanoTime() - stopping) / 1_000_000_000.0);
+                  out.flush();
                   stopped.countDown();
                 }));
     long start = System.nanoTime();
+    List<String> serviceJvmOptions = new ArrayList<>(List.of("-Xmx256m"));
+    // Netty and Protobuf still call sun.misc.Unsafe; from JDK 24 on each JVM would print a warning
+    // block about it at start. Allowing it is today's behaviour, minus the noise.
+    if (JavaVersion.feature(options.javaHome()) >= 24) {
+      serviceJvmOptions.add("--sun-misc-unsafe-memory-access=allow");
+    }
     String redisUrl = options.redisUrl();
     if (redisUrl == null) {
       int port =
@@ -92,7 +102,7 @@ public final class Launcher {
         serviceEnvironment.put("QUMA_TLS_DIR", tlsDir(options, spec).toString());
         ServiceProcess service =
             ServiceProcess.start(
-                spec, options.javaHome(), serviceEnvironment, List.of("-Xmx256m"), out);
+                spec, options.javaHome(), serviceEnvironment, serviceJvmOptions, out);
         running.add(service);
         services.add(service);
       }

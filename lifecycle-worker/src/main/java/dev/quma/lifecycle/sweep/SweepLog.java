@@ -4,7 +4,11 @@ import java.util.StringJoiner;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
-/** One log line per sweep with its counts: INFO when it ran, WARN when it failed. */
+/**
+ * One log line per sweep with its counts: WARN when it failed, INFO when it changed or kept
+ * something, DEBUG when there was nothing to do (an idle fleet would otherwise print a line every
+ * sweep interval, forever).
+ */
 public final class SweepLog implements Consumer<SweepReport> {
   private static final Logger LOG = Logger.getLogger(SweepLog.class);
 
@@ -13,9 +17,18 @@ public final class SweepLog implements Consumer<SweepReport> {
     String line = line(report);
     if (report.outcome() == SweepReport.Outcome.FAILED) {
       LOG.warn(line);
+    } else if (idle(report)) {
+      LOG.debug(line);
     } else {
       LOG.info(line);
     }
+  }
+
+  static boolean idle(SweepReport report) {
+    return report.outcome() == SweepReport.Outcome.COMPLETED
+        && report.markedOffline() == 0
+        && report.deleted() == 0
+        && report.keptTotal() == 0;
   }
 
   /** e.g. "sweep 12 (lease token 3): 2 meshes, 5 marked Offline, 3 deleted, 1 kept (...) ..." */

@@ -283,6 +283,9 @@ class SweeperTest {
         .matches(
             "sweep 1 \\(lease token 1\\): 1 mesh, 1 marked Offline, 0 deleted, 0 kept, 1 batch,"
                 + " \\d+ ms");
+    assertThat(SweepLog.idle(ok)).as("a sweep that marked a proxy is not idle").isFalse();
+    SweepReport nothingToDo = await(sweeper(settings(true, 100), TestLease.held(1)).sweep());
+    assertThat(SweepLog.idle(nothingToDo)).as("the next one has nothing to do: DEBUG").isTrue();
 
     Vertx vertx = Vertx.vertx();
     try {
