@@ -43,6 +43,7 @@ import org.openqa.selenium.WebElement;
 @WithTestResource(value = ControlPlaneProcesses.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class GuiBrowserTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final String LISTENER_TYPE = SimulatedEnvoy.LISTENERS;
   private static Browser browser;
 
   @TestHTTPResource("/gui/")
@@ -284,6 +285,87 @@ class GuiBrowserTest {
     browser.await("the mesh's dataplanes", d -> rows(d) == 1);
   }
 
+  @Test
+  void theHomePageCountsMeshesDataplanesAndServices() throws Exception {
+    createMesh("gui-home");
+    put("gui-home", "web-1", web("gui-home", "web-1", "10.14.0.1", "stable"));
+    join("gui-home", "web-1");
+    open("#/");
+    WebElement dataplanes = browser.awaitElement("[data-tile='dataplanes']");
+    browser.await(
+        "web-1 counted online",
+        d ->
+            Long.parseLong(
+                    dataplanes.findElement(By.cssSelector("[data-count='online']")).getText())
+                >= 1);
+    long meshes =
+        Long.parseLong(browser.awaitElement("[data-tile='meshes'] [data-count='total']").getText());
+    assertThat(meshes).isGreaterThanOrEqualTo(2); // default and gui-home at least
+    assertThat(browser.awaitElement("[data-tile='services'] [data-count='total']").getText())
+        .isNotEqualTo("0");
+    assertThat(browser.awaitElement("dl[data-replica]").getText()).contains("API replica", "Quma");
+    assertThat(browser.awaitElement("#crumbs").getText()).isEqualTo("Overview");
+    copyToDocs(browser.screenshot(Path.of("target", "gui", "gui-home.png")), "gui-home.png");
+    browser.driver().findElement(By.linkText("See the meshes")).click();
+    browser.awaitElement("tr[data-mesh='gui-home']");
+  }
+
+  @Test
+  void theDataplanePageShowsInboundsAsDataAndTheXdsConfigurationWithTheNackReason()
+      throws Exception {
+    createMesh("gui-xds");
+    put("gui-xds", "backend-1", backend("gui-xds", "backend-1", "10.15.0.2"));
+    // This proxy rejects every listener update, as an Envoy does a listener it cannot build.
+    SimulatedEnvoy envoy =
+        SimulatedEnvoy.builder("gui-xds.backend-1")
+            .token(token("gui-xds", "backend-1"))
+            .rejecting(update -> update.typeUrl().endsWith("Listener"))
+            .build();
+    envoys.add(envoy.connect(ControlPlaneProcesses.xds().channel()));
+    assertThat(envoy.await(WAIT, () -> envoy.nacks(LISTENER_TYPE) > 0)).isTrue();
+
+    open("#/meshes/gui-xds/dataplanes/backend-1");
+    WebElement inbound = browser.awaitElement("tr[data-inbound='8000']");
+    assertThat(inbound.getText()).contains("8000", "80", "kuma.io/service=backend", "Ready");
+    assertThat(browser.text()).contains("Last update from the xDS replica");
+    browser.await(
+        "its status online",
+        d -> d.findElements(By.xpath("//button[text()='Show the xDS configuration']")).size() == 1);
+    browser.driver().findElement(By.xpath("//button[text()='Show the xDS configuration']")).click();
+    WebElement nacks = browser.awaitElement("[data-nacks]");
+    assertThat(nacks.getAttribute("data-nacks")).isEqualTo("1");
+    assertThat(nacks.getText()).contains("Listeners (LDS) rejected", "simulated rejection");
+    assertThat(browser.text()).contains("Per xDS type", "Clusters (CDS)");
+    copyToDocs(
+        browser.screenshot(Path.of("target", "gui", "gui-dataplane-xds.png")),
+        "gui-dataplane-xds.png");
+  }
+
+  @Test
+  void aMissingDataplaneStopsRefreshingAndLinksBackToTheList() throws Exception {
+    createMesh("gui-gone");
+    open("#/meshes/gui-gone/dataplanes/ghost");
+    WebElement error = browser.awaitElement("[data-state='error']");
+    assertThat(error.getText()).contains("No dataplane ghost in mesh gui-gone");
+    browser.await(
+        "the status line",
+        d ->
+            d.findElement(By.id("refresh-status"))
+                .getText()
+                .equals("Not refreshing this page: the API answered 404."));
+    browser.script(
+        """
+        window.reads = 0;
+        const fetch0 = window.fetch;
+        window.fetch = (...args) => { window.reads++; return fetch0(...args); };
+        """);
+    Thread.sleep(6_000); // longer than one polling interval
+    assertThat(browser.script("return window.reads")).isEqualTo(0L);
+    error.findElement(By.linkText("Go back to the dataplanes of mesh gui-gone")).click();
+    assertThat(browser.awaitElement("[data-state='empty']").getText())
+        .contains("No dataplanes yet");
+  }
+
   // ---- helpers ----------------------------------------------------------------------------------
 
   /** Loads the page afresh (a change of the hash alone would not reload it). */
@@ -310,30 +392,35 @@ class GuiBrowserTest {
   }
 
   /**
-   * The README's screenshot, replaced only on request ({@code -Dquma.gui.update-screenshot=true}),
-   * like a golden file, so that a test run leaves the source tree as it was.
+   * Screenshots in docs/, replaced only on request ({@code -Dquma.gui.update-screenshot=true}),
+   * like golden files, so that a test run leaves the source tree as it was.
    */
   private static void copyToDocs(Path shot) throws Exception {
+    copyToDocs(shot, "gui-dataplanes.png");
+  }
+
+  private static void copyToDocs(Path shot, String name) throws Exception {
     Path docs = Path.of("..", "docs");
     if (Boolean.getBoolean("quma.gui.update-screenshot")
         && Files.isDirectory(docs.getParent().resolve("api-service"))) {
       Files.createDirectories(docs);
-      Files.copy(shot, docs.resolve("gui-dataplanes.png"), StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(shot, docs.resolve(name), StandardCopyOption.REPLACE_EXISTING);
     }
+  }
+
+  private String token(String mesh, String name) {
+    return ProxyTokens.issue(
+            new SigningKeyManager(store, changes, Optional.empty()),
+            mesh,
+            name,
+            Duration.ofHours(1))
+        .await()
+        .atMost(WAIT);
   }
 
   private SimulatedEnvoy join(String mesh, String name) {
     SimulatedEnvoy envoy =
-        SimulatedEnvoy.builder(mesh + "." + name)
-            .token(
-                ProxyTokens.issue(
-                        new SigningKeyManager(store, changes, Optional.empty()),
-                        mesh,
-                        name,
-                        Duration.ofHours(1))
-                    .await()
-                    .atMost(WAIT))
-            .build();
+        SimulatedEnvoy.builder(mesh + "." + name).token(token(mesh, name)).build();
     envoys.add(envoy.connect(ControlPlaneProcesses.xds().channel()));
     assertThat(envoy.await(WAIT, envoy::configured))
         .as(name + " configured, stream status " + envoy.closedWith())

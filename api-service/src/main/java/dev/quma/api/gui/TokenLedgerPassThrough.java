@@ -1,5 +1,8 @@
 package dev.quma.api.gui;
 
+import dev.quma.core.auth.Caller;
+import dev.quma.core.auth.UserTokens;
+import dev.quma.http.auth.CurrentCaller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -22,13 +25,24 @@ import java.util.StringJoiner;
  * /gui/api/tokens/dataplane/{mesh}/ledger} and {@code POST .../revocations}. Only these are
  * forwarded (not signing keys, not issuing), with the caller's credentials; see {@link
  * TokenServiceClient} for why a caller never gains rights by going through here.
+ *
+ * <p>One caller has no credentials to forward and is admin all the same: a browser on the control
+ * plane's host, admin by the API's "localhost is admin" rule (a loopback peer, a loopback Host, no
+ * proxy header). The token-service would take the same caller as admin if it called it directly, so
+ * for that caller alone the request carries the initial admin token instead: the GUI then does not
+ * say "Signed in as admin" on one line and "the ledger is for admins" on the next.
  */
 @Path("/gui/api/tokens/dataplane/{mesh}")
 public class TokenLedgerPassThrough {
   private final TokenServiceClient tokenService;
+  private final CurrentCaller caller;
+  private final UserTokens userTokens;
 
-  public TokenLedgerPassThrough(TokenServiceClient tokenService) {
+  public TokenLedgerPassThrough(
+      TokenServiceClient tokenService, CurrentCaller caller, UserTokens userTokens) {
     this.tokenService = tokenService;
+    this.caller = caller;
+    this.userTokens = userTokens;
   }
 
   @GET
@@ -44,12 +58,16 @@ public class TokenLedgerPassThrough {
     add(query, "name", name);
     add(query, "offset", offset);
     add(query, "size", size);
-    return tokenService.forward(
-        HttpMethod.GET,
-        "/tokens/dataplane/" + encode(mesh) + "/ledger" + query,
-        headers.getHeaderString(HttpHeaders.AUTHORIZATION),
-        callerChain(headers, request),
-        null);
+    String chain = callerChain(headers, request);
+    return credentials(headers)
+        .flatMap(
+            authorization ->
+                tokenService.forward(
+                    HttpMethod.GET,
+                    "/tokens/dataplane/" + encode(mesh) + "/ledger" + query,
+                    authorization,
+                    chain,
+                    null));
   }
 
   @POST
@@ -60,12 +78,25 @@ public class TokenLedgerPassThrough {
       byte[] body,
       @Context HttpHeaders headers,
       @Context HttpServerRequest request) {
-    return tokenService.forward(
-        HttpMethod.POST,
-        "/tokens/dataplane/" + encode(mesh) + "/revocations",
-        headers.getHeaderString(HttpHeaders.AUTHORIZATION),
-        callerChain(headers, request),
-        body == null ? new byte[0] : body);
+    String chain = callerChain(headers, request);
+    return credentials(headers)
+        .flatMap(
+            authorization ->
+                tokenService.forward(
+                    HttpMethod.POST,
+                    "/tokens/dataplane/" + encode(mesh) + "/revocations",
+                    authorization,
+                    chain,
+                    body == null ? new byte[0] : body));
+  }
+
+  /** The caller's own Authorization; for the local admin without one, the admin token. */
+  private Uni<String> credentials(HttpHeaders headers) {
+    String own = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
+    if ((own == null || own.isBlank()) && Caller.LOCALHOST_ADMIN.equals(caller.get())) {
+      return userTokens.adminToken().map(token -> "Bearer " + token);
+    }
+    return Uni.createFrom().item(own);
   }
 
   /** The caller's address, after any proxies' list the request already carries. */

@@ -1,6 +1,7 @@
 // The GUI's entry: maps the location hash to a page element, keeps the breadcrumb current and
 // drives the live refresh. Pages are custom elements, one module each.
 import './session.js';
+import './views/home.js';
 import './views/meshes.js';
 import './views/services.js';
 import './views/dataplanes.js';
@@ -13,7 +14,7 @@ import {startPolling} from './refresh.js';
 const main = document.getElementById('main');
 const crumbs = document.getElementById('crumbs');
 const TAGS = {
-  meshes: 'quma-meshes', services: 'quma-services', dataplanes: 'quma-dataplanes',
+  home: 'quma-home', meshes: 'quma-meshes', services: 'quma-services', dataplanes: 'quma-dataplanes',
   dataplane: 'quma-dataplane', tokens: 'quma-tokens',
 };
 let current = null;
@@ -44,6 +45,10 @@ function navigate() {
 }
 
 function drawCrumbs(route) {
+  if (route.view === 'home') {
+    replace(crumbs, h('li', {}, h('a', {href: href('home'), 'aria-current': 'page'}, 'Overview')));
+    return;
+  }
   const items = [[href('meshes'), 'Meshes']];
   if (route.mesh) items.push([href('dataplanes', {mesh: route.mesh}), route.mesh]);
   if (route.view === 'services') items.push([href('services', {mesh: route.mesh}), 'Services']);

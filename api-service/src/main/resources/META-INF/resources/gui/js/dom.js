@@ -45,14 +45,15 @@ export function emptyState(title, ...help) {
   return h('section', {class: 'empty', 'data-state': 'empty'}, h('h2', {}, title), help);
 }
 
-/** The error state of a failed read; the API's own words when it answered. */
-export function errorState(error) {
+/** The error state of a failed read; the API's own words when it answered; then any help nodes. */
+export function errorState(error, ...help) {
   const unreachable = error?.kind === 'unreachable';
   return h('section', {class: 'error', role: 'alert', 'data-state': 'error'},
     h('h2', {}, unreachable ? 'The control plane API is unreachable' : (error?.title || 'Something went wrong')),
     h('p', {}, unreachable
       ? 'The page could not reach the API. Is api-service running? The page retries on its own.'
       : (error?.detail || error?.message || 'The API answered with an error.')),
+    help,
     error?.status ? h('p', {class: 'muted'}, `HTTP ${error.status}`) : null);
 }
 

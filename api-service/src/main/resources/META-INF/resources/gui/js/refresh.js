@@ -6,7 +6,7 @@ export const INTERVAL_MS = 5000;
 
 let failing = null; // null: nothing said yet; false: fine; else the kind of the last failure
 
-export function report(ok, error) {
+export function report(ok, error, final = false) {
   const status = document.getElementById('refresh-status');
   const time = document.getElementById('refresh-time');
   if (ok) {
@@ -16,10 +16,11 @@ export function report(ok, error) {
     failing = false;
     time.textContent = `Last read ${new Date().toLocaleTimeString()}`;
   } else {
-    const kind = error?.kind === 'unreachable' ? 'unreachable' : 'error';
+    const kind = final ? `final-${error.status}` : error?.kind === 'unreachable' ? 'unreachable' : 'error';
     if (failing !== kind) {
-      status.textContent = kind === 'unreachable'
-        ? 'The API is unreachable; retrying.' : 'The last read failed; retrying.';
+      status.textContent = final
+        ? `Not refreshing this page: the API answered ${error.status}.`
+        : kind === 'unreachable' ? 'The API is unreachable; retrying.' : 'The last read failed; retrying.';
     }
     failing = kind;
   }
@@ -29,7 +30,7 @@ export function startPolling(currentView) {
   const live = document.getElementById('live');
   const tick = () => {
     if (document.hidden || !live.checked) return;
-    currentView()?.refresh();
+    currentView()?.poll();
   };
   setInterval(tick, INTERVAL_MS);
   document.addEventListener('visibilitychange', tick);

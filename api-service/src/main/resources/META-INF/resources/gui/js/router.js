@@ -1,4 +1,5 @@
 // Hash routes, so that every page has a link of its own that works from a static file server:
+//   #/                                     the overview (global insight)
 //   #/meshes                               meshes
 //   #/meshes/{mesh}/services               services of a mesh
 //   #/meshes/{mesh}/dataplanes?name=&tag=&offset=&size=
@@ -12,7 +13,8 @@ export function parse(hash) {
   const [path, search = ''] = text.split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const query = new URLSearchParams(search);
-  if (parts.length === 0 || (parts.length === 1 && parts[0] === 'meshes')) return {view: 'meshes', query};
+  if (parts.length === 0) return {view: 'home', query};
+  if (parts.length === 1 && parts[0] === 'meshes') return {view: 'meshes', query};
   if (parts[0] !== 'meshes') return {view: 'not-found', query};
   const mesh = parts[1];
   if (parts.length === 2) return {view: 'dataplanes', mesh, query};
@@ -27,6 +29,7 @@ export function parse(hash) {
 export function href(view, {mesh, name, query} = {}) {
   const m = encodeURIComponent(mesh ?? '');
   const base = {
+    home: '#/',
     meshes: '#/meshes',
     services: `#/meshes/${m}/services`,
     dataplanes: `#/meshes/${m}/dataplanes`,

@@ -112,7 +112,8 @@ class DataplanesView extends View {
 
   errorView(error) {
     if (error.status === 404) {
-      return errorState({title: `Mesh ${this.route.mesh} does not exist`, detail: 'Check the name, or go back to the list of meshes.'});
+      return errorState({title: `Mesh ${this.route.mesh} does not exist`, detail: 'Check the name.'},
+        h('p', {}, h('a', {href: href('meshes')}, 'Go back to the list of meshes')));
     }
     return errorState(error);
   }

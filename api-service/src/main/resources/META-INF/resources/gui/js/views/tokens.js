@@ -97,12 +97,15 @@ class TokensView extends View {
 
   errorView(error) {
     if (error.status === 401 || error.status === 403) {
+      // The local admin never gets here (the API forwards the admin token for it): this caller
+      // reaches the GUI from elsewhere, or its own token is not an admin's.
       return errorState({
         status: error.status,
         title: 'The token ledger is for admins',
-        detail: 'Enter an admin user token above (Use token). On the control plane host: '
-          + 'curl -s localhost:5681/global-secrets/admin-user-token | sed \'s/.*"data":"\\([^"]*\\)".*/\\1/\' | base64 -d',
-      });
+        detail: 'The token service needs an admin user token from a caller that is not on the control '
+          + 'plane host. Enter one above (Use token). On the control plane host, this prints it:',
+      }, h('pre', {}, h('code', {}, 'curl -s localhost:5681/global-secrets/admin-user-token \\\n'
+          + '  | sed \'s/.*"data":"\\([^"]*\\)".*/\\1/\' | base64 -d')));
     }
     if (error.status === 502 || error.status === 504) {
       return errorState({status: error.status, title: 'The token service is unreachable',

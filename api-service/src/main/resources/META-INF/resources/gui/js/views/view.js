@@ -2,11 +2,15 @@ import {h, replace, errorState} from '../dom.js';
 import {report} from '../refresh.js';
 import {ago} from '../format.js';
 
+/** Answers that another read would only repeat: the page stops polling on them. */
+const FINAL = [401, 403, 404];
+
 /**
  * A page: a custom element that reads what it shows (load), draws it (show) and re-reads on each
  * refresh. It redraws only when the data changed, so a refresh never takes the keyboard focus
  * away from a link or field; relative times are updated in place instead. An answer that arrives
- * after a newer request was sent is dropped.
+ * after a newer request was sent is dropped. After an answer that waiting cannot change (401,
+ * 403, 404) the page stops polling; navigating or a new session reads it again.
  */
 export class View extends HTMLElement {
   constructor() {
@@ -14,6 +18,12 @@ export class View extends HTMLElement {
     this.route = null;
     this.sequence = 0;
     this.drawn = null;
+    this.stopped = false;
+  }
+
+  /** A refresh of the live polling: skipped once the page stopped on a final answer. */
+  poll() {
+    if (!this.stopped) this.refresh();
   }
 
   connectedCallback() {
@@ -37,6 +47,7 @@ export class View extends HTMLElement {
 
   async refresh() {
     const mine = ++this.sequence;
+    this.stopped = false;
     try {
       const data = await this.load();
       if (mine !== this.sequence || !this.isConnected) return;
@@ -53,7 +64,8 @@ export class View extends HTMLElement {
       this.drawn = null;
       this.content.removeAttribute('aria-busy');
       replace(this.content, this.errorView(error));
-      report(false, error);
+      this.stopped = FINAL.includes(error?.status);
+      report(false, error, this.stopped);
     }
   }
 

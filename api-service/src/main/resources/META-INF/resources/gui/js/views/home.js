@@ -1,0 +1,56 @@
+import {h} from '../dom.js';
+import {getJson} from '../api.js';
+import {href} from '../router.js';
+import {View} from './view.js';
+
+/**
+ * The first page: how many meshes, dataplanes by status and services there are (the API's
+ * global insight, summed over the meshes), and which API replica answered.
+ */
+class HomeView extends View {
+  build() {
+    this.append(h('h1', {}, 'Overview'));
+  }
+
+  async load() {
+    const [insight, index] = await Promise.all([getJson('/global-insight'), getJson('/')]);
+    // Only what is shown: the insight's createdAt changes on every read and would redraw the page.
+    const kinds = Object.values(insight.dataplanes ?? {});
+    const sum = field => kinds.reduce((n, k) => n + Number(k?.[field] ?? 0), 0);
+    return {
+      meshes: Number(insight.meshes?.total ?? 0),
+      dataplanes: {total: sum('total'), online: sum('online'), partiallyDegraded: sum('partiallyDegraded'), offline: sum('offline')},
+      services: Number(insight.services?.total ?? 0),
+      replica: {product: index.product, version: index.version, hostname: index.hostname, instanceId: index.instanceId},
+    };
+  }
+
+  show({meshes, dataplanes, services, replica}) {
+    return [
+      h('ul', {class: 'tiles'},
+        tile('meshes', 'Meshes', meshes, h('a', {href: href('meshes')}, 'See the meshes')),
+        tile('dataplanes', 'Dataplanes', dataplanes.total,
+          h('ul', {class: 'plain'},
+            h('li', {}, h('span', {'data-count': 'online'}, dataplanes.online), ' online'),
+            h('li', {}, h('span', {'data-count': 'partiallyDegraded'}, dataplanes.partiallyDegraded), ' partially degraded'),
+            h('li', {}, h('span', {'data-count': 'offline'}, dataplanes.offline), ' offline'))),
+        tile('services', 'Services', services, null)),
+      h('h2', {}, 'Control plane'),
+      h('dl', {class: 'facts', 'data-replica': replica.instanceId ?? ''},
+        h('dt', {}, 'API replica'), h('dd', {}, replica.instanceId ?? '—'),
+        h('dt', {}, 'Host'), h('dd', {}, replica.hostname ?? '—'),
+        h('dt', {}, 'Version'), h('dd', {}, `${replica.product ?? 'Quma'} ${replica.version ?? ''}`.trim())),
+      meshes === 0 ? null : h('p', {class: 'muted'},
+        'Each mesh page lists its dataplanes, services and token ledger.'),
+    ];
+  }
+}
+
+function tile(key, label, count, more) {
+  return h('li', {class: 'tile', 'data-tile': key},
+    h('p', {class: 'tile-count', 'data-count': 'total'}, count),
+    h('p', {class: 'tile-label'}, label),
+    more);
+}
+
+customElements.define('quma-home', HomeView);
