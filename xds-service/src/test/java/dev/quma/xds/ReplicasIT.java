@@ -146,7 +146,8 @@ class ReplicasIT {
         Map.of("QUMA_XDS_HEARTBEAT_INTERVAL", "300ms", "QUMA_XDS_STATS_FLUSH_INTERVAL", "300ms");
     Replica a = start("xds-ka", fast);
     Replica b = start("xds-kb", fast);
-    SimulatedEnvoy consumer = join(b, "crash", "backend-k", Seeds.backend("crash", "backend-k", "10.9.0.9"));
+    SimulatedEnvoy consumer =
+        join(b, "crash", "backend-k", Seeds.backend("crash", "backend-k", "10.9.0.9"));
     List<SimulatedEnvoy> onA = new ArrayList<>();
     List<String> addresses = new ArrayList<>();
     for (int i = 1; i <= 5; i++) {
@@ -171,7 +172,10 @@ class ReplicasIT {
       assertThat(
               eventually(
                   () ->
-                      store.find(ResourceType.DATAPLANE, "crash", name).await().atMost(WAIT)
+                      store
+                          .find(ResourceType.DATAPLANE, "crash", name)
+                          .await()
+                          .atMost(WAIT)
                           .isEmpty()))
           .as(name + " deregistered")
           .isTrue();
@@ -256,8 +260,7 @@ class ReplicasIT {
     return join(replica, "default", name, resource);
   }
 
-  private static SimulatedEnvoy join(
-      Replica replica, String mesh, String name, String resource) {
+  private static SimulatedEnvoy join(Replica replica, String mesh, String name, String resource) {
     SimulatedEnvoy envoy =
         SimulatedEnvoy.builder(mesh + "." + name)
             .dataplaneResource(resource)

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.core.events.ChangeEvent;
 import dev.quma.core.events.ChangeStream;
-import dev.quma.core.insight.Heartbeats;
-import dev.quma.core.insight.InsightReader;
 import dev.quma.core.insight.DataplaneInsight;
 import dev.quma.core.insight.Departure;
 import dev.quma.core.insight.Departures;
+import dev.quma.core.insight.Heartbeats;
+import dev.quma.core.insight.InsightReader;
 import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.insight.ReplicaRun;
 import dev.quma.core.store.ResourceStore;
@@ -52,7 +52,7 @@ class SweeperTest {
         new Fleet(
             store,
             new InsightWriter(redis.client(), store.keys()),
-            new InsightReader(redis.client(), store.keys()));
+            new InsightReader(redis.client(), store.keys(), clock));
     fleet.mesh("default");
   }
 
@@ -336,7 +336,8 @@ class SweeperTest {
             await(
                 new Departures(redis.client(), store.keys())
                     .of("default", List.of("stranded", "served"))))
-        .containsEntry("stranded", new Departure(Departure.Kind.LOST, clock.instant().toEpochMilli()))
+        .containsEntry(
+            "stranded", new Departure(Departure.Kind.LOST, clock.instant().toEpochMilli()))
         .containsEntry("served", null);
     assertThat(fleet.insight("default", "served").online()).isTrue();
   }

@@ -60,7 +60,9 @@ public final class Heartbeats {
     return rangeUpTo(keys.online(mesh), cutoff, offset, limit);
   }
 
-  /** Whether any xDS replica wrote its entry in the mesh's replicas hash (else none can be dead). */
+  /**
+   * Whether any xDS replica wrote its entry in the mesh's replicas hash (else none can be dead).
+   */
   public Uni<Boolean> replicasKnown(String mesh) {
     return redis
         .send(Request.cmd(Command.HLEN).arg(keys.replicas(mesh)))
