@@ -53,6 +53,7 @@ public final class StreamSession {
   private volatile boolean ended;
   private volatile String token;
   private volatile java.util.function.Consumer<io.grpc.Status> terminator;
+  private volatile dev.quma.xds.lifecycle.AdmittedProxy admitted;
 
   public StreamSession(
       ProxyKey key,
@@ -95,6 +96,17 @@ public final class StreamSession {
     if (end != null) {
       end.accept(status);
     }
+  }
+
+  /**
+   * What the stream was admitted as: a Direct proxy's registration, to write again after a wipe.
+   */
+  public void admittedAs(dev.quma.xds.lifecycle.AdmittedProxy proxy) {
+    this.admitted = proxy;
+  }
+
+  public dev.quma.xds.lifecycle.AdmittedProxy admitted() {
+    return admitted;
   }
 
   public boolean direct() {

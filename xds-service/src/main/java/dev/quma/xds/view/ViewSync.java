@@ -90,6 +90,11 @@ public final class ViewSync {
     follower.stop();
   }
 
+  /** Loads every view anew (the store lost its data: what the views hold is gone or renumbered). */
+  public void resyncAll() {
+    follower.resyncAll();
+  }
+
   /**
    * Tells {@code listener} the mesh whose dataplane-token state may have changed (a token revoked,
    * a signing key added or removed, or the mesh loaded anew), so that open streams can be checked
