@@ -63,7 +63,7 @@ public class XdsLifecycle {
         .description("Distinct Envoy resources shared by all snapshots")
         .register(metrics.registry());
     if (config.dataplaneAuthn() != XdsConfig.DataplaneAuthn.NONE) {
-      views.onTokenStateChange(new TokenRechecks(streams, verifier)::recheck);
+      views.onTokenStateChange(new TokenRechecks(streams, verifier, store)::recheck);
     }
     streams.onStoreUnavailable(store::unavailable);
     views.start();

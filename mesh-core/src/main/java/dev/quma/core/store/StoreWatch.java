@@ -87,6 +87,16 @@ public final class StoreWatch {
   }
 
   /**
+   * Whether the store is, right now, the one this service knows (read afresh, not the last check's
+   * answer): false after a wipe not handled yet. For a decision that the lost store's data would
+   * make wrongly (ending streams whose keys were lost with it).
+   */
+  public Uni<Boolean> sameStore() {
+    String known = knownId;
+    return identity.read().map(id -> known != null && known.equals(id) && !recovering);
+  }
+
+  /**
    * An edge saw the store fail ({@link StoreUnavailable}): the outage begins now if it had not yet
    * (one log line), and ends when a check succeeds.
    */

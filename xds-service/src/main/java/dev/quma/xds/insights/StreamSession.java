@@ -90,6 +90,15 @@ public final class StreamSession {
     return token;
   }
 
+  /**
+   * The store that had the token's signing key lost its data: the token is not checked again (it
+   * was admitted, and no key in the new store can tell it apart from a forgery). On its next
+   * connect, the proxy needs a token of the new store.
+   */
+  public void admittedByALostStore() {
+    this.token = null;
+  }
+
   /** Ends the stream with {@code status} (the proxy is told why; its subscription closes). */
   public void terminate(io.grpc.Status status) {
     java.util.function.Consumer<io.grpc.Status> end = terminator;

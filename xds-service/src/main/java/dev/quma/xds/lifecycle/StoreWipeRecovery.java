@@ -22,9 +22,10 @@ import org.jboss.logging.Logger;
 /**
  * After a wipe: the mesh views are loaded anew (what they hold is gone, and versions start again),
  * and the proxies connected here are registered again: a Direct proxy's dataplane is written back
- * from what it registered, then every stream gets a new subscription in its insight. A proxy whose
- * mesh does not come back (the default mesh is recreated by api-service within moments; another
- * mesh only if someone creates it) within {@link #MESH_PATIENCE} has its stream ended.
+ * from what it registered, then every stream gets a new subscription in its insight. Their tokens
+ * are not checked again: their signing keys were lost with the store. A proxy whose mesh does not
+ * come back (the default mesh is recreated by api-service within moments; another mesh only if
+ * someone creates it) within {@link #MESH_PATIENCE} has its stream ended.
  */
 @ApplicationScoped
 public class StoreWipeRecovery implements StoreRecovery {
@@ -49,6 +50,8 @@ public class StoreWipeRecovery implements StoreRecovery {
   @Override
   public void forget() {
     views.resyncAll();
+    // The new store's keys (serial 1 again) would refuse every token admitted under the lost ones.
+    streams.sessions().forEach(StreamSession::admittedByALostStore);
   }
 
   @Override
