@@ -17,6 +17,8 @@ import dev.quma.core.model.ResourceType;
  * PREFIX:{MESH}:insight:NAME  the xDS tier's DataplaneInsight (JSON)
  * PREFIX:{MESH}:lastseen     zset name -> last heartbeat (epoch ms) of every dataplane ever connected
  * PREFIX:{MESH}:online       zset name -> last heartbeat (epoch ms) of those with an open subscription
+ * PREFIX:{MESH}:replicas     hash instance id -> "START:EXPIRES" (epoch ms) of the xDS replicas
+ *                           serving the mesh: a subscription is live only while its replica's is
  * PREFIX:{MESH}:departures   hash name -> "left:MS" | "lost:MS": proxies whose last stream closed
  *                           (left) or broke (lost) at MS (epoch ms), until they connect again
  * PREFIX:{MESH}:dataplane-token-serials  zset of every signing key serial ever used in the mesh
@@ -31,6 +33,8 @@ import dev.quma.core.model.ResourceType;
  * PREFIX:xds-dump:INSTANCE   pub/sub channel (not a key) of the xDS replica INSTANCE's dump requests
  * PREFIX:{@global}:lease:NAME        a lease: "holder#token", with an expiry (SET NX PX)
  * PREFIX:{@global}:lease:NAME:epoch  counter: each acquisition of the lease takes the next token
+ * PREFIX:{@global}:store-id  a random id written once in the store's life: a service that finds
+ *                           another one (or none) knows the store lost its data
  * </pre>
  *
  * <p>The two heartbeat sets are what the lifecycle sweeps range over: {@code online} entries older
@@ -113,6 +117,14 @@ public final class Keys {
   }
 
   /**
+   * The xDS replicas serving the mesh: instance id -> "START:EXPIRES" (epoch ms: when the replica's
+   * current run started, until when its last heartbeat vouches for it).
+   */
+  public String replicas(String mesh) {
+    return base(mesh) + "replicas";
+  }
+
+  /**
    * The mesh's departed proxies: those whose last stream closed ({@code left:MS}) or broke ({@code
    * lost:MS}); an entry goes when the proxy connects again or its dataplane is deleted.
    */
@@ -185,6 +197,11 @@ public final class Keys {
   /** This control plane's cluster id (Kuma's {@code clusterId} in {@code GET /}). */
   public String clusterId() {
     return base(GLOBAL_TAG) + "cluster-id";
+  }
+
+  /** The store's identity: written once, re-read by every service to notice a wiped store. */
+  public String storeId() {
+    return base(GLOBAL_TAG) + "store-id";
   }
 
   /**
