@@ -60,6 +60,7 @@ public class XdsLifecycle {
     if (config.dataplaneAuthn() != XdsConfig.DataplaneAuthn.NONE) {
       views.onTokenStateChange(new TokenRechecks(streams, verifier)::recheck);
     }
+    views.onDataplaneDeleted(streams::dataplaneDeleted);
     views.start();
     long flush = config.statsFlushInterval().toMillis();
     long heartbeatEvery = Math.max(1, config.heartbeatInterval().toMillis() / flush);
