@@ -5,7 +5,6 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MapEntry;
 import com.google.protobuf.Message;
-import io.envoyproxy.pgv.ReflectiveValidatorIndex;
 import io.envoyproxy.pgv.ValidationException;
 import io.envoyproxy.pgv.Validator;
 import io.envoyproxy.pgv.ValidatorIndex;
@@ -26,7 +25,7 @@ import java.util.Set;
  * again.
  */
 final class FieldRules {
-  private static final ValidatorIndex INDEX = new ReflectiveValidatorIndex();
+  private static final ValidatorIndex INDEX = new JudgeValidatorIndex();
 
   private final String resource;
   private final List<Violation> violations = new ArrayList<>();
@@ -47,7 +46,7 @@ final class FieldRules {
    * unseen.
    */
   private void visitTop(Message message, String path) {
-    if (INDEX.validatorFor(message.getClass()) == Validator.ALWAYS_VALID) {
+    if (validatorMissing(message)) {
       violations.add(
           new Violation(
               resource,
@@ -116,6 +115,14 @@ final class FieldRules {
     return Set.of();
   }
 
+  private static boolean validatorMissing(Message message) {
+    try {
+      return INDEX.validatorFor(message.getClass()) == Validator.ALWAYS_VALID;
+    } catch (RuntimeException e) {
+      return false; // reported when it is run
+    }
+  }
+
   /** The first rule of its own (or of what it holds) that {@code message} breaks, if any. */
   @SuppressWarnings("unchecked")
   private static Optional<String> failure(Message message) {
@@ -124,6 +131,10 @@ final class FieldRules {
       return Optional.empty();
     } catch (ValidationException e) {
       return Optional.of(e.getMessage());
+    } catch (RuntimeException e) {
+      // Never pass what could not be judged.
+      return Optional.of(
+          "the judge failed on " + message.getDescriptorForType().getFullName() + ": " + e);
     }
   }
 
