@@ -32,6 +32,7 @@ public final class BootstrapClient {
   private static final Duration LONGEST_WAIT = Duration.ofSeconds(15);
 
   private final URI endpoint;
+  private final Path caCertFile;
   private final HttpClient http;
   private final PrintWriter log;
 
@@ -53,6 +54,7 @@ public final class BootstrapClient {
     if (caCertFile != null) {
       builder.sslContext(trusting(caCertFile));
     }
+    this.caCertFile = caCertFile;
     this.http = builder.build();
     this.log = log;
   }
@@ -84,11 +86,7 @@ public final class BootstrapClient {
           throw refusal(status, message);
         }
       } catch (IOException e) {
-        retryReason =
-            "cannot reach the control plane at "
-                + endpoint
-                + ": "
-                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        retryReason = ConnectionFailure.retryReasonOrThrow(e, endpoint, caCertFile);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AgentException(ExitCodes.UNREACHABLE, "interrupted while fetching the bootstrap");

@@ -29,7 +29,12 @@ public final class DpAgent {
             cmd.getErr().println("dp-agent: " + agent.getMessage());
             return agent.exitCode();
           }
-          cmd.getErr().println("dp-agent: " + e);
+          // Not one of ours: say what happened, without a class name or a stack trace.
+          cmd.getErr()
+              .println(
+                  "dp-agent: unexpected failure: "
+                      + (e.getMessage() == null ? "no detail" : e.getMessage())
+                      + " (please report it)");
           return ExitCodes.REFUSED;
         });
     return line.execute(args);

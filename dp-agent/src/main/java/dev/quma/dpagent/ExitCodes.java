@@ -32,4 +32,7 @@ public final class ExitCodes {
 
   /** Envoy exited by itself, or could not be started. */
   public static final int ENVOY_FAILED = 9;
+
+  /** The control plane's certificate is not trusted (wrong or missing --ca-cert-file). */
+  public static final int TLS_UNTRUSTED = 10;
 }

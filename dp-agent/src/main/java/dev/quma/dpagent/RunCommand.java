@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
           + " through the API.",
       "Exit codes: 0 done, 1 refused, 2 usage, 3 unreadable file, 4 bad or missing variable,"
           + " 5 token refused, 6 invalid resource, 7 control plane unreachable, 8 no Envoy,"
-          + " 9 Envoy failed."
+          + " 9 Envoy failed, 10 the control plane's certificate is not trusted."
     })
 public final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -123,6 +123,17 @@ public final class RunCommand implements Callable<Integer> {
           "pass --dataplane-file (Direct mode), or --mesh and --name of an existing dataplane"
               + " (Indirect mode)");
     }
+    BootstrapRequestBuilder request = new BootstrapRequestBuilder();
+    if (!indirect) {
+      String rendered =
+          DataplaneTemplate.render(
+              read(dataplaneFile, "--dataplane-file"), DataplaneVars.parse(dataplaneVars));
+      request.dataplane(rendered);
+      checkNames(request);
+    }
+    request.names(mesh, name).token(token()).adminPort(adminPort);
+    BootstrapClient controlPlane = new BootstrapClient(cpAddress, caCertFile, err);
+    // Every input is checked before Envoy is looked for: a missing Envoy must not hide a bad file.
     Optional<Path> envoy = EnvoyBinary.find(binaryPath, System.getenv("PATH"));
     if (!bootstrapOnly && envoy.isEmpty()) {
       throw new AgentException(
@@ -133,19 +144,8 @@ public final class RunCommand implements Callable<Integer> {
               + "; install Envoy, point --binary-path at it, or pass --bootstrap-only to only"
               + " write the bootstrap");
     }
-    BootstrapRequestBuilder request = new BootstrapRequestBuilder();
-    if (!indirect) {
-      String rendered =
-          DataplaneTemplate.render(
-              read(dataplaneFile, "--dataplane-file"), DataplaneVars.parse(dataplaneVars));
-      request.dataplane(rendered);
-      checkNames(request);
-    }
-    request.names(mesh, name).token(token()).adminPort(adminPort);
 
-    String bootstrap =
-        new BootstrapClient(cpAddress, caCertFile, err)
-            .fetch(request.toJson(), indirect, bootstrapTimeout);
+    String bootstrap = controlPlane.fetch(request.toJson(), indirect, bootstrapTimeout);
     Path file = write(bootstrap, request.mesh(), request.name());
     out.println(
         "dp-agent: wrote the Envoy bootstrap of "

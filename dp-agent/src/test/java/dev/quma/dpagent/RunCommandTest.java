@@ -130,9 +130,105 @@ class RunCommandTest {
             "run",
             "--cp-address=http://127.0.0.1:1",
             "--dataplane-file=" + dataplaneFile(),
+            "--dataplane-var=name=a",
+            "--dataplane-var=address=10.0.0.1",
             "--binary-path=" + dir.resolve("no-envoy"));
     assertThat(code).isEqualTo(ExitCodes.ENVOY_MISSING);
     assertThat(err.toString()).contains("Envoy is missing").contains("--bootstrap-only");
+  }
+
+  @Test
+  void aMissingDataplaneFileIsReportedBeforeAMissingEnvoy() {
+    int code =
+        run(
+            "run",
+            "--cp-address=http://127.0.0.1:1",
+            "--dataplane-file=" + dir.resolve("missing.yaml"),
+            "--binary-path=" + dir.resolve("no-envoy"));
+    assertThat(code).isEqualTo(ExitCodes.BAD_FILE);
+    assertThat(err.toString()).contains("missing.yaml").doesNotContain("Envoy is missing");
+  }
+
+  @Test
+  void aMissingCaFileIsReportedBeforeAMissingEnvoy() throws Exception {
+    int code =
+        run(
+            "run",
+            "--cp-address=https://127.0.0.1:1",
+            "--dataplane-file=" + dataplaneFile(),
+            "--dataplane-var=name=a",
+            "--dataplane-var=address=10.0.0.1",
+            "--ca-cert-file=" + dir.resolve("no-ca.crt"),
+            "--binary-path=" + dir.resolve("no-envoy"));
+    assertThat(code).isEqualTo(ExitCodes.BAD_FILE);
+    assertThat(err.toString()).contains("--ca-cert-file").doesNotContain("Envoy is missing");
+  }
+
+  @Test
+  void aRefusedConnectionIsSaidInPlainWords() throws Exception {
+    int code =
+        run(
+            "run",
+            "--cp-address=http://127.0.0.1:1",
+            "--dataplane-file=" + dataplaneFile(),
+            "--dataplane-var=name=a",
+            "--dataplane-var=address=10.0.0.1",
+            "--bootstrap-timeout=1s",
+            "--bootstrap-only");
+    assertThat(code).isEqualTo(ExitCodes.UNREACHABLE);
+    assertThat(err.toString())
+        .contains("connection refused at 127.0.0.1:1")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void anUntrustedCertificateStopsAtOnceNamingTheFlag() throws Exception {
+    try (FakeControlPlane cp = FakeControlPlane.https(dir, FakeControlPlane.bootstrap(BOOTSTRAP))) {
+      int code = runBootstrapOnly(cp);
+      assertThat(code).isEqualTo(ExitCodes.TLS_UNTRUSTED);
+      assertThat(err.toString())
+          .contains("is not trusted", "--ca-cert-file .quma/tls/bootstrap-service/ca.crt")
+          .doesNotContain("PKIX", "Exception", "retrying");
+      assertThat(cp.requests()).isEmpty();
+    }
+  }
+
+  @Test
+  void aCaFileOfAnotherCaIsNamedInTheRefusal() throws Exception {
+    Path other = dir.resolve("other.crt");
+    FakeControlPlane.otherCertificate(dir, other);
+    try (FakeControlPlane cp = FakeControlPlane.https(dir, FakeControlPlane.bootstrap(BOOTSTRAP))) {
+      int code = runBootstrapOnly(cp, "--ca-cert-file=" + other);
+      assertThat(code).isEqualTo(ExitCodes.TLS_UNTRUSTED);
+      assertThat(err.toString())
+          .contains("not signed by the CA in --ca-cert-file " + other)
+          .doesNotContain("PKIX", "Exception");
+    }
+  }
+
+  @Test
+  void theRightCaFileIsTrusted() throws Exception {
+    try (FakeControlPlane cp = FakeControlPlane.https(dir, FakeControlPlane.bootstrap(BOOTSTRAP))) {
+      int code = runBootstrapOnly(cp, "--ca-cert-file=" + dir.resolve("server.crt"));
+      assertThat(code).as(err.toString()).isZero();
+      assertThat(cp.requests()).hasSize(1);
+    }
+  }
+
+  private int runBootstrapOnly(FakeControlPlane cp, String... more) throws Exception {
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "run",
+                "--cp-address=" + cp.url(),
+                "--dataplane-file=" + dataplaneFile(),
+                "--dataplane-var=name=a",
+                "--dataplane-var=address=10.0.0.1",
+                "--config-dir=" + dir.resolve("config"),
+                "--bootstrap-timeout=20s",
+                "--bootstrap-only"));
+    args.addAll(java.util.List.of(more));
+    return run(args.toArray(String[]::new));
   }
 
   @Test

@@ -1,15 +1,23 @@
 package dev.quma.dpagent.testing;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * A stand-in bootstrap-service for the agent's own tests: answers POST /bootstrap with the queued
@@ -23,8 +31,104 @@ public final class FakeControlPlane implements AutoCloseable {
   private final List<String> requests = new CopyOnWriteArrayList<>();
 
   public FakeControlPlane(Answer... queued) throws IOException {
+    this(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0), queued);
+  }
+
+  /**
+   * Serves HTTPS with a fresh self-signed certificate for 127.0.0.1 (made by the JDK's keytool);
+   * its PEM is written to {@code dir/server.crt} for the tests that should trust it.
+   */
+  public static FakeControlPlane https(Path dir, Answer... queued) throws Exception {
+    Path store = dir.resolve("server.p12");
+    keytool(
+        "-genkeypair",
+        "-keystore",
+        store.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        "changeit",
+        "-alias",
+        "server",
+        "-keyalg",
+        "EC",
+        "-dname",
+        "CN=127.0.0.1",
+        "-ext",
+        "SAN=ip:127.0.0.1",
+        "-validity",
+        "2");
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-keystore",
+        store.toString(),
+        "-storepass",
+        "changeit",
+        "-alias",
+        "server",
+        "-file",
+        dir.resolve("server.crt").toString());
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(store)) {
+      keys.load(in, "changeit".toCharArray());
+    }
+    KeyManagerFactory factory =
+        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    factory.init(keys, "changeit".toCharArray());
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(factory.getKeyManagers(), null, null);
+    HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setHttpsConfigurator(new HttpsConfigurator(tls));
+    return new FakeControlPlane(server, queued);
+  }
+
+  /** Makes a self-signed certificate that no test trusts, written as PEM to {@code file}. */
+  public static void otherCertificate(Path dir, Path file) throws Exception {
+    Path store = dir.resolve("other.p12");
+    keytool(
+        "-genkeypair",
+        "-keystore",
+        store.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        "changeit",
+        "-alias",
+        "other",
+        "-keyalg",
+        "EC",
+        "-dname",
+        "CN=other",
+        "-validity",
+        "2");
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-keystore",
+        store.toString(),
+        "-storepass",
+        "changeit",
+        "-alias",
+        "other",
+        "-file",
+        file.toString());
+  }
+
+  private static void keytool(String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (process.waitFor() != 0) {
+      throw new IOException("keytool failed: " + output);
+    }
+  }
+
+  private FakeControlPlane(HttpServer server, Answer... queued) {
     answers.addAll(List.of(queued));
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    this.server = server;
     server.createContext(
         "/bootstrap",
         exchange -> {
@@ -64,7 +168,9 @@ public final class FakeControlPlane implements AutoCloseable {
   }
 
   public String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return (server instanceof HttpsServer ? "https" : "http")
+        + "://127.0.0.1:"
+        + server.getAddress().getPort();
   }
 
   public List<String> requests() {

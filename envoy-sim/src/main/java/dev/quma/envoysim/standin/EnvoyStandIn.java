@@ -85,13 +85,26 @@ public final class EnvoyStandIn {
             .mode(bootstrap.mode())
             .build();
     CountDownLatch quit = new CountDownLatch(1);
-    AdminServer admin =
-        new AdminServer(
-            bootstrap.adminAddress(),
-            bootstrap.adminPort(),
-            bootstrap.node().getId(),
-            envoy::configured,
-            quit::countDown);
+    AdminServer admin;
+    try {
+      admin =
+          new AdminServer(
+              bootstrap.adminAddress(),
+              bootstrap.adminPort(),
+              bootstrap.node().getId(),
+              envoy::configured,
+              quit::countDown);
+    } catch (java.net.BindException e) {
+      // Envoy's own words for a taken admin port: one line, exit 1.
+      fail(
+          1,
+          "cannot bind '"
+              + bootstrap.adminAddress()
+              + ":"
+              + bootstrap.adminPort()
+              + "': Address already in use");
+      return 1;
+    }
     if (adminAddressPath != null) {
       Files.writeString(adminAddressPath, bootstrap.adminAddress() + ":" + admin.port());
     }
