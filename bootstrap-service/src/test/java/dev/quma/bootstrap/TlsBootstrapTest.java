@@ -60,7 +60,7 @@ class TlsBootstrapTest {
         DpAgent.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), common);
     assertThat(untrusted)
         .as("without --ca-cert-file the JVM's CAs do not know ours")
-        .isEqualTo(ExitCodes.UNREACHABLE);
+        .isEqualTo(ExitCodes.TLS_UNTRUSTED);
 
     String[] trusted = java.util.Arrays.copyOf(common, common.length + 1);
     trusted[common.length] = "--ca-cert-file=" + TlsTestResources.caFile();

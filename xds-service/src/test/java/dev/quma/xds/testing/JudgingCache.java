@@ -46,6 +46,8 @@ public final class JudgingCache extends SimpleCache<String> {
     // Taken, so that one test's finding is not blamed on the tests after it (one app for all).
     List<String> found = List.copyOf(cache.violations);
     cache.violations.removeAll(found);
-    assertThat(found).as("Envoy's rules over the %d snapshots pushed", cache.judged.get()).isEmpty();
+    assertThat(found)
+        .as("Envoy's rules over the %d snapshots pushed", cache.judged.get())
+        .isEmpty();
   }
 }
