@@ -204,8 +204,13 @@ final class Headers {
     if (hosts.size() != 1 || !isLoopback(hosts.get(0))) {
       return false;
     }
+    // An Origin names the page's server: its host and port, over either scheme (one port serves
+    // one scheme, so no other page can claim it).
     List<String> origins = values("Origin");
-    return origins.isEmpty() || origins.equals(List.of("http://" + hosts.get(0)));
+    return origins.isEmpty()
+        || origins.size() == 1
+            && (origins.get(0).equalsIgnoreCase("http://" + hosts.get(0))
+                || origins.get(0).equalsIgnoreCase("https://" + hosts.get(0)));
   }
 
   private static boolean isLoopback(String host) {

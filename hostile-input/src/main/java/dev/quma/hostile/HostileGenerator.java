@@ -24,6 +24,9 @@ public final class HostileGenerator {
       String adminToken,
       String dataplaneToken) {}
 
+  /** The start of a forged log line: a service's output must never have a line starting so. */
+  public static final String FORGED_LINE = Names.FORGED_LINE;
+
   private static final List<String> PROXY_HEADERS =
       List.of(
           "X-Forwarded-For: 203.0.113.7",

@@ -83,6 +83,10 @@ public final class Oracle {
         return "the answer holds a secret";
       }
     }
+    if (request.method().equalsIgnoreCase("OPTIONS") && body.isBlank()) {
+      // An empty answer to OPTIONS names the methods a path allows, nothing of what it holds.
+      return null;
+    }
     String path = normalisedPath(request.target());
     return switch (request.service()) {
       case API -> {

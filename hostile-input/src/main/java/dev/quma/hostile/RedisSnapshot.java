@@ -17,9 +17,9 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * Every key of a Redis and a digest of its value ({@code DUMP}, whatever the type), read over a
- * plain RESP connection: what a refused request must leave exactly as it was. Keys that change by
- * themselves (leases, counters a timer reconciles) are left out by the caller's filter.
+ * Every key of a Redis and a digest of its type and content, read over a plain RESP connection:
+ * what a refused request must leave exactly as it was. Keys that change by themselves (leases,
+ * counters a timer reconciles) are left out by the caller's filter.
  */
 public final class RedisSnapshot implements AutoCloseable {
   private final Socket socket;
@@ -35,7 +35,7 @@ public final class RedisSnapshot implements AutoCloseable {
     this.compared = compared;
   }
 
-  /** Key to SHA-256 of its DUMP, sorted by key. */
+  /** Key to SHA-256 of its type and content, sorted by key. */
   public synchronized Map<String, String> take() throws IOException {
     List<String> keys = new ArrayList<>();
     String cursor = "0";
@@ -51,16 +51,84 @@ public final class RedisSnapshot implements AutoCloseable {
       }
     } while (!cursor.equals("0"));
     for (String key : keys) {
-      send("DUMP", key);
+      send("TYPE", key);
+    }
+    List<String> types = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      types.add(String.valueOf(read()));
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      sendContent(types.get(i), keys.get(i));
     }
     Map<String, String> snapshot = new TreeMap<>();
-    for (String key : keys) {
-      Object value = read();
-      if (value instanceof byte[] dump) {
-        snapshot.put(key, digest(dump));
+    for (int i = 0; i < keys.size(); i++) {
+      Object content = read();
+      if (!types.get(i).equals("none")) {
+        snapshot.put(keys.get(i), digest(types.get(i), content));
       }
     }
     return snapshot;
+  }
+
+  /**
+   * The content of a key, in an order that does not depend on how Redis lays it out: DUMP would not
+   * do, since a hash or set in a hash table serialises in the table's order, which a read's
+   * incremental rehashing changes without any change of content.
+   */
+  private void sendContent(String type, String key) throws IOException {
+    switch (type) {
+      case "string" -> send("GET", key);
+      case "hash" -> send("HGETALL", key);
+      case "set" -> send("SMEMBERS", key);
+      case "zset" -> send("ZRANGE", key, "0", "-1", "WITHSCORES");
+      case "list" -> send("LRANGE", key, "0", "-1");
+      // A stream only grows: its length and last entry tell whether anything was added.
+      case "stream" -> send("XREVRANGE", key, "+", "-", "COUNT", "1");
+      default -> send("TYPE", key);
+    }
+  }
+
+  private static String digest(String type, Object content) {
+    List<byte[]> parts = new ArrayList<>();
+    flatten(content, parts);
+    if (type.equals("hash")) {
+      // field, value pairs: sorted by field
+      List<byte[]> pairs = new ArrayList<>();
+      List<String> order = new ArrayList<>();
+      for (int i = 0; i + 1 < parts.size(); i += 2) {
+        order.add(
+            HexFormat.of().formatHex(parts.get(i))
+                + ":"
+                + HexFormat.of().formatHex(parts.get(i + 1)));
+      }
+      order.sort(null);
+      order.forEach(pair -> pairs.add(pair.getBytes(StandardCharsets.US_ASCII)));
+      parts = pairs;
+    } else if (type.equals("set")) {
+      parts.sort(java.util.Arrays::compare);
+    }
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(type.getBytes(StandardCharsets.US_ASCII));
+      for (byte[] part : parts) {
+        sha.update(Integer.toString(part.length).getBytes(StandardCharsets.US_ASCII));
+        sha.update((byte) ':');
+        sha.update(part);
+      }
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void flatten(Object content, List<byte[]> out) {
+    if (content instanceof List<?> items) {
+      items.forEach(item -> flatten(item, out));
+    } else if (content instanceof byte[] bytes) {
+      out.add(bytes);
+    } else if (content != null) {
+      out.add(content.toString().getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   /** What differs between two snapshots: keys added, removed or changed. */
@@ -129,14 +197,6 @@ public final class RedisSnapshot implements AutoCloseable {
     }
     in.read();
     return line.toString(StandardCharsets.UTF_8);
-  }
-
-  private static String digest(byte[] value) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override

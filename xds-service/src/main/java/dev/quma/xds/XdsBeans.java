@@ -3,6 +3,7 @@ package dev.quma.xds;
 import dev.quma.core.admission.DataplaneAdmission;
 import dev.quma.core.events.ChangeFollower;
 import dev.quma.core.events.ChangeStream;
+import dev.quma.core.insight.Departures;
 import dev.quma.core.insight.InsightReader;
 import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.store.ResourceQueries;
@@ -12,6 +13,7 @@ import dev.quma.xds.lifecycle.AdmissionGate;
 import dev.quma.xds.lifecycle.ProxyAdmission;
 import dev.quma.xds.lifecycle.ProxyStreams;
 import dev.quma.xds.snapshot.ProxySnapshots;
+import dev.quma.xds.view.EndpointHealth;
 import dev.quma.xds.view.ViewSync;
 import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
@@ -40,8 +42,13 @@ public class XdsBeans {
 
   @Produces
   @Singleton
-  ProxySnapshots snapshots(XdsMetrics metrics) {
-    return new ProxySnapshots(metrics::snapshotsSet);
+  ProxySnapshots snapshots(XdsMetrics metrics, XdsConfig config, Clock clock) {
+    return new ProxySnapshots(
+        new io.envoyproxy.controlplane.cache.v3.SimpleCache<>(
+            io.envoyproxy.envoy.config.core.v3.Node::getId),
+        metrics::snapshotsSet,
+        new EndpointHealth(config.connectionGrace(), config.connectionPanicThreshold()),
+        clock);
   }
 
   @Produces
@@ -110,6 +117,7 @@ public class XdsBeans {
         timers,
         clock,
         config.deregistrationDelay(),
+        config.connectionGrace(),
         metrics::nacked,
         new AdmissionGate(config.admissionConcurrency()));
   }
@@ -121,6 +129,7 @@ public class XdsBeans {
       ChangeStream changes,
       ResourceStore store,
       ResourceQueries queries,
+      Departures departures,
       ProxySnapshots snapshots,
       @Named("xds-view") ExecutorService viewThread,
       Clock clock,
@@ -137,7 +146,7 @@ public class XdsBeans {
                 config.changeCoalescing(),
                 Duration.ofSeconds(1)));
     return new ViewSync(
-        follower, store, queries, snapshots, viewThread, clock, metrics::changeApplied);
+        follower, store, queries, departures, snapshots, viewThread, clock, metrics::changeApplied);
   }
 
   private static Thread daemon(Runnable runnable, String name) {

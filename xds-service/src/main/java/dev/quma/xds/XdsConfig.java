@@ -75,6 +75,23 @@ public interface XdsConfig {
   @WithDefault("20ms")
   Duration changeCoalescing();
 
+  /**
+   * How long a proxy whose stream broke without a close (a crash, a network cut, its replica gone)
+   * stays an endpoint of its consumers, so that it can reconnect to any replica without a flap. A
+   * proxy that closes its stream leaves them at once.
+   */
+  @WithConverter(GoDurationConverter.class)
+  @WithDefault("30s")
+  Duration connectionGrace();
+
+  /**
+   * The panic guard, in percent of a service's endpoints: when broken connections (past their grace
+   * period) would take more than this share of one service's endpoints, all of them are kept. 100
+   * turns the guard off. Probe results and proxies that left are not held.
+   */
+  @WithDefault("50")
+  int connectionPanicThreshold();
+
   /** Change events read per round. */
   @WithDefault("1000")
   int eventBatchSize();

@@ -24,6 +24,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class XdsLifecycle {
   private static final Logger LOG = Logger.getLogger(XdsLifecycle.class);
+  private static final Duration GRACE_TICK = Duration.ofMillis(100);
 
   private final ViewSync views;
   private final ProxyStreams streams;
@@ -57,6 +58,9 @@ public class XdsLifecycle {
     Gauge.builder("xds.resources.distinct", snapshots, ProxySnapshots::distinctResources)
         .description("Distinct Envoy resources shared by all snapshots")
         .register(metrics.registry());
+    Gauge.builder("xds.endpoints.panic.held", snapshots, ProxySnapshots::heldByPanicGuard)
+        .description("Endpoints of lost proxies kept by the panic guard")
+        .register(metrics.registry());
     if (config.dataplaneAuthn() != XdsConfig.DataplaneAuthn.NONE) {
       views.onTokenStateChange(new TokenRechecks(streams, verifier)::recheck);
     }
@@ -75,6 +79,16 @@ public class XdsLifecycle {
         },
         flush,
         flush,
+        TimeUnit.MILLISECONDS);
+    // Grace periods end on this tick: a lost proxy goes at most this much after its grace.
+    timers.scheduleWithFixedDelay(
+        () ->
+            views
+                .expireDepartures()
+                .subscribe()
+                .with(x -> {}, e -> LOG.warnf("could not end grace periods: %s", e.getMessage())),
+        GRACE_TICK.toMillis(),
+        GRACE_TICK.toMillis(),
         TimeUnit.MILLISECONDS);
   }
 

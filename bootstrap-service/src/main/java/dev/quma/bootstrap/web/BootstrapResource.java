@@ -120,7 +120,12 @@ public class BootstrapResource {
           AdmissionAnswers.TITLE,
           "the request body is not a valid BootstrapRequest: " + e.getOriginalMessage());
     } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      // Bytes that are not text in any encoding JSON allows (a byte order mark or NULs make the
+      // parser guess UTF-16 or UTF-32, and then fail on the characters).
+      throw new ApiException(
+          400,
+          AdmissionAnswers.TITLE,
+          "the request body is not a valid BootstrapRequest: it is not UTF-8 JSON text");
     }
   }
 }

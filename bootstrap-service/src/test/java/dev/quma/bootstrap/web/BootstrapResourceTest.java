@@ -23,6 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -320,6 +321,25 @@ class BootstrapResourceTest {
         .then()
         .statusCode(400)
         .body("invalid_parameters.field", hasItems("proxyType"));
+  }
+
+  @Test
+  void bytesThatAreNotUtf8TextAre400() {
+    // NULs or a byte order mark in front make the parser guess UTF-32, then fail on the characters
+    // (the hostile-input suite's cases 81 and 892 of seed 15): a 500 until it was caught.
+    byte[] json = "{\"mesh\":\"default\",\"name\":\"x\"}".getBytes(StandardCharsets.UTF_8);
+    for (byte[] prefix : new byte[][] {{0, 0, 0}, {(byte) 0xff, (byte) 0xfe, 0, 0}}) {
+      byte[] body = new byte[prefix.length + json.length];
+      System.arraycopy(prefix, 0, body, 0, prefix.length);
+      System.arraycopy(json, 0, body, prefix.length, json.length);
+      given()
+          .contentType("application/json")
+          .body(body)
+          .post("/bootstrap")
+          .then()
+          .statusCode(400)
+          .body("detail", containsString("not UTF-8 JSON text"));
+    }
   }
 
   @Test

@@ -34,7 +34,7 @@ public class LifecycleBeans {
   @Produces
   @Singleton
   Heartbeats heartbeats(Redis redis, ResourceStore store) {
-    return new Heartbeats(redis, store.keys());
+    return new Heartbeats(redis, store.keys(), store.settings().streamMaxLength());
   }
 
   @Produces

@@ -4,6 +4,7 @@ import dev.quma.core.lease.Fence;
 import dev.quma.core.stats.MeshStatsStore;
 import dev.quma.core.store.Keys;
 import dev.quma.core.store.LuaScript;
+import dev.quma.core.store.StoreSettings;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -25,10 +26,20 @@ public final class Heartbeats {
 
   private final Redis redis;
   private final Keys keys;
+  private final long streamMaxLength;
 
   public Heartbeats(Redis redis, Keys keys) {
+    this(redis, keys, StoreSettings.DEFAULTS.streamMaxLength());
+  }
+
+  /**
+   * @param streamMaxLength how long the change streams are kept (an Offline mark appends a
+   *     departure to them)
+   */
+  public Heartbeats(Redis redis, Keys keys, long streamMaxLength) {
     this.redis = redis;
     this.keys = keys;
+    this.streamMaxLength = streamMaxLength;
   }
 
   /** Up to {@code limit} online dataplanes of a mesh not heard from since {@code cutoff}. */
@@ -47,8 +58,8 @@ public final class Heartbeats {
   /**
    * Marks each named dataplane Offline if it is still online and still not heard from since {@code
    * cutoff}: its open subscriptions get {@code now} as disconnect time and it leaves the online
-   * set. Each is checked and marked atomically; all go in one round trip. Answers in the order of
-   * {@code names}.
+   * set; one without a departure is lost since {@code now}. Each is checked and marked atomically;
+   * all go in one round trip. Answers in the order of {@code names}.
    */
   public Uni<List<OfflineMark>> markOffline(
       String mesh, List<String> names, Instant cutoff, Instant now, Fence fence) {
@@ -57,14 +68,20 @@ public final class Heartbeats {
       LuaScript.Call call =
           new LuaScript.Call()
               .key("insight", keys.insight(mesh, name))
-              .key("fence", keys.fence(mesh, fence.lease()));
+              .key("fence", keys.fence(mesh, fence.lease()))
+              .key("departures", keys.departures(mesh))
+              .key("events", keys.events(mesh));
       calls.add(
           MeshStatsStore.counted(call, keys, mesh, name)
               .arg("name", name)
               .arg("cutoff", cutoff.toEpochMilli())
               .arg("now", now)
               .arg("token", fence.token())
-              .arg("fenceExpiry", Fence.MEMORY.toMillis()));
+              .arg("fenceExpiry", Fence.MEMORY.toMillis())
+              .arg("nowMillis", now.toEpochMilli())
+              .arg("mesh", mesh)
+              .arg("maxlen", streamMaxLength)
+              .arg("eventType", Departures.EVENT_TYPE));
     }
     return MARK_OFFLINE
         .runAll(redis, calls)

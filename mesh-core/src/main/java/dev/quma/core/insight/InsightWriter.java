@@ -10,6 +10,7 @@ import dev.quma.core.stats.DataplaneClass;
 import dev.quma.core.stats.MeshStatsStore;
 import dev.quma.core.store.Keys;
 import dev.quma.core.store.LuaScript;
+import dev.quma.core.store.StoreSettings;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Response;
@@ -42,11 +43,20 @@ public final class InsightWriter {
 
   private final Redis redis;
   private final Keys keys;
+  private final long streamMaxLength;
   private final ObjectMapper json = ResourceCodec.instance().json();
 
   public InsightWriter(Redis redis, Keys keys) {
+    this(redis, keys, StoreSettings.DEFAULTS.streamMaxLength());
+  }
+
+  /**
+   * @param streamMaxLength how long the change streams are kept (departures append to them)
+   */
+  public InsightWriter(Redis redis, Keys keys, long streamMaxLength) {
     this.redis = redis;
     this.keys = keys;
+    this.streamMaxLength = streamMaxLength;
   }
 
   /** A script that changes what the mesh's counters count (their library goes in front). */
@@ -56,7 +66,8 @@ public final class InsightWriter {
 
   /**
    * Adds an open subscription to the dataplane's insight and records the heartbeat {@code now} (in
-   * {@code lastseen} and {@code online}); false when the dataplane does not exist.
+   * {@code lastseen} and {@code online}); a departure of the proxy goes. False when the dataplane
+   * does not exist.
    */
   public Uni<Boolean> open(
       String mesh, String name, DiscoverySubscription subscription, Instant now) {
@@ -64,12 +75,17 @@ public final class InsightWriter {
         counted(new LuaScript.Call(), mesh, name)
             .key("insight", keys.insight(mesh, name))
             .key("lastSeen", keys.lastSeen(mesh))
+            .key("departures", keys.departures(mesh))
+            .key("events", keys.events(mesh))
             .arg("subscription", write(subscription))
             .arg("now", now.toEpochMilli())
             .arg("name", name)
             .arg("keep", SUBSCRIPTIONS_KEPT)
             .arg("kumaDp", DataplaneClass.kumaDpVersion(subscription.version()))
-            .arg("envoy", DataplaneClass.envoyVersion(subscription.version()));
+            .arg("envoy", DataplaneClass.envoyVersion(subscription.version()))
+            .arg("mesh", mesh)
+            .arg("maxlen", streamMaxLength)
+            .arg("eventType", Departures.EVENT_TYPE);
     return OPEN.run(redis, call).map(r -> r.toInteger() == 1);
   }
 
@@ -154,17 +170,31 @@ public final class InsightWriter {
             });
   }
 
+  /** Closes a subscription whose proxy closed its stream ({@link Departure.Kind#LEFT}). */
+  public Uni<Void> close(String mesh, String name, DiscoverySubscription closed) {
+    return close(mesh, name, closed, Departure.Kind.LEFT);
+  }
+
   /**
    * Closes a subscription: its disconnect time and final counters are those of {@code closed}. When
-   * no subscription of the dataplane is left open, it leaves the online set.
+   * no subscription of the dataplane is left open, it leaves the online set and the proxy has
+   * departed ({@code how}, since the disconnect time).
    */
-  public Uni<Void> close(String mesh, String name, DiscoverySubscription closed) {
+  public Uni<Void> close(
+      String mesh, String name, DiscoverySubscription closed, Departure.Kind how) {
     LuaScript.Call call =
         counted(new LuaScript.Call().key("insight", keys.insight(mesh, name)), mesh, name)
+            .key("departures", keys.departures(mesh))
+            .key("events", keys.events(mesh))
             .arg("id", closed.id())
             .arg("disconnectTime", closed.disconnectTime())
             .arg("status", write(closed.status()))
-            .arg("name", name);
+            .arg("name", name)
+            .arg("departure", how.stored())
+            .arg("nowMillis", closed.disconnectTime().toEpochMilli())
+            .arg("mesh", mesh)
+            .arg("maxlen", streamMaxLength)
+            .arg("eventType", Departures.EVENT_TYPE);
     return CLOSE.run(redis, call).replaceWithVoid();
   }
 

@@ -2,6 +2,7 @@ package dev.quma.core.runtime;
 
 import dev.quma.core.auth.UserTokens;
 import dev.quma.core.events.ChangeStream;
+import dev.quma.core.insight.Departures;
 import dev.quma.core.insight.InsightReader;
 import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.stats.MeshStatsStore;
@@ -61,8 +62,14 @@ public class CoreBeans {
 
   @Produces
   @Singleton
+  Departures departures(Redis redis, ResourceStore store) {
+    return new Departures(redis, store.keys());
+  }
+
+  @Produces
+  @Singleton
   InsightWriter insightWriter(Redis redis, ResourceStore store) {
-    return new InsightWriter(redis, store.keys());
+    return new InsightWriter(redis, store.keys(), store.settings().streamMaxLength());
   }
 
   @Produces

@@ -17,6 +17,8 @@ import dev.quma.core.model.ResourceType;
  * PREFIX:{MESH}:insight:NAME  the xDS tier's DataplaneInsight (JSON)
  * PREFIX:{MESH}:lastseen     zset name -> last heartbeat (epoch ms) of every dataplane ever connected
  * PREFIX:{MESH}:online       zset name -> last heartbeat (epoch ms) of those with an open subscription
+ * PREFIX:{MESH}:departures   hash name -> "left:MS" | "lost:MS": proxies whose last stream closed
+ *                           (left) or broke (lost) at MS (epoch ms), until they connect again
  * PREFIX:{MESH}:dataplane-token-serials  zset of every signing key serial ever used in the mesh
  * PREFIX:{MESH}:fence:LEASE  the newest token of lease LEASE that wrote in this mesh (older are refused)
  * PREFIX:{MESH}:stats       hash: the mesh's dataplane counters (by type and status, by version,
@@ -108,6 +110,14 @@ public final class Keys {
 
   public String online(String mesh) {
     return base(mesh) + "online";
+  }
+
+  /**
+   * The mesh's departed proxies: those whose last stream closed ({@code left:MS}) or broke ({@code
+   * lost:MS}); an entry goes when the proxy connects again or its dataplane is deleted.
+   */
+  public String departures(String mesh) {
+    return base(mesh) + "departures";
   }
 
   /**

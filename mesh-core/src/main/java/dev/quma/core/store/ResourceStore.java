@@ -70,7 +70,7 @@ public final class ResourceStore {
     return redis;
   }
 
-  StoreSettings settings() {
+  public StoreSettings settings() {
     return settings;
   }
 
@@ -315,7 +315,10 @@ public final class ResourceStore {
     LuaScript.Call call = resourceKeys(type, mesh, name);
     if (type == ResourceType.DATAPLANE) {
       counterKeys(
-          call.key("insight", keys.insight(mesh, name)).key("lastSeen", keys.lastSeen(mesh)), mesh);
+          call.key("insight", keys.insight(mesh, name))
+              .key("lastSeen", keys.lastSeen(mesh))
+              .key("departures", keys.departures(mesh)),
+          mesh);
     }
     return call.arg("expected", expected)
         .arg("type", type.kumaName())

@@ -1,8 +1,12 @@
 -- Closes one subscription (sets its disconnectTime and final status) and, when no subscription of
 -- the dataplane is left open, takes it out of the online set. The mesh's counters follow
--- (stats-lib.lua is put in front of this script).
--- K: insight, online, record (the dataplane's), stats, services, names
--- A: id (the subscription's), disconnectTime (RFC 3339), status (json), name (the dataplane's)
+-- (stats-lib.lua is put in front of this script). When this closed the last open subscription of a
+-- dataplane that exists, the proxy has departed: A.departure ('left': it closed its stream, 'lost':
+-- the stream broke) since A.nowMillis goes into the departures hash, and the mesh's change stream
+-- says so, for every xDS replica's view.
+-- K: insight, online, record (the dataplane's), departures, events, stats, services, names
+-- A: id (the subscription's), disconnectTime (RFC 3339), status (json), name (the dataplane's),
+--    departure, nowMillis, mesh, maxlen (of the stream), eventType
 local raw = redis.call('GET', K.insight)
 if not raw then
   redis.call('ZREM', K.online, A.name)
@@ -11,11 +15,13 @@ if not raw then
 end
 local insight = cjson.decode(raw)
 local open = 0
+local closedNow = false
 for _, s in ipairs(insight['subscriptions'] or {}) do
   if s['id'] == A.id then
     if s['disconnectTime'] == nil or s['disconnectTime'] == cjson.null then
       s['disconnectTime'] = A.disconnectTime
       s['status'] = cjson.decode(A.status)
+      closedNow = true
     end
   elseif s['disconnectTime'] == nil or s['disconnectTime'] == cjson.null then
     open = open + 1
@@ -23,5 +29,9 @@ for _, s in ipairs(insight['subscriptions'] or {}) do
 end
 redis.call('SET', K.insight, cjson.encode(insight))
 if open == 0 then redis.call('ZREM', K.online, A.name) end
+if open == 0 and closedNow and redis.call('EXISTS', K.record) == 1 then
+  redis.call('HSET', K.departures, A.name, A.departure .. ':' .. A.nowMillis)
+  redis.call('XADD', K.events, 'MAXLEN', '~', A.maxlen, '*', 'op', 'update', 'type', A.eventType, 'mesh', A.mesh, 'name', A.name, 'version', '0')
+end
 qs_restat(K, A.name, {})
 return 1

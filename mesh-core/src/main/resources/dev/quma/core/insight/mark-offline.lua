@@ -3,8 +3,12 @@
 -- it out of the online set, atomically with the re-check of its heartbeat. A sweeper holding an older
 -- lease token than the newest seen in this mesh is refused.
 -- The mesh's counters follow (stats-lib.lua is put in front of this script).
--- K: online, insight, fence (the sweep's), record (the dataplane's), stats, services, names
--- A: name, cutoff (epoch ms), now (RFC 3339), token (the lease's), fenceExpiry (ms)
+-- A proxy marked Offline has departed 'offline' since A.nowMillis, unless it left (the xDS tiers'
+-- views drop its endpoints, the panic guard no longer holds them), and the change stream says so.
+-- K: online, insight, fence (the sweep's), record (the dataplane's), departures, events, stats,
+--    services, names
+-- A: name, cutoff (epoch ms), now (RFC 3339), token (the lease's), fenceExpiry (ms), nowMillis, mesh,
+--    maxlen (of the stream), eventType
 -- Returns: 'offline' | 'heard_from' | 'not_online' | 'fenced'
 local online, insightKey, fence = K.online, K.insight, K.fence
 local name, cutoff, now, token = A.name, tonumber(A.cutoff), A.now, tonumber(A.token)
@@ -50,5 +54,10 @@ if document then
   end
 end
 redis.call('ZREM', online, name)
+local departed = redis.call('HGET', K.departures, name)
+if redis.call('EXISTS', K.record) == 1 and not (departed and string.sub(departed, 1, 5) == 'left:') then
+  redis.call('HSET', K.departures, name, 'offline:' .. A.nowMillis)
+  redis.call('XADD', K.events, 'MAXLEN', '~', A.maxlen, '*', 'op', 'update', 'type', A.eventType, 'mesh', A.mesh, 'name', name, 'version', '0')
+end
 qs_restat(K, name, {})
 return 'offline'

@@ -1,9 +1,10 @@
 -- Adds a subscription to a dataplane's insight (keeping the last A.keep; closed ones are dropped
 -- first) and records the heartbeat, but only while the dataplane exists. The mesh's counters follow
 -- (stats-lib.lua is put in front of this script).
--- K: record (the dataplane's), insight, lastSeen, online, stats, services, names
+-- A proxy that had departed is back: its departure goes, and the mesh's change stream says so.
+-- K: record (the dataplane's), insight, lastSeen, online, departures, events, stats, services, names
 -- A: subscription (json), now (epoch ms), name (the dataplane's), keep, kumaDp (version), envoy
---    (version, as counted, '' = unknown)
+--    (version, as counted, '' = unknown), mesh, maxlen (of the stream), eventType
 if redis.call('EXISTS', K.record) == 0 then return 0 end
 local raw = redis.call('GET', K.insight)
 local insight = raw and cjson.decode(raw) or {}
@@ -26,5 +27,8 @@ insight['subscriptions'] = subscriptions
 redis.call('SET', K.insight, cjson.encode(insight))
 redis.call('ZADD', K.lastSeen, A.now, A.name)
 redis.call('ZADD', K.online, A.now, A.name)
+if redis.call('HDEL', K.departures, A.name) == 1 then
+  redis.call('XADD', K.events, 'MAXLEN', '~', A.maxlen, '*', 'op', 'update', 'type', A.eventType, 'mesh', A.mesh, 'name', A.name, 'version', '0')
+end
 qs_restat(K, A.name, {kumaDp = A.kumaDp, envoy = A.envoy})
 return 1

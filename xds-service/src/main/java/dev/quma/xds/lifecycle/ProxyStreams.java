@@ -1,5 +1,6 @@
 package dev.quma.xds.lifecycle;
 
+import dev.quma.core.insight.Departure;
 import dev.quma.core.insight.InsightReader;
 import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.model.Labels;
@@ -44,6 +45,7 @@ public final class ProxyStreams {
   private final ScheduledExecutorService timers;
   private final Clock clock;
   private final Duration deregistrationDelay;
+  private final Duration connectionGrace;
   private final Runnable onNack;
   private final AdmissionGate gate;
   private final Map<ProxyKey, Set<StreamSession>> sessions = new HashMap<>();
@@ -58,6 +60,7 @@ public final class ProxyStreams {
       ScheduledExecutorService timers,
       Clock clock,
       Duration deregistrationDelay,
+      Duration connectionGrace,
       Runnable onNack,
       AdmissionGate gate) {
     this.snapshots = snapshots;
@@ -68,6 +71,7 @@ public final class ProxyStreams {
     this.timers = timers;
     this.clock = clock;
     this.deregistrationDelay = deregistrationDelay;
+    this.connectionGrace = connectionGrace;
     this.onNack = onNack;
     this.gate = gate;
   }
@@ -92,8 +96,11 @@ public final class ProxyStreams {
             });
   }
 
-  /** A stream ended (the proxy left, the network broke, or this replica is stopping). */
-  public void closed(StreamSession session) {
+  /**
+   * A stream ended: the proxy left or the stream broke ({@code how}), or this replica is stopping
+   * (a break: the proxy will connect to another replica).
+   */
+  public void closed(StreamSession session, Departure.Kind how) {
     session.end();
     boolean last;
     synchronized (this) {
@@ -110,28 +117,32 @@ public final class ProxyStreams {
       snapshots.disconnect(session.key());
     }
     boolean deregister = last && !shuttingDown && session.direct();
+    // A proxy whose stream broke may be reconnecting: it keeps its dataplane for its grace period.
+    Duration delay =
+        how == Departure.Kind.LOST && connectionGrace.compareTo(deregistrationDelay) > 0
+            ? connectionGrace
+            : deregistrationDelay;
     // The delay starts once the subscription is closed in the insight: the check reads "online"
     // from there, and a close still in flight would look like a proxy that came back.
-    closeSubscription(session)
+    closeSubscription(session, shuttingDown ? Departure.Kind.LOST : how)
         .subscribe()
         .with(
-            x -> scheduleDeregistration(deregister, session.key()),
+            x -> scheduleDeregistration(deregister, session.key(), delay),
             e -> {
               LOG.warnf(
                   "could not close the subscription of %s: %s", session.key(), e.getMessage());
-              scheduleDeregistration(deregister, session.key());
+              scheduleDeregistration(deregister, session.key(), delay);
             });
   }
 
-  private void scheduleDeregistration(boolean deregister, ProxyKey key) {
+  private void scheduleDeregistration(boolean deregister, ProxyKey key, Duration delay) {
     if (deregister) {
-      timers.schedule(
-          () -> deregisterIfGone(key), deregistrationDelay.toMillis(), TimeUnit.MILLISECONDS);
+      timers.schedule(() -> deregisterIfGone(key, delay), delay.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
   /** Deletes a Direct dataplane whose proxy has not reconnected to any replica. */
-  private void deregisterIfGone(ProxyKey key) {
+  private void deregisterIfGone(ProxyKey key, Duration delay) {
     if (shuttingDown || connectedHere(key)) {
       return;
     }
@@ -167,9 +178,7 @@ public final class ProxyStreams {
         .with(
             deleted -> {
               if (deleted) {
-                LOG.infof(
-                    "deregistered %s: it left and did not come back within %s",
-                    key, deregistrationDelay);
+                LOG.infof("deregistered %s: it left and did not come back within %s", key, delay);
               }
             },
             e -> LOG.warnf("could not deregister %s: %s", key, e.getMessage()));
@@ -206,7 +215,7 @@ public final class ProxyStreams {
     shuttingDown = true;
     List<Uni<Void>> closes = new ArrayList<>();
     for (StreamSession session : sessions()) {
-      closes.add(closeSubscription(session));
+      closes.add(closeSubscription(session, Departure.Kind.LOST));
     }
     if (closes.isEmpty()) {
       return Uni.createFrom().voidItem();
@@ -233,9 +242,9 @@ public final class ProxyStreams {
     return insights.open(key.mesh(), key.name(), session.subscription(null), clock.instant());
   }
 
-  private Uni<Void> closeSubscription(StreamSession session) {
+  private Uni<Void> closeSubscription(StreamSession session, Departure.Kind how) {
     ProxyKey key = session.key();
-    return insights.close(key.mesh(), key.name(), session.subscription(clock.instant()));
+    return insights.close(key.mesh(), key.name(), session.subscription(clock.instant()), how);
   }
 
   /** Refreshes the heartbeats; answers the sessions that fell out of the online set. */
@@ -308,7 +317,10 @@ public final class ProxyStreams {
       reopened.add(
           openSubscription(session)
               .flatMap(
-                  x -> session.ended() ? closeSubscription(session) : Uni.createFrom().voidItem()));
+                  x ->
+                      session.ended()
+                          ? closeSubscription(session, Departure.Kind.LOST)
+                          : Uni.createFrom().voidItem()));
     }
     return reopened.isEmpty()
         ? Uni.createFrom().voidItem()

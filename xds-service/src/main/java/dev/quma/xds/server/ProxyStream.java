@@ -1,6 +1,7 @@
 package dev.quma.xds.server;
 
 import dev.quma.core.insight.DataplaneInsight;
+import dev.quma.core.insight.Departure;
 import dev.quma.xds.dump.ConfigMemory;
 import dev.quma.xds.insights.StreamSession;
 import dev.quma.xds.lifecycle.AdmissionException;
@@ -45,6 +46,7 @@ abstract class ProxyStream<Q, R> implements StreamObserver<Q> {
   private Node node;
   private StreamObserver<Q> handler;
   protected StreamSession session;
+  private Departure.Kind closedHow = Departure.Kind.LOST;
 
   ProxyStream(
       StreamObserver<R> responses,
@@ -60,7 +62,8 @@ abstract class ProxyStream<Q, R> implements StreamObserver<Q> {
     this.instanceId = instanceId;
     this.clock = clock;
     if (responses instanceof ServerCallStreamObserver<R> call) {
-      call.setOnCancelHandler(() -> close(Status.CANCELLED.asRuntimeException()));
+      call.setOnCancelHandler(
+          () -> close(Status.CANCELLED.asRuntimeException(), Departure.Kind.LOST));
     }
   }
 
@@ -154,7 +157,7 @@ abstract class ProxyStream<Q, R> implements StreamObserver<Q> {
     List<Q> queued;
     synchronized (this) {
       if (state == State.CLOSED) {
-        streams.closed(session); // the proxy went away while it was being admitted
+        streams.closed(session, closedHow); // the proxy went away while it was being admitted
         return;
       }
       handler = openHandler(new CountingObserver());
@@ -207,21 +210,27 @@ abstract class ProxyStream<Q, R> implements StreamObserver<Q> {
         // the call is already gone
       }
     }
-    // The handler ends quietly: this is no error of the stream's, and the proxy was told why.
-    close(null);
+    // The handler ends quietly: this is no error of the stream's, and the proxy was told why. It
+    // may not come back as it was, so its endpoints go at once.
+    close(null, Departure.Kind.LEFT);
   }
 
+  /**
+   * The stream broke: gRPC tells a cancelled stream and a lost connection (a crash, a network cut,
+   * a keepalive that went unanswered) alike, and neither is a proxy saying goodbye.
+   */
   @Override
   public void onError(Throwable error) {
-    close(error);
+    close(error, Departure.Kind.LOST);
   }
 
+  /** The proxy half-closed its stream: it is leaving (Envoy stopping after its drain). */
   @Override
   public void onCompleted() {
-    close(null);
+    close(null, Departure.Kind.LEFT);
   }
 
-  private void close(Throwable error) {
+  private void close(Throwable error, Departure.Kind how) {
     StreamObserver<Q> toClose;
     StreamSession ended;
     synchronized (this) {
@@ -230,6 +239,7 @@ abstract class ProxyStream<Q, R> implements StreamObserver<Q> {
       }
       boolean serving = state == State.SERVING;
       state = State.CLOSED;
+      closedHow = how;
       toClose = handler;
       ended = serving ? session : null;
     }
@@ -245,7 +255,7 @@ abstract class ProxyStream<Q, R> implements StreamObserver<Q> {
       }
     }
     if (ended != null) {
-      streams.closed(ended);
+      streams.closed(ended, how);
     }
   }
 

@@ -1,16 +1,19 @@
 package dev.quma.xds.snapshot;
 
+import dev.quma.core.insight.Departure;
 import dev.quma.core.model.Dataplane;
 import dev.quma.xds.generate.OutboundTarget;
 import dev.quma.xds.generate.ProxyConfigGenerator;
 import dev.quma.xds.generate.ProxyResources;
 import dev.quma.xds.generate.ResourceMemo;
 import dev.quma.xds.generate.TargetResources;
+import dev.quma.xds.view.EndpointHealth;
 import dev.quma.xds.view.MeshView;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,6 +39,8 @@ public final class ProxySnapshots {
   private final Map<String, Map<String, Set<ProxyKey>>> consumers = new HashMap<>();
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final LongConsumer snapshotsSet;
+  private final EndpointHealth health;
+  private final Clock clock;
 
   /** A versioned spec of a dataplane; a null spec means the dataplane was deleted. */
   public record DataplaneState(long version, Dataplane spec) {}
@@ -71,8 +76,19 @@ public final class ProxySnapshots {
    * @param snapshotsSet told how many snapshots each change set, for metrics
    */
   public ProxySnapshots(SimpleCache<String> cache, LongConsumer snapshotsSet) {
+    this(cache, snapshotsSet, EndpointHealth.DEFAULTS, Clock.systemUTC());
+  }
+
+  /**
+   * @param health how proxies' connections decide their endpoints
+   * @param clock what grace periods are measured with
+   */
+  public ProxySnapshots(
+      SimpleCache<String> cache, LongConsumer snapshotsSet, EndpointHealth health, Clock clock) {
     this.cache = cache;
     this.snapshotsSet = snapshotsSet;
+    this.health = health;
+    this.clock = clock;
   }
 
   public SimpleCache<String> cache() {
@@ -83,7 +99,18 @@ public final class ProxySnapshots {
 
   /** Replaces a mesh's view with a fresh full load, and recomputes its connected proxies. */
   public synchronized void loadMesh(String mesh, Map<String, DataplaneState> dataplanes) {
-    MeshView view = new MeshView(mesh);
+    loadMesh(mesh, dataplanes, Map.of());
+  }
+
+  /**
+   * Replaces a mesh's view with a fresh full load (its dataplanes and its departed proxies), and
+   * recomputes its connected proxies.
+   */
+  public synchronized void loadMesh(
+      String mesh, Map<String, DataplaneState> dataplanes, Map<String, Departure> departures) {
+    MeshView view = new MeshView(mesh, health);
+    long now = clock.millis();
+    departures.forEach((name, departure) -> view.depart(name, departure, now));
     dataplanes.forEach((name, state) -> view.apply(name, state.version(), state.spec()));
     views.put(mesh, view);
     for (ConnectedProxy proxy : proxies.values()) {
@@ -141,6 +168,48 @@ public final class ProxySnapshots {
     updated += updateConsumers(mesh, view, services, rebuildWhole);
     snapshotsSet.accept(updated);
     return new ChangeResult(updated, threads.getCurrentThreadCpuTime() - cpuStart);
+  }
+
+  /**
+   * Applies proxies that departed or came back ({@code null}): the consumers of their services are
+   * recomputed.
+   */
+  public synchronized ChangeResult depart(String mesh, Map<String, Departure> departures) {
+    long cpuStart = threads.getCurrentThreadCpuTime();
+    MeshView view = views.get(mesh);
+    if (view == null) {
+      return new ChangeResult(0, 0);
+    }
+    long now = clock.millis();
+    Set<String> services = new HashSet<>();
+    departures.forEach((name, departure) -> services.addAll(view.depart(name, departure, now)));
+    int updated = updateConsumers(mesh, view, services, Set.of());
+    snapshotsSet.accept(updated);
+    return new ChangeResult(updated, threads.getCurrentThreadCpuTime() - cpuStart);
+  }
+
+  /** Lost proxies whose grace period is over lose their endpoints; returns the snapshots set. */
+  public synchronized int expireDepartures() {
+    long now = clock.millis();
+    int updated = 0;
+    for (MeshView view : views.values()) {
+      if (view.inGrace() > 0) {
+        updated += updateConsumers(view.mesh(), view, view.expire(now), Set.of());
+      }
+    }
+    snapshotsSet.accept(updated);
+    return updated;
+  }
+
+  /** Endpoints the panic guard keeps in one mesh. */
+  public synchronized int heldByPanicGuard(String mesh) {
+    MeshView view = views.get(mesh);
+    return view == null ? 0 : view.heldByPanicGuard();
+  }
+
+  /** Endpoints the panic guard keeps, over every mesh; for metrics. */
+  public synchronized int heldByPanicGuard() {
+    return views.values().stream().mapToInt(MeshView::heldByPanicGuard).sum();
   }
 
   // ---- proxies --------------------------------------------------------------------------------

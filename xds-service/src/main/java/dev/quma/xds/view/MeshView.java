@@ -1,5 +1,6 @@
 package dev.quma.xds.view;
 
+import dev.quma.core.insight.Departure;
 import dev.quma.core.model.Dataplane;
 import dev.quma.xds.envoy.EnvoyNames;
 import dev.quma.xds.generate.MeshEndpoints;
@@ -15,15 +16,32 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jboss.logging.Logger;
 
 /**
- * One mesh as the xDS tier sees it: every dataplane's inbounds, grouped by service. It answers the
- * endpoints of any outbound target and tells, for each change of a dataplane, which services it
- * affected, so that only the proxies consuming those services are recomputed. Not thread-safe: the
- * owner serialises access.
+ * One mesh as the xDS tier sees it: every dataplane's inbounds, grouped by service, and which
+ * proxies departed. It answers the endpoints of any outbound target (the ready inbounds of
+ * dataplanes whose proxy is connected, never connected, or lost for less than the grace period, as
+ * {@link EndpointHealth} says) and tells, for each change of a dataplane or of its connection,
+ * which services it affected, so that only the proxies consuming those services are recomputed. Not
+ * thread-safe: the owner serialises access.
  */
 public final class MeshView implements MeshEndpoints {
+  private static final Logger LOG = Logger.getLogger(MeshView.class);
+
   private final String mesh;
+  private final EndpointHealth health;
+  private final Map<String, Departure> departures = new HashMap<>();
+
+  /** Lost proxies past their grace period: their endpoints go, unless the panic guard holds. */
+  private final Set<String> expired = new HashSet<>();
+
+  /** Lost proxies still within their grace period. */
+  private final Set<String> inGrace = new HashSet<>();
+
+  /** Services whose lost endpoints the panic guard holds, with how many it holds. */
+  private final Map<String, Integer> held = new HashMap<>();
+
   private final Map<String, Entry> dataplanes = new HashMap<>();
   private final Map<String, Map<String, List<ServiceEndpoint>>> endpointsByService =
       new HashMap<>();
@@ -37,8 +55,21 @@ public final class MeshView implements MeshEndpoints {
       Map<String, List<ServiceEndpoint>> endpoints,
       Map<String, Protocol> protocols) {}
 
+  /** What a departure makes of a dataplane's endpoints. */
+  private enum Presence {
+    SERVED,
+    /** Lost past the grace period: dropped, unless the panic guard holds its service. */
+    LOST,
+    LEFT
+  }
+
   public MeshView(String mesh) {
+    this(mesh, EndpointHealth.DEFAULTS);
+  }
+
+  public MeshView(String mesh, EndpointHealth health) {
     this.mesh = mesh;
+    this.health = health;
   }
 
   public String mesh() {
@@ -76,6 +107,11 @@ public final class MeshView implements MeshEndpoints {
     Entry updated = spec == null ? null : entry(name, version, spec);
     if (updated == null) {
       dataplanes.remove(name);
+      // The store deleted its departure with it; a dataplane created again under the name starts
+      // afresh.
+      departures.remove(name);
+      expired.remove(name);
+      inGrace.remove(name);
     } else {
       dataplanes.put(name, updated);
     }
@@ -105,15 +141,89 @@ public final class MeshView implements MeshEndpoints {
     return changed;
   }
 
+  /**
+   * Applies a proxy's departure ({@code departure} null when it is connected again) as of {@code
+   * nowMillis}; returns the services whose endpoints may have changed with it.
+   */
+  public Set<String> depart(String name, Departure departure, long nowMillis) {
+    Presence before = presence(name);
+    if (departure == null) {
+      departures.remove(name);
+    } else {
+      departures.put(name, departure);
+    }
+    expired.remove(name);
+    inGrace.remove(name);
+    if (departure != null && departure.kind() == Departure.Kind.LOST) {
+      boolean over = nowMillis >= departure.sinceMillis() + health.grace().toMillis();
+      (over ? expired : inGrace).add(name);
+    }
+    return presence(name) == before ? Set.of() : servicesOf(name);
+  }
+
+  /**
+   * Lost proxies whose grace period is over by {@code nowMillis} lose their endpoints; returns the
+   * services affected.
+   */
+  public Set<String> expire(long nowMillis) {
+    Set<String> changed = new HashSet<>();
+    long grace = health.grace().toMillis();
+    for (var waiting = inGrace.iterator(); waiting.hasNext(); ) {
+      String name = waiting.next();
+      if (nowMillis >= departures.get(name).sinceMillis() + grace) {
+        waiting.remove();
+        expired.add(name);
+        changed.addAll(servicesOf(name));
+      }
+    }
+    return changed;
+  }
+
+  /** How many lost proxies are within their grace period. */
+  public int inGrace() {
+    return inGrace.size();
+  }
+
+  /** Endpoints kept by the panic guard, over all services of the mesh. */
+  public int heldByPanicGuard() {
+    return held.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  private Set<String> servicesOf(String name) {
+    Entry entry = dataplanes.get(name);
+    if (entry == null) {
+      return Set.of();
+    }
+    Set<String> services = entry.endpoints().keySet();
+    services.forEach(this::invalidate);
+    return Set.copyOf(services);
+  }
+
+  private Presence presence(String name) {
+    Departure departure = departures.get(name);
+    if (departure == null) {
+      return Presence.SERVED;
+    }
+    if (departure.kind() != Departure.Kind.LOST) {
+      return Presence.LEFT; // left, or Offline: gone, and never held
+    }
+    return expired.contains(name) ? Presence.LOST : Presence.SERVED;
+  }
+
   @Override
   public List<ServiceEndpoint> endpoints(OutboundTarget target) {
     return targetEndpoints.computeIfAbsent(
         EnvoyNames.outboundCluster(target),
         cluster -> {
           List<ServiceEndpoint> matching = new ArrayList<>();
-          for (List<ServiceEndpoint> ofDataplane :
-              endpointsByService.getOrDefault(target.service(), Map.of()).values()) {
-            for (ServiceEndpoint endpoint : ofDataplane) {
+          boolean panicking = held.containsKey(target.service());
+          for (Map.Entry<String, List<ServiceEndpoint>> ofDataplane :
+              endpointsByService.getOrDefault(target.service(), Map.of()).entrySet()) {
+            Presence presence = presence(ofDataplane.getKey());
+            if (presence == Presence.LEFT || (presence == Presence.LOST && !panicking)) {
+              continue;
+            }
+            for (ServiceEndpoint endpoint : ofDataplane.getValue()) {
               if (target.matches(endpoint.tags())) {
                 matching.add(endpoint);
               }
@@ -167,6 +277,39 @@ public final class MeshView implements MeshEndpoints {
     targetEndpoints
         .keySet()
         .removeIf(cluster -> cluster.equals(service) || cluster.startsWith(prefix));
+    guard(service);
+  }
+
+  /**
+   * The panic guard of one service: when lost proxies would take more than the threshold of its
+   * endpoints (those of proxies that left do not count), they are all kept. Said once when it
+   * starts holding and once when it lets go.
+   */
+  private void guard(String service) {
+    int total = 0;
+    int lost = 0;
+    for (Map.Entry<String, List<ServiceEndpoint>> ofDataplane :
+        endpointsByService.getOrDefault(service, Map.of()).entrySet()) {
+      Presence presence = presence(ofDataplane.getKey());
+      if (presence != Presence.LEFT) {
+        total += ofDataplane.getValue().size();
+      }
+      if (presence == Presence.LOST) {
+        lost += ofDataplane.getValue().size();
+      }
+    }
+    boolean panics = health.panics(lost, total);
+    Integer before = panics ? held.put(service, lost) : held.remove(service);
+    if (panics && before == null) {
+      LOG.warnf(
+          "mesh %s, service %s: broken connections would take %d of its %d endpoints (more than"
+              + " %d%%); keeping them all until more of them are back",
+          mesh, service, lost, total, health.panicThresholdPercent());
+    } else if (!panics && before != null) {
+      LOG.infof(
+          "mesh %s, service %s: the panic guard lets go (%d of %d endpoints lost)",
+          mesh, service, lost, total);
+    }
   }
 
   /** What a dataplane contributes: its ready inbounds as endpoints, and each service's protocol. */

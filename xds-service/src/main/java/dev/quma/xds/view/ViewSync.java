@@ -2,6 +2,7 @@ package dev.quma.xds.view;
 
 import dev.quma.core.events.ChangeEvent;
 import dev.quma.core.events.ChangeFollower;
+import dev.quma.core.insight.Departures;
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceType;
@@ -44,6 +45,7 @@ public final class ViewSync {
   private final ChangeFollower follower;
   private final ResourceStore store;
   private final ResourceQueries queries;
+  private final Departures departures;
   private final ProxySnapshots snapshots;
   private final ExecutorService viewThread;
   private final Clock clock;
@@ -58,6 +60,7 @@ public final class ViewSync {
       ChangeFollower follower,
       ResourceStore store,
       ResourceQueries queries,
+      Departures departures,
       ProxySnapshots snapshots,
       ExecutorService viewThread,
       Clock clock,
@@ -65,6 +68,7 @@ public final class ViewSync {
     this.follower = follower;
     this.store = store;
     this.queries = queries;
+    this.departures = departures;
     this.snapshots = snapshots;
     this.viewThread = viewThread;
     this.clock = clock;
@@ -88,6 +92,11 @@ public final class ViewSync {
 
   public void stop() {
     follower.stop();
+  }
+
+  /** Lost proxies whose grace period is over lose their endpoints (on the view thread). */
+  public Uni<Integer> expireDepartures() {
+    return onViewThread(snapshots::expireDepartures);
   }
 
   /**
@@ -185,15 +194,21 @@ public final class ViewSync {
       this.mesh = mesh;
     }
 
-    /** Loads the mesh whole; a reload may have missed token-state changes, so it tells of one. */
+    /**
+     * Loads the mesh whole (its dataplanes and departed proxies); a reload may have missed
+     * token-state changes, so it tells of one.
+     */
     @Override
     public Uni<Void> resync() {
-      return listAll(0, new LinkedHashMap<>())
+      return Uni.combine()
+          .all()
+          .unis(listAll(0, new LinkedHashMap<>()), departures.all(mesh))
+          .asTuple()
           .flatMap(
-              states ->
+              loaded ->
                   ViewSync.this.<Void>onViewThread(
                       () -> {
-                        snapshots.loadMesh(mesh, states);
+                        snapshots.loadMesh(mesh, loaded.getItem1(), loaded.getItem2());
                         return null;
                       }))
           .invoke(
@@ -226,12 +241,18 @@ public final class ViewSync {
     @Override
     public Uni<Void> apply(List<ChangeEvent> events) {
       Set<String> names = new LinkedHashSet<>();
+      Set<String> departed = new LinkedHashSet<>();
       Map<String, Long> deleteVersions = new HashMap<>();
       long oldestEvent = Long.MAX_VALUE;
       boolean tokenStateChanged = false;
       for (ChangeEvent event : events) {
         if (ResourceType.SECRET.kumaName().equals(event.type())) {
           tokenStateChanged |= DataplaneTokenNames.isTokenState(mesh, event.name());
+          continue;
+        }
+        if (Departures.EVENT_TYPE.equals(event.type())) {
+          departed.add(event.name());
+          oldestEvent = Math.min(oldestEvent, event.millis());
           continue;
         }
         if (!ResourceType.DATAPLANE.kumaName().equals(event.type())) {
@@ -246,10 +267,27 @@ public final class ViewSync {
       if (tokenStateChanged) {
         tokenStateListeners.forEach(listener -> listener.accept(mesh));
       }
-      if (names.isEmpty()) {
-        return Uni.createFrom().voidItem();
-      }
       long eventMillis = oldestEvent;
+      Uni<Void> departing =
+          departed.isEmpty() ? Uni.createFrom().voidItem() : depart(departed, eventMillis);
+      if (names.isEmpty()) {
+        return departing;
+      }
+      // Dataplanes first: a departure of a dataplane created in the same batch then finds it.
+      return dataplanes(names, deleteVersions, eventMillis).flatMap(x -> departing);
+    }
+
+    /** Reads the departures of proxies that left or came back, and applies them to the view. */
+    private Uni<Void> depart(Set<String> departed, long eventMillis) {
+      return departures
+          .of(mesh, List.copyOf(departed))
+          .flatMap(found -> onViewThread(() -> snapshots.depart(mesh, found)))
+          .invoke(result -> onChange.accept(clock.millis() - eventMillis, result))
+          .replaceWithVoid();
+    }
+
+    private Uni<Void> dataplanes(
+        Set<String> names, Map<String, Long> deleteVersions, long eventMillis) {
       return store
           .getAll(ResourceType.DATAPLANE, mesh, List.copyOf(names))
           .flatMap(

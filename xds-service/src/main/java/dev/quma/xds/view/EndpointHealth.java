@@ -1,0 +1,37 @@
+package dev.quma.xds.view;
+
+import java.time.Duration;
+
+/**
+ * How the connection of a proxy decides whether its inbounds are endpoints: a proxy that left is
+ * dropped at once; one whose stream broke stays for {@code grace} (time to reconnect, to this
+ * replica or another, without a flap), then is dropped, unless that would take more than {@code
+ * panicThresholdPercent} of its service's endpoints: then all of them are kept (a panic guard, as
+ * Envoy's: a mass disconnect is more likely the network's or the control plane's fault than every
+ * proxy's).
+ *
+ * @param grace how long a broken stream keeps its endpoints
+ * @param panicThresholdPercent 0 to 100; 100 turns the guard off
+ */
+public record EndpointHealth(Duration grace, int panicThresholdPercent) {
+  public static final EndpointHealth DEFAULTS = new EndpointHealth(Duration.ofSeconds(30), 50);
+
+  public EndpointHealth {
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("quma.xds.connection-grace must not be negative");
+    }
+    if (panicThresholdPercent < 0 || panicThresholdPercent > 100) {
+      throw new IllegalArgumentException(
+          "quma.xds.connection-panic-threshold is a percentage, 0 to 100");
+    }
+  }
+
+  /**
+   * Whether losing {@code lost} of {@code total} endpoints at once is more than the guard lets go.
+   */
+  boolean panics(int lost, int total) {
+    return lost > 0
+        && panicThresholdPercent < 100
+        && lost * 100L > (long) panicThresholdPercent * total;
+  }
+}
