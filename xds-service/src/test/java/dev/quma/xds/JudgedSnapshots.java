@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 
 /**
  * In every @QuarkusTest of this module, the production snapshots over a cache that judges each
@@ -19,7 +20,7 @@ public class JudgedSnapshots {
   @Singleton
   @Alternative
   @Priority(1)
-  ProxySnapshots snapshots(XdsMetrics metrics) {
-    return new ProxySnapshots(new JudgingCache(), metrics::snapshotsSet);
+  ProxySnapshots snapshots(XdsMetrics metrics, XdsConfig config, Clock clock) {
+    return XdsBeans.snapshotsOver(new JudgingCache(), metrics, config, clock);
   }
 }
