@@ -1,5 +1,7 @@
 package dev.quma.xds;
 
+import dev.quma.core.store.StoreUnavailable;
+import dev.quma.core.store.StoreWatch;
 import dev.quma.core.tokens.DataplaneTokenVerifier;
 import dev.quma.xds.lifecycle.ProxyStreams;
 import dev.quma.xds.lifecycle.TokenRechecks;
@@ -33,6 +35,7 @@ public class XdsLifecycle {
   private final XdsConfig config;
   private final XdsMetrics metrics;
   private final DataplaneTokenVerifier verifier;
+  private final StoreWatch store;
 
   public XdsLifecycle(
       ViewSync views,
@@ -41,8 +44,10 @@ public class XdsLifecycle {
       @Named("xds-timers") ScheduledExecutorService timers,
       XdsConfig config,
       XdsMetrics metrics,
-      DataplaneTokenVerifier verifier) {
+      DataplaneTokenVerifier verifier,
+      StoreWatch store) {
     this.views = views;
+    this.store = store;
     this.verifier = verifier;
     this.streams = streams;
     this.snapshots = snapshots;
@@ -62,8 +67,9 @@ public class XdsLifecycle {
         .description("Endpoints of lost proxies kept by the panic guard")
         .register(metrics.registry());
     if (config.dataplaneAuthn() != XdsConfig.DataplaneAuthn.NONE) {
-      views.onTokenStateChange(new TokenRechecks(streams, verifier)::recheck);
+      views.onTokenStateChange(new TokenRechecks(streams, verifier, store)::recheck);
     }
+    streams.onStoreUnavailable(store::unavailable);
     views.start();
     long flush = config.statsFlushInterval().toMillis();
     long heartbeatEvery = Math.max(1, config.heartbeatInterval().toMillis() / flush);
@@ -74,7 +80,11 @@ public class XdsLifecycle {
           try {
             streams.flushInsights(heartbeat).await().atMost(Duration.ofSeconds(30));
           } catch (RuntimeException e) {
-            LOG.warnf("could not write insights: %s", e.getMessage());
+            if (StoreUnavailable.is(e)) {
+              store.unavailable(e); // one line per outage
+            } else {
+              LOG.warnf("could not write insights: %s", e.getMessage());
+            }
           }
         },
         flush,

@@ -72,6 +72,11 @@ public class Defaults {
     return ready;
   }
 
+  /** The store lost its data: not ready until {@link #ensure} made the defaults again. */
+  void lost() {
+    ready = false;
+  }
+
   private static Resource<Mesh> defaultMesh() {
     return new Resource<>(
         ResourceMeta.of(ResourceType.MESH, null, DEFAULT_MESH, Map.of()), Mesh.EMPTY);

@@ -1,6 +1,7 @@
 package dev.quma.api.testing;
 
 import dev.quma.api.startup.Defaults;
+import dev.quma.core.store.ResourceStore;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
@@ -9,20 +10,31 @@ import java.time.Duration;
 
 /**
  * Empties the private Redis and recreates the defaults, so that each test starts like a first
- * start.
+ * start. The store keeps its id: a test's reset is not a wipe for the service under test (which
+ * would otherwise recover from it in the middle of the next test).
  */
 @ApplicationScoped
 public class CleanStore {
+  // One script, so that no check of the service sees the store without its id.
+  private static final String FLUSH_KEEPING_ID =
+      "local id = redis.call('GET', KEYS[1]) redis.call('FLUSHALL')"
+          + " if id then redis.call('SET', KEYS[1], id) end return 1";
+
   private final Redis redis;
   private final Defaults defaults;
+  private final ResourceStore store;
 
-  public CleanStore(Redis redis, Defaults defaults) {
+  public CleanStore(Redis redis, Defaults defaults, ResourceStore store) {
     this.redis = redis;
     this.defaults = defaults;
+    this.store = store;
   }
 
   public void reset() {
-    redis.send(Request.cmd(Command.FLUSHALL)).await().atMost(Duration.ofSeconds(5));
+    redis
+        .send(Request.cmd(Command.EVAL).arg(FLUSH_KEEPING_ID).arg(1).arg(store.keys().storeId()))
+        .await()
+        .atMost(Duration.ofSeconds(5));
     defaults.ensure().await().atMost(Duration.ofSeconds(30));
   }
 

@@ -77,6 +77,11 @@ public final class UserTokens {
             });
   }
 
+  /** Forgets the cached verification keys (the store lost its data, and its key with it). */
+  public void forgetKeys() {
+    verificationKeys.clear();
+  }
+
   /** The initial admin token, for the launcher and for tests. */
   public Uni<String> adminToken() {
     return store

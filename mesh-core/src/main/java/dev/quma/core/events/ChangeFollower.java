@@ -109,6 +109,14 @@ public final class ChangeFollower {
     }
   }
 
+  /**
+   * Loads every followed stream anew in the next round, in the order they were followed (the store
+   * lost its data: positions and versions mean nothing any more).
+   */
+  public void resyncAll() {
+    entries().forEach(entry -> entry.stale = true);
+  }
+
   public boolean follows(String tag) {
     synchronized (followed) {
       return followed.containsKey(tag);

@@ -31,6 +31,8 @@ import dev.quma.core.model.ResourceType;
  * PREFIX:xds-dump:INSTANCE   pub/sub channel (not a key) of the xDS replica INSTANCE's dump requests
  * PREFIX:{@global}:lease:NAME        a lease: "holder#token", with an expiry (SET NX PX)
  * PREFIX:{@global}:lease:NAME:epoch  counter: each acquisition of the lease takes the next token
+ * PREFIX:{@global}:store-id  a random id written once in the store's life: a service that finds
+ *                           another one (or none) knows the store lost its data
  * </pre>
  *
  * <p>The two heartbeat sets are what the lifecycle sweeps range over: {@code online} entries older
@@ -185,6 +187,11 @@ public final class Keys {
   /** This control plane's cluster id (Kuma's {@code clusterId} in {@code GET /}). */
   public String clusterId() {
     return base(GLOBAL_TAG) + "cluster-id";
+  }
+
+  /** The store's identity: written once, re-read by every service to notice a wiped store. */
+  public String storeId() {
+    return base(GLOBAL_TAG) + "store-id";
   }
 
   /**

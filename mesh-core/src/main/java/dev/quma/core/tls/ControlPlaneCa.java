@@ -54,6 +54,24 @@ public final class ControlPlaneCa {
             });
   }
 
+  /**
+   * Puts {@code ca} back into a store that lost it (a wiped store), so that certificates already
+   * issued and the trust Envoys were given stay valid; keeps the CA the store has, if any (another
+   * replica restored it first, or made one). Answers the CA the store holds afterwards.
+   */
+  public Uni<CertificateAuthority> restore(CertificateAuthority ca) {
+    return read()
+        .flatMap(
+            found ->
+                found != null
+                    ? Uni.createFrom().item(found)
+                    : store
+                        .create(secret(ca))
+                        .replaceWith(ca)
+                        .onFailure(ResourceConflictException.class)
+                        .recoverWithUni(this::read));
+  }
+
   private Uni<CertificateAuthority> read() {
     return store
         .find(ResourceType.GLOBAL_SECRET, null, SECRET, SecretData.class)

@@ -20,6 +20,8 @@ import java.util.List;
  */
 public final class ServerTls {
   private static final Duration LEAF_VALIDITY = Duration.ofDays(365);
+  // The CA this process's certificate comes from, to put back into a store that lost it.
+  private static volatile CertificateAuthority issuer;
 
   private ServerTls() {}
 
@@ -55,6 +57,7 @@ public final class ServerTls {
               .atMost(Duration.ofSeconds(30));
       ServerCertificate certificate =
           ca.issueServer(hostnames, Clock.systemUTC().instant(), LEAF_VALIDITY);
+      issuer = ca;
       return TlsFiles.write(dir, certificate, ca);
     } catch (RuntimeException e) {
       throw new IllegalStateException(
@@ -68,6 +71,11 @@ public final class ServerTls {
       redis.close();
       vertx.closeAndAwait();
     }
+  }
+
+  /** The CA that issued this process's certificate, if it issued one from the store's CA. */
+  public static java.util.Optional<CertificateAuthority> issuer() {
+    return java.util.Optional.ofNullable(issuer);
   }
 
   /**

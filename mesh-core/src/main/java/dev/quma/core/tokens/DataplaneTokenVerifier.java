@@ -27,7 +27,12 @@ import java.util.SortedMap;
  * fail it with their own exception and are not refusals.
  */
 public final class DataplaneTokenVerifier {
+  private static final long RECHECK_EVERY_NANOS = 250_000_000L;
+
   private final TokenStateCache states;
+  // When each mesh's key was last re-read after a signature did not match the cached one.
+  private final java.util.Map<String, Long> lastKeyRecheck =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final Clock clock;
   private final VerifierSettings settings;
   private final long refreshNanos;
@@ -72,6 +77,14 @@ public final class DataplaneTokenVerifier {
       return Uni.createFrom().failure(e);
     }
     Binding binding = new Binding(mesh, name, type, dataplane);
+    return cached(jws, claims, keyMesh, binding)
+        .onFailure(DataplaneTokenVerifier::badSignature)
+        .recoverWithUni(refusal -> withStoredKey(jws, claims, keyMesh, binding, refusal));
+  }
+
+  /** Verifies with the cached key the token names (read from the store if not cached). */
+  private Uni<VerifiedDataplaneToken> cached(
+      CompactJws jws, DataplaneTokenClaims claims, String keyMesh, Binding binding) {
     MeshTokenState fresh = states.stateIfFresh(keyMesh, refreshNanos);
     if (fresh != null && fresh.key(jws.keySerial) != null) {
       try {
@@ -102,6 +115,46 @@ public final class DataplaneTokenVerifier {
                   .state(keyMesh, settings.refreshInterval())
                   .map(state -> check(jws, claims, key, state, binding));
             });
+  }
+
+  private static boolean badSignature(Throwable error) {
+    return error instanceof TokenRefusedException refused
+        && refused.reason() == Reason.BAD_SIGNATURE;
+  }
+
+  /**
+   * The signature does not match the cached key: the key under that serial may be new (the store
+   * lost its data and serial 1 was made again, or another control plane wrote it). Reads it from
+   * the store and checks once more, at most once per mesh each {@link #RECHECK_EVERY_NANOS}, so
+   * that a flood of forged tokens costs few store reads.
+   */
+  private Uni<VerifiedDataplaneToken> withStoredKey(
+      CompactJws jws,
+      DataplaneTokenClaims claims,
+      String keyMesh,
+      Binding binding,
+      Throwable refusal) {
+    long now = System.nanoTime();
+    Long last = lastKeyRecheck.get(keyMesh);
+    if (last != null && now - last < RECHECK_EVERY_NANOS) {
+      return Uni.createFrom().failure(refusal);
+    }
+    lastKeyRecheck.put(keyMesh, now);
+    return states
+        .lookUp(keyMesh, jws.keySerial)
+        .flatMap(
+            key ->
+                key == null
+                    ? Uni.createFrom().failure(unknownKey(keyMesh, jws.keySerial))
+                    : states
+                        .state(keyMesh, settings.refreshInterval())
+                        .map(state -> check(jws, claims, key, state, binding)));
+  }
+
+  /** Forgets every cached key and revocation (the store lost its data). */
+  public void forgetAll() {
+    states.clear();
+    lastKeyRecheck.clear();
   }
 
   /**

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -46,13 +48,16 @@ public final class SigningKeyManager {
     }
   }
 
-  private record CachedPrivateKey(long version, SigningKey key) {}
+  // By the key's fingerprint: a store that lost its data gives the same name and version to a new
+  // key.
+  private record CachedPrivateKey(String fingerprint, SigningKey key) {}
 
   private final ResourceStore store;
   private final TokenStateCache states;
   private final Optional<KeyEncryption> encryption;
   private final Supplier<RSAPrivateCrtKey> generator;
   private final Map<String, CachedPrivateKey> privateKeys = new ConcurrentHashMap<>();
+  private final Set<String> signedFor = ConcurrentHashMap.newKeySet(); // meshes, for a wipe
 
   public SigningKeyManager(
       ResourceStore store, ChangeStream changes, Optional<KeyEncryption> encryption) {
@@ -88,7 +93,8 @@ public final class SigningKeyManager {
                   .onFailure(ResourceConflictException.class)
                   .recoverWithUni(() -> existingLatest(mesh))
                   .flatMap(this::privateKey);
-            });
+            })
+        .invoke(() -> signedFor.add(mesh));
   }
 
   /** Adds a key with the next serial; it signs every token from now on. */
@@ -123,6 +129,18 @@ public final class SigningKeyManager {
               LOG.infof("removed dataplane token signing key %d of mesh %s", serial, mesh);
             })
         .replaceWithVoid();
+  }
+
+  /**
+   * Forgets every cached key (the store lost its data: its keys are not these any more); answers
+   * the meshes this manager had signed for.
+   */
+  public Set<String> forgetAll() {
+    Set<String> meshes = new TreeSet<>(signedFor);
+    signedFor.clear();
+    states.clear();
+    privateKeys.clear();
+    return meshes;
   }
 
   /** The mesh's keys, lowest serial first; the last one signs. */
@@ -231,14 +249,15 @@ public final class SigningKeyManager {
                       PemKeys.publicKeyOf(key),
                       encryption.isPresent());
               privateKeys.put(
-                  name, new CachedPrivateKey(written.version(), new SigningKey(serial, name, key)));
+                  name,
+                  new CachedPrivateKey(info.fingerprint(), new SigningKey(serial, name, key)));
               return info;
             });
   }
 
   private Uni<SigningKey> privateKey(SigningKeyInfo info) {
     CachedPrivateKey cached = privateKeys.get(info.secretName());
-    if (cached != null && cached.version() == info.version()) {
+    if (cached != null && cached.fingerprint().equals(info.fingerprint())) {
       return Uni.createFrom().item(cached.key());
     }
     return store
@@ -251,10 +270,13 @@ public final class SigningKeyManager {
                       info.secretName(),
                       encryption);
               SigningKey signing = new SigningKey(info.serial(), info.secretName(), key);
+              // What the store holds now signs (it is what verifiers read), even if it was replaced
+              // since the keys were listed; cached under its own fingerprint.
+              String fingerprint = SigningKeyInfo.fingerprintOf(PemKeys.publicKeyOf(key));
               if (privateKeys.size() > 10_000) {
                 privateKeys.clear();
               }
-              privateKeys.put(info.secretName(), new CachedPrivateKey(secret.version(), signing));
+              privateKeys.put(info.secretName(), new CachedPrivateKey(fingerprint, signing));
               return signing;
             });
   }

@@ -41,8 +41,12 @@ final class TokenStateCache {
   private final ResourceQueries queries;
   private final ChangeStream changes;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-  // Parsed public keys by secret name, reused while the secret's version is unchanged.
-  private final Map<String, SigningKeyInfo> parsed = new ConcurrentHashMap<>();
+  // Parsed public keys by secret name, reused while the secret holds the same bytes. Not by
+  // version:
+  // a store that lost its data gives the same names and versions to new keys.
+  private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
+
+  private record Parsed(String digest, SigningKeyInfo key) {}
 
   TokenStateCache(ResourceStore store, ChangeStream changes) {
     this.store = store;
@@ -75,6 +79,12 @@ final class TokenStateCache {
   /** A state that reflects every write committed before this call. */
   Uni<MeshTokenState> current(String mesh) {
     return entry(mesh).notOlderThan(System.nanoTime());
+  }
+
+  /** Forgets every mesh's state and every parsed key (the store lost its data). */
+  void clear() {
+    entries.clear();
+    parsed.clear();
   }
 
   /** Makes the next read of this mesh refresh first (after a local write, say). */
@@ -277,11 +287,14 @@ final class TokenStateCache {
   }
 
   private SigningKeyInfo parse(String mesh, int serial, Resource<SecretData> secret) {
-    SigningKeyInfo cached = parsed.get(secret.name());
-    if (cached != null && cached.version() == secret.version()) {
-      return cached;
-    }
     byte[] data = bytes(secret);
+    String digest = digest(data);
+    Parsed cached = parsed.get(secret.name());
+    if (cached != null && cached.digest().equals(digest)) {
+      return cached.key().version() == secret.version()
+          ? cached.key()
+          : cached.key().atVersion(secret.version(), secret.meta().creationTime());
+    }
     try {
       SigningKeyInfo key =
           new SigningKeyInfo(
@@ -292,13 +305,22 @@ final class TokenStateCache {
               secret.meta().creationTime(),
               SigningKeyData.publicKey(data),
               SigningKeyData.encrypted(data));
-      parsed.put(secret.name(), key);
+      parsed.put(secret.name(), new Parsed(digest, key));
       return key;
     } catch (IllegalArgumentException e) {
       LOG.warnf(
           "secret %s of mesh %s is named like a signing key but holds no RSA key; ignored",
           secret.name(), mesh);
       return null;
+    }
+  }
+
+  private static String digest(byte[] data) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
 

@@ -54,4 +54,14 @@ public final class PrivateRedis implements BeforeAllCallback, AfterAllCallback, 
   public LocalRedis server() {
     return server;
   }
+
+  /** Stops the server without saving (it has no persistence): its data is gone. */
+  public void stopServer() {
+    server.close();
+  }
+
+  /** Starts the server again on the same port, empty: the client reconnects to it. */
+  public void startServerAgain() {
+    server = LocalRedis.start(server.port(), null);
+  }
 }

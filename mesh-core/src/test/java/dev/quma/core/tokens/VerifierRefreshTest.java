@@ -110,6 +110,39 @@ class VerifierRefreshTest {
     assertThat(refusalWithin(token, Duration.ofSeconds(5))).isEqualTo(Reason.UNKNOWN_SIGNING_KEY);
   }
 
+  /**
+   * Issue 15's reproduction: the store loses its data, the mesh and its first key are made again
+   * (serial 1 again, at the same store versions, since the counters started over), and a token of
+   * the new key verifies at once: on the issuing replica, which signs with the new key and not a
+   * private key cached under the old one's name and version, and on the verifier, whose cached
+   * state still holds the old key 1.
+   */
+  @Test
+  void afterAWipeATokenOfTheNewKeyWithTheSameSerialVerifiesAtOnce() {
+    String old = issueToken();
+    assertThat(await(verify(old)).keySerial()).isEqualTo(1);
+
+    redis.client().send(Request.cmd(Command.FLUSHALL)).await().atMost(Duration.ofSeconds(5));
+    await(issuerStore.create(mesh("default")));
+    String fresh = issueToken();
+
+    assertThat(TestTokens.parts(fresh)[0]).isEqualTo(TestTokens.parts(old)[0]); // kid 1 again
+    assertThat(await(verify(fresh)).keySerial()).isEqualTo(1);
+    assertThat(refusalWithin(old, Duration.ofSeconds(5))).isEqualTo(Reason.BAD_SIGNATURE);
+  }
+
+  @Test
+  void afterForgettingEverythingTheNewKeyIsReadFromTheStore() {
+    await(verify(issueToken()));
+    redis.client().send(Request.cmd(Command.FLUSHALL)).await().atMost(Duration.ofSeconds(5));
+    await(issuerStore.create(mesh("default")));
+
+    issuerKeys.forgetAll();
+    verifier.forgetAll();
+
+    assertThat(await(verify(issueToken())).keySerial()).isEqualTo(1);
+  }
+
   private String issueToken() {
     return issue(
         issuerKeys, claims("default", "redis-1", TAGS, ProxyType.DATAPLANE, Instant.now()));

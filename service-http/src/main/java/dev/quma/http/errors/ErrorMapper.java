@@ -1,6 +1,9 @@
 package dev.quma.http.errors;
 
 import dev.quma.core.logging.RepeatedErrors;
+import dev.quma.core.runtime.StoreConfig;
+import dev.quma.core.store.StoreUnavailable;
+import dev.quma.core.store.StoreWatch;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
@@ -19,6 +22,14 @@ public class ErrorMapper {
   private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
   // A client repeating a failing request gets its id each time; the log gets the stack trace once.
   private static final RepeatedErrors REPEATS = new RepeatedErrors(Duration.ofMinutes(1));
+
+  private final StoreWatch store;
+  private final long retryAfterSeconds;
+
+  public ErrorMapper(StoreWatch store, StoreConfig config) {
+    this.store = store;
+    this.retryAfterSeconds = Math.max(1, config.unavailableRetryAfter().toSeconds());
+  }
 
   @ServerExceptionMapper
   public Response api(ApiException e) {
@@ -70,6 +81,9 @@ public class ErrorMapper {
     if (translated instanceof ApiException api) {
       return api(api);
     }
+    if (StoreUnavailable.is(e)) {
+      return storeUnavailable(e);
+    }
     // The correlation id lets an operator find the stack trace in the log; the client gets no
     // details.
     String instance = UUID.randomUUID().toString();
@@ -92,6 +106,24 @@ public class ErrorMapper {
             "the server failed to handle the request; it is logged as " + instance,
             List.of(),
             instance));
+  }
+
+  /**
+   * Redis down or loading is nobody's fault and passes: 503 with {@code Retry-After}, and the log
+   * gets one line per outage (from the store watch), not a stack trace per request.
+   */
+  private Response storeUnavailable(Throwable e) {
+    store.unavailable(e);
+    return Response.fromResponse(
+            respond(
+                KumaError.of(
+                    503,
+                    "Service unavailable",
+                    "the store is unavailable; retry in " + retryAfterSeconds + " s",
+                    List.of(),
+                    null)))
+        .header("Retry-After", retryAfterSeconds)
+        .build();
   }
 
   static Response respond(KumaError error) {

@@ -53,6 +53,7 @@ public final class StreamSession {
   private volatile boolean ended;
   private volatile String token;
   private volatile java.util.function.Consumer<io.grpc.Status> terminator;
+  private volatile dev.quma.xds.lifecycle.AdmittedProxy admitted;
 
   public StreamSession(
       ProxyKey key,
@@ -89,12 +90,32 @@ public final class StreamSession {
     return token;
   }
 
+  /**
+   * The store that had the token's signing key lost its data: the token is not checked again (it
+   * was admitted, and no key in the new store can tell it apart from a forgery). On its next
+   * connect, the proxy needs a token of the new store.
+   */
+  public void admittedByALostStore() {
+    this.token = null;
+  }
+
   /** Ends the stream with {@code status} (the proxy is told why; its subscription closes). */
   public void terminate(io.grpc.Status status) {
     java.util.function.Consumer<io.grpc.Status> end = terminator;
     if (end != null) {
       end.accept(status);
     }
+  }
+
+  /**
+   * What the stream was admitted as: a Direct proxy's registration, to write again after a wipe.
+   */
+  public void admittedAs(dev.quma.xds.lifecycle.AdmittedProxy proxy) {
+    this.admitted = proxy;
+  }
+
+  public dev.quma.xds.lifecycle.AdmittedProxy admitted() {
+    return admitted;
   }
 
   public boolean direct() {

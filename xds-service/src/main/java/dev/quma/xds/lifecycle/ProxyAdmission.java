@@ -82,7 +82,13 @@ public final class ProxyAdmission {
         && existing.get().spec().equals(offered.spec())
         && Labels.isDirect(existing.get())) {
       return Uni.createFrom()
-          .item(new AdmittedProxy(key, existing.get().version(), existing.get().spec(), true));
+          .item(
+              new AdmittedProxy(
+                  key,
+                  existing.get().version(),
+                  existing.get().spec(),
+                  true,
+                  existing.get().meta().labels()));
     }
     TreeMap<String, String> labels =
         new TreeMap<>(existing.map(r -> r.meta().labels()).orElse(new TreeMap<>()));
@@ -94,7 +100,7 @@ public final class ProxyAdmission {
             offered.spec());
     return store
         .put(registered, OptionalLong.empty())
-        .map(written -> new AdmittedProxy(key, written.version(), offered.spec(), true))
+        .map(written -> new AdmittedProxy(key, written.version(), offered.spec(), true, labels))
         .onFailure(MeshNotFoundException.class)
         .transform(
             e ->

@@ -50,6 +50,7 @@ public final class ProxyStreams {
   private final AdmissionGate gate;
   private final Map<ProxyKey, Set<StreamSession>> sessions = new HashMap<>();
   private volatile boolean shuttingDown;
+  private volatile java.util.function.Consumer<Throwable> storeUnavailable = e -> {};
 
   public ProxyStreams(
       ProxySnapshots snapshots,
@@ -89,6 +90,7 @@ public final class ProxyStreams {
                             io.grpc.Status.Code.NOT_FOUND,
                             "mesh \"" + proxy.key().mesh() + "\" does not exist"));
               }
+              session.admittedAs(proxy);
               synchronized (this) {
                 sessions.computeIfAbsent(proxy.key(), k -> new HashSet<>()).add(session);
               }
@@ -182,6 +184,16 @@ public final class ProxyStreams {
               }
             },
             e -> LOG.warnf("could not deregister %s: %s", key, e.getMessage()));
+  }
+
+  /** Who is told of a store outage a stream ran into (it logs one line per outage). */
+  public void onStoreUnavailable(java.util.function.Consumer<Throwable> listener) {
+    storeUnavailable = listener;
+  }
+
+  /** A stream could not be served because the store is unavailable. */
+  public void storeUnavailable(Throwable error) {
+    storeUnavailable.accept(error);
   }
 
   /** Where admissions wait their turn to talk to Redis. */
@@ -307,7 +319,7 @@ public final class ProxyStreams {
    * Gives streams whose subscription was closed under them (by the lifecycle sweep, while this
    * replica could not reach Redis) a new one. A stream that ends meanwhile closes it again.
    */
-  private Uni<Void> reopen(List<StreamSession> sessions) {
+  public Uni<Void> reopen(List<StreamSession> sessions) {
     List<Uni<Void>> reopened = new ArrayList<>();
     for (StreamSession session : sessions) {
       if (session.ended()) {

@@ -1,6 +1,7 @@
 package dev.quma.xds.lifecycle;
 
 import dev.quma.core.model.ProxyType;
+import dev.quma.core.store.StoreWatch;
 import dev.quma.core.tokens.DataplaneTokenVerifier;
 import dev.quma.core.tokens.TokenRefusedException;
 import dev.quma.xds.insights.StreamSession;
@@ -18,13 +19,37 @@ public final class TokenRechecks {
 
   private final ProxyStreams streams;
   private final DataplaneTokenVerifier verifier;
+  private final StoreWatch store;
 
-  public TokenRechecks(ProxyStreams streams, DataplaneTokenVerifier verifier) {
+  public TokenRechecks(ProxyStreams streams, DataplaneTokenVerifier verifier, StoreWatch store) {
     this.streams = streams;
     this.verifier = verifier;
+    this.store = store;
   }
 
+  /**
+   * Checks the mesh's streams again, unless the store lost its data: then its keys are gone, every
+   * token would be refused, and the streams are the wipe recovery's to keep ({@link
+   * StoreWipeRecovery}).
+   */
   public void recheck(String mesh) {
+    store
+        .sameStore()
+        .subscribe()
+        .with(
+            same -> {
+              if (same) {
+                recheckNow(mesh);
+              } else {
+                LOG.infof(
+                    "not checking the tokens of mesh %s again: the store lost its data", mesh);
+              }
+            },
+            e ->
+                LOG.warnf("could not check the tokens of mesh %s again: %s", mesh, e.getMessage()));
+  }
+
+  private void recheckNow(String mesh) {
     verifier.invalidate(mesh);
     for (StreamSession session : streams.sessions()) {
       if (!session.key().mesh().equals(mesh) || session.token() == null) {

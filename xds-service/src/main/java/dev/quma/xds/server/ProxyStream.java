@@ -2,6 +2,7 @@ package dev.quma.xds.server;
 
 import dev.quma.core.insight.DataplaneInsight;
 import dev.quma.core.insight.Departure;
+import dev.quma.core.store.StoreUnavailable;
 import dev.quma.xds.dump.ConfigMemory;
 import dev.quma.xds.insights.StreamSession;
 import dev.quma.xds.lifecycle.AdmissionException;
@@ -175,6 +176,10 @@ abstract class ProxyStream<Q, R> implements StreamObserver<Q> {
     if (error instanceof AdmissionException refused) {
       status = refused.status();
       LOG.infof("refused the stream of %s: %s", node.getId(), error.getMessage());
+    } else if (StoreUnavailable.is(error)) {
+      // Logged once per outage by the store watch, not once per proxy retrying.
+      streams.storeUnavailable(error);
+      status = Status.UNAVAILABLE.withDescription("the store is unavailable; retry");
     } else {
       status =
           Status.UNAVAILABLE.withDescription("could not admit the proxy: " + error.getMessage());

@@ -94,6 +94,11 @@ public final class ViewSync {
     follower.stop();
   }
 
+  /** Loads every view anew (the store lost its data: what the views hold is gone or renumbered). */
+  public void resyncAll() {
+    follower.resyncAll();
+  }
+
   /** Lost proxies whose grace period is over lose their endpoints (on the view thread). */
   public Uni<Integer> expireDepartures() {
     return onViewThread(snapshots::expireDepartures);
