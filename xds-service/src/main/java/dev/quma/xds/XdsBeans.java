@@ -6,6 +6,7 @@ import dev.quma.core.events.ChangeStream;
 import dev.quma.core.insight.Departures;
 import dev.quma.core.insight.InsightReader;
 import dev.quma.core.insight.InsightWriter;
+import dev.quma.core.insight.ReplicaRun;
 import dev.quma.core.store.ResourceQueries;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.tokens.DataplaneTokenVerifier;
@@ -131,6 +132,12 @@ public class XdsBeans {
         clock,
         config.deregistrationDelay(),
         config.connectionGrace(),
+        // Three heartbeats vouch for this replica: one lost write does not make it look dead.
+        // Heartbeats go out with a stats flush, so never more often than those.
+        new ReplicaRun(
+            config.instanceId(),
+            clock.millis(),
+            max(config.heartbeatInterval(), config.statsFlushInterval()).multipliedBy(3)),
         metrics::nacked,
         new AdmissionGate(config.admissionConcurrency()));
   }
@@ -160,6 +167,10 @@ public class XdsBeans {
                 Duration.ofSeconds(1)));
     return new ViewSync(
         follower, store, queries, departures, snapshots, viewThread, clock, metrics::changeApplied);
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private static Thread daemon(Runnable runnable, String name) {

@@ -134,9 +134,68 @@ class ReplicasIT {
         .isTrue();
   }
 
+  /**
+   * Issue 16's reproduction: a replica is killed (-9) while it serves half the proxies, which fail
+   * over to the other replica and later leave. Its subscriptions stay open in the insights, but
+   * nothing may read them as open once its heartbeat ran out: every proxy is deregistered and gone
+   * from every consumer.
+   */
+  @Test
+  void proxiesOfAKilledReplicaThatFailOverAndLeaveAreDeregisteredEverywhere() throws Exception {
+    store.create(Seeds.mesh("crash")).await().atMost(WAIT);
+    Map<String, String> fast =
+        Map.of("QUMA_XDS_HEARTBEAT_INTERVAL", "300ms", "QUMA_XDS_STATS_FLUSH_INTERVAL", "300ms");
+    Replica a = start("xds-ka", fast);
+    Replica b = start("xds-kb", fast);
+    SimulatedEnvoy consumer =
+        join(b, "crash", "backend-k", Seeds.backend("crash", "backend-k", "10.9.0.9"));
+    List<SimulatedEnvoy> onA = new ArrayList<>();
+    List<String> addresses = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      onA.add(join(a, "crash", "redis-k" + i, Seeds.redis("crash", "redis-k" + i, "10.9.0." + i)));
+      addresses.add("10.9.0." + i + ":9000");
+    }
+    assertThat(consumer.await(WAIT, () -> consumer.endpointAddresses("redis").equals(addresses)))
+        .as("consumer sees every redis: %s", consumer.endpointAddresses("redis"))
+        .isTrue();
+
+    ProcessHandle.of(a.process().pid()).orElseThrow().destroyForcibly();
+    List<SimulatedEnvoy> onB = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      SimulatedEnvoy lost = onA.get(i - 1);
+      assertThat(lost.await(WAIT, () -> lost.closedWith() != null)).as("stream broke").isTrue();
+      onB.add(join(b, "crash", "redis-k" + i, Seeds.redis("crash", "redis-k" + i, "10.9.0." + i)));
+    }
+    onB.forEach(SimulatedEnvoy::leave);
+
+    for (int i = 1; i <= 5; i++) {
+      String name = "redis-k" + i;
+      assertThat(
+              eventually(
+                  () ->
+                      store
+                          .find(ResourceType.DATAPLANE, "crash", name)
+                          .await()
+                          .atMost(WAIT)
+                          .isEmpty()))
+          .as(name + " deregistered")
+          .isTrue();
+    }
+    assertThat(consumer.await(WAIT, () -> consumer.endpointAddresses("redis").isEmpty()))
+        .as("gone from the consumer: %s", consumer.endpointAddresses("redis"))
+        .isTrue();
+    SimulatedEnvoy newcomer =
+        join(b, "crash", "backend-k2", Seeds.backend("crash", "backend-k2", "10.9.0.10"));
+    assertThat(newcomer.endpointAddresses("redis")).as("a new consumer sees none").isEmpty();
+  }
+
   private record Replica(ServiceProcess process, ManagedChannel channel) {}
 
   private static Replica start(String id) {
+    return start(id, Map.of());
+  }
+
+  private static Replica start(String id, Map<String, String> extraEnv) {
     int grpcPort = LocalRedis.freePort();
     int httpPort = LocalRedis.freePort();
     ServiceSpec spec =
@@ -145,7 +204,8 @@ class ReplicasIT {
             Path.of("target/quarkus-app/quarkus-run.jar"),
             httpPort,
             "xDS replica",
-            Map.of(
+            withExtra(
+                extraEnv,
                 "QUMA_XDS_PORT",
                 String.valueOf(grpcPort),
                 "QUMA_XDS_HTTP_PORT",
@@ -184,16 +244,28 @@ class ReplicasIT {
     return new Replica(process, channel);
   }
 
+  private static Map<String, String> withExtra(Map<String, String> extra, String... pairs) {
+    Map<String, String> all = new java.util.HashMap<>();
+    for (int i = 0; i + 1 < pairs.length; i += 2) {
+      all.put(pairs[i], pairs[i + 1]);
+    }
+    all.putAll(extra);
+    return all;
+  }
+
   private static Path tlsDir(String replica) {
     return Path.of("target", "tls-" + replica).toAbsolutePath();
   }
 
   private static SimulatedEnvoy join(Replica replica, String name, String resource) {
+    return join(replica, "default", name, resource);
+  }
+
+  private static SimulatedEnvoy join(Replica replica, String mesh, String name, String resource) {
     SimulatedEnvoy envoy =
-        SimulatedEnvoy.builder("default." + name)
+        SimulatedEnvoy.builder(mesh + "." + name)
             .dataplaneResource(resource)
-            .token(
-                ProxyTokens.issue(keys, "default", name, Duration.ofHours(1)).await().atMost(WAIT))
+            .token(ProxyTokens.issue(keys, mesh, name, Duration.ofHours(1)).await().atMost(WAIT))
             .build();
     envoy.connect(replica.channel());
     closeables.add(envoy);

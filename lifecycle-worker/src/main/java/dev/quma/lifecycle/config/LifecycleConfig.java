@@ -41,6 +41,15 @@ public interface LifecycleConfig {
   @WithConverter(GoDurationConverter.class)
   Duration sweepInterval();
 
+  /**
+   * An online dataplane not heard from for this long (the xDS tier renews heartbeats every 10 s)
+   * has the subscriptions of xDS replicas that are no longer live closed, so that the proxies of a
+   * crashed replica that did not reconnect leave their consumers long before the idle timeout.
+   */
+  @WithDefault("30s")
+  @WithConverter(GoDurationConverter.class)
+  Duration staleHeartbeat();
+
   /** Dataplanes handled per round trip to Redis (at most 1000). */
   @WithDefault("500")
   int batchSize();

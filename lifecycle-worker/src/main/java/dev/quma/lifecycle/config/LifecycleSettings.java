@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param batchSize dataplanes handled per round trip
  * @param leaseTtl how long the sweeper lease lasts without renewal
  * @param leaseRenewEvery how often the leader renews it and the others try to take it
+ * @param staleHeartbeat an online dataplane not heard from for this long has the subscriptions of
+ *     replicas that are no longer live closed
  */
 public record LifecycleSettings(
     Duration idleTimeout,
@@ -22,7 +24,29 @@ public record LifecycleSettings(
     Duration sweepInterval,
     int batchSize,
     Duration leaseTtl,
-    Duration leaseRenewEvery) {
+    Duration leaseRenewEvery,
+    Duration staleHeartbeat) {
+
+  public static final Duration DEFAULT_STALE_HEARTBEAT = Duration.ofSeconds(30);
+
+  public LifecycleSettings(
+      Duration idleTimeout,
+      Duration cleanupAge,
+      boolean cleanupIndirect,
+      Duration sweepInterval,
+      int batchSize,
+      Duration leaseTtl,
+      Duration leaseRenewEvery) {
+    this(
+        idleTimeout,
+        cleanupAge,
+        cleanupIndirect,
+        sweepInterval,
+        batchSize,
+        leaseTtl,
+        leaseRenewEvery,
+        DEFAULT_STALE_HEARTBEAT);
+  }
 
   /** Vert.x' Redis client refuses a pipeline longer than its waiting queue (2048 by default). */
   public static final int MAX_BATCH_SIZE = 1000;
@@ -34,6 +58,7 @@ public record LifecycleSettings(
     positive("quma.lifecycle.sweep-interval", sweepInterval);
     positive("quma.lifecycle.lease.ttl", leaseTtl);
     positive("quma.lifecycle.lease.renew-every", leaseRenewEvery);
+    positive("quma.lifecycle.stale-heartbeat", staleHeartbeat);
     if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
       throw new IllegalArgumentException(
           "quma.lifecycle.batch-size must be between 1 and "
@@ -60,7 +85,8 @@ public record LifecycleSettings(
         config.sweepInterval(),
         config.batchSize(),
         config.lease().ttl(),
-        config.lease().renewEvery());
+        config.lease().renewEvery(),
+        config.staleHeartbeat());
   }
 
   /** For the startup log line. */

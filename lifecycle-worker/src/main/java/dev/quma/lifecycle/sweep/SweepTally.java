@@ -1,5 +1,6 @@
 package dev.quma.lifecycle.sweep;
 
+import dev.quma.core.insight.Heartbeats;
 import dev.quma.core.insight.OfflineMark;
 import dev.quma.core.store.StaleDeleteOutcome;
 import java.time.Instant;
@@ -29,6 +30,13 @@ final class SweepTally {
     batches++;
     markedOffline += marks.stream().filter(m -> m == OfflineMark.MARKED_OFFLINE).count();
     if (marks.contains(OfflineMark.FENCED)) {
+      fencedIn(mesh);
+    }
+  }
+
+  synchronized void deadReplicaBatch(String mesh, List<Heartbeats.DeadClose> outcomes) {
+    batches++;
+    if (outcomes.contains(Heartbeats.DeadClose.FENCED)) {
       fencedIn(mesh);
     }
   }

@@ -32,6 +32,7 @@ public final class Sweeper {
   private final Clock clock;
   private final LifecycleSettings settings;
   private final OfflineSweep offline;
+  private final DeadReplicaSweep deadReplicas;
   private final CleanupSweep cleanup;
   private final AtomicLong sweeps = new AtomicLong();
   private final List<Consumer<SweepReport>> listeners = new CopyOnWriteArrayList<>();
@@ -48,6 +49,7 @@ public final class Sweeper {
     this.clock = clock;
     this.settings = settings;
     this.offline = new OfflineSweep(heartbeats, settings.batchSize());
+    this.deadReplicas = new DeadReplicaSweep(heartbeats, settings.batchSize());
     this.cleanup =
         new CleanupSweep(store, heartbeats, settings.batchSize(), settings.cleanupIndirect());
   }
@@ -73,6 +75,7 @@ public final class Sweeper {
     }
     long token = fence.get().token();
     Instant idleCutoff = now.minus(settings.idleTimeout());
+    Instant staleCutoff = now.minus(settings.staleHeartbeat());
     Instant cleanupCutoff = now.minus(settings.cleanupAge());
     return queries
         .meshNames()
@@ -85,8 +88,9 @@ public final class Sweeper {
                 return Uni.createFrom().voidItem();
               }
               tally.meshVisited();
-              return offline
-                  .sweep(mesh, idleCutoff, now, () -> permit(tally), tally)
+              return deadReplicas
+                  .sweep(mesh, staleCutoff, now, () -> permit(tally), tally)
+                  .chain(() -> offline.sweep(mesh, idleCutoff, now, () -> permit(tally), tally))
                   .chain(() -> cleanup.sweep(mesh, cleanupCutoff, () -> permit(tally), tally));
             })
         .collect()

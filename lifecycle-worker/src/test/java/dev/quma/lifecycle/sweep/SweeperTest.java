@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.core.events.ChangeEvent;
 import dev.quma.core.events.ChangeStream;
+import dev.quma.core.insight.DataplaneInsight;
+import dev.quma.core.insight.Departure;
+import dev.quma.core.insight.Departures;
 import dev.quma.core.insight.Heartbeats;
 import dev.quma.core.insight.InsightReader;
 import dev.quma.core.insight.InsightWriter;
+import dev.quma.core.insight.ReplicaRun;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
 import dev.quma.lifecycle.config.LifecycleSettings;
@@ -24,6 +28,7 @@ import io.vertx.mutiny.redis.client.Request;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,7 +52,7 @@ class SweeperTest {
         new Fleet(
             store,
             new InsightWriter(redis.client(), store.keys()),
-            new InsightReader(redis.client(), store.keys()));
+            new InsightReader(redis.client(), store.keys(), clock));
     fleet.mesh("default");
   }
 
@@ -303,6 +308,42 @@ class SweeperTest {
     } finally {
       vertx.closeAndAwait();
     }
+  }
+
+  @Test
+  void theSubscriptionsACrashedReplicaLeftOpenAreClosedLongBeforeTheIdleTimeout() {
+    Sweeper sweeper = sweeper(settings(true, 100), TestLease.held(1));
+    InsightWriter writer = new InsightWriter(redis.client(), store.keys());
+    ReplicaRun crashed = new ReplicaRun("xds-a", T0.toEpochMilli(), Duration.ofSeconds(30));
+    ReplicaRun live = new ReplicaRun("xds-b", T0.toEpochMilli(), Duration.ofSeconds(60));
+    fleet.direct("default", "stranded");
+    fleet.direct("default", "served");
+    await(writer.open("default", "stranded", subscription("a-1", "xds-a"), T0, crashed));
+    await(writer.open("default", "served", subscription("b-1", "xds-b"), T0, live));
+
+    // xds-a died at T0; xds-b heartbeats its proxy until a minute and a half later.
+    clock.advance(Duration.ofSeconds(90));
+    await(writer.heartbeat(Map.of("default", List.of("served")), clock.instant(), live));
+    // ... then stalls for longer than the stale heartbeat, but its entry still vouches for it.
+    clock.advance(Duration.ofSeconds(31));
+    SweepReport report = await(sweeper.sweep());
+
+    assertThat(report.markedOffline()).as("nothing waited for the idle timeout").isZero();
+    assertThat(fleet.insight("default", "stranded").online()).isFalse();
+    assertThat(fleet.insight("default", "stranded").subscriptions().get(0).disconnectTime())
+        .isEqualTo(clock.instant());
+    assertThat(
+            await(
+                new Departures(redis.client(), store.keys())
+                    .of("default", List.of("stranded", "served"))))
+        .containsEntry(
+            "stranded", new Departure(Departure.Kind.LOST, clock.instant().toEpochMilli()))
+        .containsEntry("served", null);
+    assertThat(fleet.insight("default", "served").online()).isTrue();
+  }
+
+  private static DataplaneInsight.DiscoverySubscription subscription(String id, String replica) {
+    return new DataplaneInsight.DiscoverySubscription(id, replica, T0, null, null, null, 0);
   }
 
   /** Moves time to {@code T0 + sinceT0}; the named proxies heartbeat then; then one sweep. */

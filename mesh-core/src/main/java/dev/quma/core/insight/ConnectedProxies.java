@@ -11,29 +11,37 @@ import java.time.Duration;
 /**
  * Whether a proxy of a given name is connected to the xDS tier right now: it has an open
  * subscription (it is in the mesh's {@code online} heartbeat set) and its replica wrote a heartbeat
- * recently. The second condition keeps a subscription that a crashed replica never closed from
- * counting for longer than {@code within}.
+ * recently, and the subscription is live ({@link ReplicaLiveness}: its replica's own heartbeat has
+ * not run out). So a subscription that a crashed replica never closed stops counting once that
+ * replica's heartbeat runs out, and at the latest after {@code within}.
  */
 public final class ConnectedProxies {
   private final Redis redis;
   private final Keys keys;
   private final Clock clock;
   private final Duration within;
+  private final InsightReader insights;
 
   public ConnectedProxies(Redis redis, Keys keys, Clock clock, Duration within) {
     this.redis = redis;
     this.keys = keys;
     this.clock = clock;
     this.within = within;
+    this.insights = new InsightReader(redis, keys, clock);
   }
 
   public Uni<Boolean> connectedNow(String mesh, String name) {
     return redis
         .send(Request.cmd(Command.ZSCORE).arg(keys.online(mesh)).arg(name))
-        .map(
-            score ->
-                score != null
-                    && (long) Double.parseDouble(score.toString())
-                        >= clock.millis() - within.toMillis());
+        .flatMap(
+            score -> {
+              boolean recent =
+                  score != null
+                      && (long) Double.parseDouble(score.toString())
+                          >= clock.millis() - within.toMillis();
+              return recent
+                  ? insights.get(mesh, name).map(DataplaneInsight::online)
+                  : Uni.createFrom().item(false);
+            });
   }
 }

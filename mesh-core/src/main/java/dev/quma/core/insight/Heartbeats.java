@@ -24,6 +24,13 @@ public final class Heartbeats {
   private static final LuaScript MARK_OFFLINE =
       LuaScript.load(Heartbeats.class, MeshStatsStore.LUA_LIBRARY, "mark-offline.lua");
 
+  private static final LuaScript CLOSE_DEAD =
+      LuaScript.load(
+          Heartbeats.class,
+          MeshStatsStore.LUA_LIBRARY,
+          InsightWriter.LIVE_LIBRARY,
+          "close-dead.lua");
+
   private final Redis redis;
   private final Keys keys;
   private final long streamMaxLength;
@@ -45,6 +52,70 @@ public final class Heartbeats {
   /** Up to {@code limit} online dataplanes of a mesh not heard from since {@code cutoff}. */
   public Uni<List<String>> onlineButSilentSince(String mesh, Instant cutoff, int limit) {
     return rangeUpTo(keys.online(mesh), cutoff, 0, limit);
+  }
+
+  /** As {@link #onlineButSilentSince(String, Instant, int)}, skipping the first {@code offset}. */
+  public Uni<List<String>> onlineButSilentSince(
+      String mesh, Instant cutoff, long offset, int limit) {
+    return rangeUpTo(keys.online(mesh), cutoff, offset, limit);
+  }
+
+  /**
+   * Whether any xDS replica wrote its entry in the mesh's replicas hash (else none can be dead).
+   */
+  public Uni<Boolean> replicasKnown(String mesh) {
+    return redis
+        .send(Request.cmd(Command.HLEN).arg(keys.replicas(mesh)))
+        .map(count -> count != null && count.toLong() > 0);
+  }
+
+  /** What {@link #closeDead} did with one dataplane. */
+  public enum DeadClose {
+    /** Its subscriptions of dead replicas were closed; it left the online set. */
+    CLOSED,
+    /** Some subscription of it is live: nothing written. */
+    LIVE,
+    NOT_ONLINE,
+    FENCED
+  }
+
+  /**
+   * Closes, for each named dataplane with no live subscription left, the subscriptions its dead
+   * replicas never closed ({@code now} as disconnect time): it leaves the online set and has
+   * departed (lost) unless it had already. One round trip; answers in the order of {@code names}.
+   */
+  public Uni<List<DeadClose>> closeDead(String mesh, List<String> names, Instant now, Fence fence) {
+    List<LuaScript.Call> calls = new ArrayList<>(names.size());
+    for (String name : names) {
+      LuaScript.Call call =
+          new LuaScript.Call()
+              .key("insight", keys.insight(mesh, name))
+              .key("fence", keys.fence(mesh, fence.lease()))
+              .key("replicas", keys.replicas(mesh))
+              .key("departures", keys.departures(mesh))
+              .key("events", keys.events(mesh));
+      calls.add(
+          MeshStatsStore.counted(call, keys, mesh, name)
+              .arg("name", name)
+              .arg("nowMillis", now.toEpochMilli())
+              .arg("now", now)
+              .arg("token", fence.token())
+              .arg("fenceExpiry", Fence.MEMORY.toMillis())
+              .arg("mesh", mesh)
+              .arg("maxlen", streamMaxLength)
+              .arg("eventType", Departures.EVENT_TYPE));
+    }
+    return CLOSE_DEAD
+        .runAll(redis, calls)
+        .map(
+            replies -> {
+              List<DeadClose> outcomes = new ArrayList<>(replies.size());
+              for (Response reply : replies) {
+                outcomes.add(
+                    DeadClose.valueOf(reply.toString().toUpperCase(java.util.Locale.ROOT)));
+              }
+              return outcomes;
+            });
   }
 
   /**

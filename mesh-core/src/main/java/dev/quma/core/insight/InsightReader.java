@@ -11,18 +11,22 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Reads dataplane insights, as {@link InsightWriter} wrote them (the xDS tier, while a proxy is
  * connected) and {@link Heartbeats#markOffline} closed them: for the API's views, the xDS tier's
- * deregistration check and the config dumps.
+ * deregistration check and the config dumps. An open subscription whose replica is no longer live
+ * ({@link ReplicaLiveness}: crashed, or restarted) reads as closed, so every reader agrees with the
+ * scripts on who is online.
  */
 public final class InsightReader {
 
   private final Redis redis;
   private final Keys keys;
+  private final Clock clock;
   private final ResourceCodec codec = ResourceCodec.instance();
   private final ObjectReader reader =
       codec
@@ -31,13 +35,18 @@ public final class InsightReader {
           .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public InsightReader(Redis redis, Keys keys) {
+    this(redis, keys, Clock.systemUTC());
+  }
+
+  public InsightReader(Redis redis, Keys keys, Clock clock) {
     this.redis = redis;
     this.keys = keys;
+    this.clock = clock;
   }
 
   /** The dataplane's insight, or {@link DataplaneInsight#EMPTY} when the xDS tier wrote none. */
   public Uni<DataplaneInsight> get(String mesh, String name) {
-    return redis.send(Request.cmd(Command.GET).arg(keys.insight(mesh, name))).map(this::parse);
+    return getAll(mesh, List.of(name)).map(all -> all.get(0));
   }
 
   /** Insights of several dataplanes of one mesh, in the order of {@code names}. */
@@ -47,13 +56,15 @@ public final class InsightReader {
     }
     Request mget = Request.cmd(Command.MGET);
     names.forEach(name -> mget.arg(keys.insight(mesh, name)));
+    Request replicas = Request.cmd(Command.HGETALL).arg(keys.replicas(mesh));
     return redis
-        .send(mget)
+        .batch(List.of(mget, replicas))
         .map(
-            values -> {
+            replies -> {
+              ReplicaLiveness liveness = ReplicaLiveness.of(replies.get(1), clock.instant());
               List<DataplaneInsight> insights = new ArrayList<>(names.size());
-              for (Response value : values) {
-                insights.add(parse(value));
+              for (Response value : replies.get(0)) {
+                insights.add(liveness.settle(parse(value)));
               }
               return insights;
             });

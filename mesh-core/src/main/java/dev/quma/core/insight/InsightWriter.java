@@ -33,12 +33,17 @@ import java.util.Set;
  * that does not exist, so a deleted one leaves nothing behind.
  */
 public final class InsightWriter {
+  /** Which subscriptions are live: put in front of the scripts that ask. */
+  public static final String LIVE_LIBRARY = "/dev/quma/core/insight/live-lib.lua";
+
   private static final int SUBSCRIPTIONS_KEPT = 10;
   private static final int HEARTBEATS_PER_SCRIPT = 500;
   private static final LuaScript OPEN = counting("open-subscription.lua");
   private static final LuaScript UPDATE =
       LuaScript.load(InsightWriter.class, "update-subscription.lua");
-  private static final LuaScript CLOSE = counting("close-subscription.lua");
+  private static final LuaScript CLOSE =
+      LuaScript.load(
+          InsightWriter.class, MeshStatsStore.LUA_LIBRARY, LIVE_LIBRARY, "close-subscription.lua");
   private static final LuaScript HEARTBEAT = LuaScript.load(InsightWriter.class, "heartbeat.lua");
 
   private final Redis redis;
@@ -71,6 +76,15 @@ public final class InsightWriter {
    */
   public Uni<Boolean> open(
       String mesh, String name, DiscoverySubscription subscription, Instant now) {
+    return open(mesh, name, subscription, now, null);
+  }
+
+  /**
+   * As {@link #open(String, String, DiscoverySubscription, Instant)}, by replica run {@code run},
+   * whose entry in the mesh's replicas hash is renewed (null: none written).
+   */
+  public Uni<Boolean> open(
+      String mesh, String name, DiscoverySubscription subscription, Instant now, ReplicaRun run) {
     LuaScript.Call call =
         counted(new LuaScript.Call(), mesh, name)
             .key("insight", keys.insight(mesh, name))
@@ -85,7 +99,10 @@ public final class InsightWriter {
             .arg("envoy", DataplaneClass.envoyVersion(subscription.version()))
             .arg("mesh", mesh)
             .arg("maxlen", streamMaxLength)
-            .arg("eventType", Departures.EVENT_TYPE);
+            .arg("eventType", Departures.EVENT_TYPE)
+            .key("replicas", keys.replicas(mesh))
+            .arg("instance", run == null ? "" : run.instanceId())
+            .arg("replica", run == null ? "" : run.stored(now));
     return OPEN.run(redis, call).map(r -> r.toInteger() == 1);
   }
 
@@ -137,6 +154,15 @@ public final class InsightWriter {
    */
   public Uni<Map<String, Set<String>>> heartbeat(
       Map<String, ? extends Collection<String>> namesByMesh, Instant now) {
+    return heartbeat(namesByMesh, now, null);
+  }
+
+  /**
+   * As {@link #heartbeat(Map, Instant)}, by replica run {@code run}, whose entry in each mesh's
+   * replicas hash is renewed with it (null: none written).
+   */
+  public Uni<Map<String, Set<String>>> heartbeat(
+      Map<String, ? extends Collection<String>> namesByMesh, Instant now, ReplicaRun run) {
     List<LuaScript.Call> calls = new ArrayList<>();
     List<String> meshes = new ArrayList<>();
     namesByMesh.forEach(
@@ -148,7 +174,10 @@ public final class InsightWriter {
                 new LuaScript.Call()
                     .key("lastSeen", keys.lastSeen(mesh))
                     .key("online", keys.online(mesh))
+                    .key("replicas", keys.replicas(mesh))
                     .arg("now", now.toEpochMilli())
+                    .arg("instance", run == null ? "" : run.instanceId())
+                    .arg("replica", run == null ? "" : run.stored(now))
                     .rest(
                         "names",
                         names.subList(from, Math.min(names.size(), from + HEARTBEATS_PER_SCRIPT))));
@@ -186,6 +215,7 @@ public final class InsightWriter {
         counted(new LuaScript.Call().key("insight", keys.insight(mesh, name)), mesh, name)
             .key("departures", keys.departures(mesh))
             .key("events", keys.events(mesh))
+            .key("replicas", keys.replicas(mesh))
             .arg("id", closed.id())
             .arg("disconnectTime", closed.disconnectTime())
             .arg("status", write(closed.status()))

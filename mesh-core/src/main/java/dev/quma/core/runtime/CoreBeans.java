@@ -56,8 +56,8 @@ public class CoreBeans {
 
   @Produces
   @Singleton
-  InsightReader insightReader(Redis redis, ResourceStore store) {
-    return new InsightReader(redis, store.keys());
+  InsightReader insightReader(Redis redis, ResourceStore store, Clock clock) {
+    return new InsightReader(redis, store.keys(), clock);
   }
 
   @Produces

@@ -17,6 +17,8 @@ import dev.quma.core.model.ResourceType;
  * PREFIX:{MESH}:insight:NAME  the xDS tier's DataplaneInsight (JSON)
  * PREFIX:{MESH}:lastseen     zset name -> last heartbeat (epoch ms) of every dataplane ever connected
  * PREFIX:{MESH}:online       zset name -> last heartbeat (epoch ms) of those with an open subscription
+ * PREFIX:{MESH}:replicas     hash instance id -> "START:EXPIRES" (epoch ms) of the xDS replicas
+ *                           serving the mesh: a subscription is live only while its replica's is
  * PREFIX:{MESH}:departures   hash name -> "left:MS" | "lost:MS": proxies whose last stream closed
  *                           (left) or broke (lost) at MS (epoch ms), until they connect again
  * PREFIX:{MESH}:dataplane-token-serials  zset of every signing key serial ever used in the mesh
@@ -112,6 +114,14 @@ public final class Keys {
 
   public String online(String mesh) {
     return base(mesh) + "online";
+  }
+
+  /**
+   * The xDS replicas serving the mesh: instance id -> "START:EXPIRES" (epoch ms: when the replica's
+   * current run started, until when its last heartbeat vouches for it).
+   */
+  public String replicas(String mesh) {
+    return base(mesh) + "replicas";
   }
 
   /**

@@ -1,10 +1,12 @@
 -- Closes one subscription (sets its disconnectTime and final status) and, when no subscription of
 -- the dataplane is left open, takes it out of the online set. The mesh's counters follow
--- (stats-lib.lua is put in front of this script). When this closed the last open subscription of a
+-- (stats-lib.lua and live-lib.lua are put in front of this script). Open subscriptions of replicas
+-- that are no longer live (live-lib.lua) do not count, and are closed at A.disconnectTime too. When
+-- this closed the last open subscription of a
 -- dataplane that exists, the proxy has departed: A.departure ('left': it closed its stream, 'lost':
 -- the stream broke) since A.nowMillis goes into the departures hash, and the mesh's change stream
 -- says so, for every xDS replica's view.
--- K: insight, online, record (the dataplane's), departures, events, stats, services, names
+-- K: insight, online, record (the dataplane's), departures, events, replicas, stats, services, names
 -- A: id (the subscription's), disconnectTime (RFC 3339), status (json), name (the dataplane's),
 --    departure, nowMillis, mesh, maxlen (of the stream), eventType
 local raw = redis.call('GET', K.insight)
@@ -14,6 +16,8 @@ if not raw then
   return 0
 end
 local insight = cjson.decode(raw)
+local replicas = ql_replicas(K.replicas)
+local now = tonumber(A.nowMillis)
 local open = 0
 local closedNow = false
 for _, s in ipairs(insight['subscriptions'] or {}) do
@@ -23,8 +27,10 @@ for _, s in ipairs(insight['subscriptions'] or {}) do
       s['status'] = cjson.decode(A.status)
       closedNow = true
     end
-  elseif s['disconnectTime'] == nil or s['disconnectTime'] == cjson.null then
+  elseif ql_live(s, replicas, now) then
     open = open + 1
+  elseif ql_is_open(s) then
+    s['disconnectTime'] = A.disconnectTime -- its replica died without closing it
   end
 end
 redis.call('SET', K.insight, cjson.encode(insight))

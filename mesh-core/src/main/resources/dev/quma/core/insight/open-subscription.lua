@@ -2,9 +2,12 @@
 -- first) and records the heartbeat, but only while the dataplane exists. The mesh's counters follow
 -- (stats-lib.lua is put in front of this script).
 -- A proxy that had departed is back: its departure goes, and the mesh's change stream says so.
--- K: record (the dataplane's), insight, lastSeen, online, departures, events, stats, services, names
+-- The replica's entry in the mesh's replicas hash is renewed (see live-lib.lua).
+-- K: record (the dataplane's), insight, lastSeen, online, departures, events, replicas, stats,
+--    services, names
 -- A: subscription (json), now (epoch ms), name (the dataplane's), keep, kumaDp (version), envoy
---    (version, as counted, '' = unknown), mesh, maxlen (of the stream), eventType
+--    (version, as counted, '' = unknown), mesh, maxlen (of the stream), eventType, instance,
+--    replica ("START:EXPIRES")
 if redis.call('EXISTS', K.record) == 0 then return 0 end
 local raw = redis.call('GET', K.insight)
 local insight = raw and cjson.decode(raw) or {}
@@ -27,6 +30,7 @@ insight['subscriptions'] = subscriptions
 redis.call('SET', K.insight, cjson.encode(insight))
 redis.call('ZADD', K.lastSeen, A.now, A.name)
 redis.call('ZADD', K.online, A.now, A.name)
+if A.instance ~= '' then redis.call('HSET', K.replicas, A.instance, A.replica) end
 if redis.call('HDEL', K.departures, A.name) == 1 then
   redis.call('XADD', K.events, 'MAXLEN', '~', A.maxlen, '*', 'op', 'update', 'type', A.eventType, 'mesh', A.mesh, 'name', A.name, 'version', '0')
 end

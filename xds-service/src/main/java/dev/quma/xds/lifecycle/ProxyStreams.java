@@ -3,6 +3,7 @@ package dev.quma.xds.lifecycle;
 import dev.quma.core.insight.Departure;
 import dev.quma.core.insight.InsightReader;
 import dev.quma.core.insight.InsightWriter;
+import dev.quma.core.insight.ReplicaRun;
 import dev.quma.core.model.Labels;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceConflictException;
@@ -46,6 +47,7 @@ public final class ProxyStreams {
   private final Clock clock;
   private final Duration deregistrationDelay;
   private final Duration connectionGrace;
+  private final ReplicaRun run;
   private final Runnable onNack;
   private final AdmissionGate gate;
   private final Map<ProxyKey, Set<StreamSession>> sessions = new HashMap<>();
@@ -62,6 +64,7 @@ public final class ProxyStreams {
       Clock clock,
       Duration deregistrationDelay,
       Duration connectionGrace,
+      ReplicaRun run,
       Runnable onNack,
       AdmissionGate gate) {
     this.snapshots = snapshots;
@@ -73,6 +76,7 @@ public final class ProxyStreams {
     this.clock = clock;
     this.deregistrationDelay = deregistrationDelay;
     this.connectionGrace = connectionGrace;
+    this.run = run;
     this.onNack = onNack;
     this.gate = gate;
   }
@@ -139,12 +143,20 @@ public final class ProxyStreams {
 
   private void scheduleDeregistration(boolean deregister, ProxyKey key, Duration delay) {
     if (deregister) {
-      timers.schedule(() -> deregisterIfGone(key, delay), delay.toMillis(), TimeUnit.MILLISECONDS);
+      // Another replica's subscription may look open only until that replica's heartbeat runs
+      // out (it crashed): until then, an open one is asked about again.
+      long settledBy = clock.millis() + delay.toMillis() + run.aliveFor().toMillis();
+      retryDeregistration(key, delay, settledBy);
     }
   }
 
+  private void retryDeregistration(ProxyKey key, Duration delay, long settledBy) {
+    timers.schedule(
+        () -> deregisterIfGone(key, delay, settledBy), delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** Deletes a Direct dataplane whose proxy has not reconnected to any replica. */
-  private void deregisterIfGone(ProxyKey key, Duration delay) {
+  private void deregisterIfGone(ProxyKey key, Duration delay, long settledBy) {
     if (shuttingDown || connectedHere(key)) {
       return;
     }
@@ -153,7 +165,12 @@ public final class ProxyStreams {
         .flatMap(
             insight -> {
               if (insight.online()) {
-                return Uni.createFrom().item(false); // it came back, possibly to another replica
+                // It came back to another replica, or that replica died and its heartbeat has not
+                // run out yet: ask again until an open subscription can only be a live one.
+                if (clock.millis() < settledBy) {
+                  retryDeregistration(key, delay, settledBy);
+                }
+                return Uni.createFrom().item(false);
               }
               return store
                   .find(ResourceType.DATAPLANE, key.mesh(), key.name())
@@ -183,7 +200,10 @@ public final class ProxyStreams {
                 LOG.infof("deregistered %s: it left and did not come back within %s", key, delay);
               }
             },
-            e -> LOG.warnf("could not deregister %s: %s", key, e.getMessage()));
+            e -> {
+              LOG.warnf("could not deregister %s (trying again): %s", key, e.getMessage());
+              retryDeregistration(key, delay, settledBy);
+            });
   }
 
   /** Who is told of a store outage a stream ran into (it logs one line per outage). */
@@ -251,7 +271,7 @@ public final class ProxyStreams {
 
   private Uni<Boolean> openSubscription(StreamSession session) {
     ProxyKey key = session.key();
-    return insights.open(key.mesh(), key.name(), session.subscription(null), clock.instant());
+    return insights.open(key.mesh(), key.name(), session.subscription(null), clock.instant(), run);
   }
 
   private Uni<Void> closeSubscription(StreamSession session, Departure.Kind how) {
@@ -270,7 +290,7 @@ public final class ProxyStreams {
     Map<String, Set<String>> names = new HashMap<>();
     byMesh.forEach((mesh, named) -> names.put(mesh, named.keySet()));
     return insights
-        .heartbeat(names, clock.instant())
+        .heartbeat(names, clock.instant(), run)
         .map(
             lost -> {
               List<StreamSession> out = new ArrayList<>();
