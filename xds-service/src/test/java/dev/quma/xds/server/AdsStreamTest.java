@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quma.core.events.ChangeStream;
 import dev.quma.core.insight.DataplaneInsight;
 import dev.quma.core.insight.InsightReader;
+import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Labels;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceConflictException;
@@ -298,6 +299,45 @@ class AdsStreamTest {
         .as("its subscription is closed")
         .isTrue();
     assertThat(bystander.closedWith()).as("another proxy's stream stays open").isNull();
+  }
+
+  @Test
+  void aSecondProxyUnderAConnectedNameWithAnotherResourceIsAlreadyExists() {
+    // Issue 15, item 7: two proxies named redis-d1 were both kept, and the stored address flipped.
+    SimulatedEnvoy first =
+        join("redis-d1", Seeds.redis("redis-d1", "10.8.0.1"), SimulatedEnvoy.Mode.SOTW);
+
+    Status second =
+        refusal(
+            SimulatedEnvoy.builder("default.redis-d1")
+                .dataplaneResource(Seeds.redis("redis-d1", "10.8.0.2"))
+                .token(token("default", "redis-d1")));
+
+    assertThat(second.getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+    assertThat(second.getDescription())
+        .contains("connected to the control plane right now")
+        .contains("10.8.0.1");
+    var stored = await(store.get(ResourceType.DATAPLANE, "default", "redis-d1", Dataplane.class));
+    assertThat(stored.spec().networking().address()).isEqualTo("10.8.0.1");
+    assertThat(first.closedWith()).as("the first proxy keeps its stream").isNull();
+    // The same proxy coming back with its own resource (a reconnect) is served.
+    join("redis-d1", Seeds.redis("redis-d1", "10.8.0.1"), SimulatedEnvoy.Mode.SOTW);
+  }
+
+  @Test
+  void aDataplaneDeletedWhileItsProxyIsConnectedEndsTheStream() {
+    SimulatedEnvoy proxy =
+        join("redis-x1", Seeds.redis("redis-x1", "10.8.1.1"), SimulatedEnvoy.Mode.SOTW);
+
+    await(
+        store.delete(
+            ResourceType.DATAPLANE, "default", "redis-x1", java.util.OptionalLong.empty()));
+
+    assertThat(proxy.await(WAIT, () -> proxy.closedWith() != null))
+        .as("the stream ends once the delete reaches the xDS tier")
+        .isTrue();
+    assertThat(proxy.closedWith().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(proxy.closedWith().getDescription()).contains("was deleted");
   }
 
   @Test
