@@ -45,9 +45,22 @@ public class XdsBeans {
   @Produces
   @Singleton
   ProxySnapshots snapshots(XdsMetrics metrics, XdsConfig config, Clock clock) {
-    return new ProxySnapshots(
+    return snapshotsOver(
         new io.envoyproxy.controlplane.cache.v3.SimpleCache<>(
             io.envoyproxy.envoy.config.core.v3.Node::getId),
+        metrics,
+        config,
+        clock);
+  }
+
+  /** The snapshots over a given cache (the tests give one that judges each snapshot set). */
+  static ProxySnapshots snapshotsOver(
+      io.envoyproxy.controlplane.cache.v3.SimpleCache<String> cache,
+      XdsMetrics metrics,
+      XdsConfig config,
+      Clock clock) {
+    return new ProxySnapshots(
+        cache,
         metrics::snapshotsSet,
         new EndpointHealth(config.connectionGrace(), config.connectionPanicThreshold()),
         clock);

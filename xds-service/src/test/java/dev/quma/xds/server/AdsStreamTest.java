@@ -15,6 +15,8 @@ import dev.quma.core.tokens.ProxyTokens;
 import dev.quma.core.tokens.SigningKeyManager;
 import dev.quma.core.tokens.TokenRevocations;
 import dev.quma.envoysim.SimulatedEnvoy;
+import dev.quma.xds.snapshot.ProxySnapshots;
+import dev.quma.xds.testing.JudgingCache;
 import dev.quma.xds.testing.Seeds;
 import dev.quma.xds.testing.XdsTestResources;
 import io.envoyproxy.envoy.config.core.v3.Node;
@@ -73,6 +75,7 @@ class AdsStreamTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
 
+  @Inject ProxySnapshots snapshots;
   @Inject ResourceStore store;
   @Inject InsightReader insights;
   @Inject ChangeStream changes;
@@ -533,5 +536,10 @@ class AdsStreamTest {
       @Override
       public void onCompleted() {}
     };
+  }
+
+  @AfterEach
+  void everyPushPassedEnvoysRules() {
+    JudgingCache.assertEveryPushValid(snapshots);
   }
 }
