@@ -45,4 +45,12 @@ public interface ApiConfig {
   /** How long the pass-through waits for the token-service. */
   @WithDefault("5s")
   Duration tokenServiceTimeout();
+
+  /**
+   * A proxy counts as connected while it has an open subscription whose xDS replica wrote a
+   * heartbeat this recently (as {@code quma.bootstrap.connected-within}): its dataplane is then
+   * deleted only with {@code ?force=true}, and its mesh not at all.
+   */
+  @WithDefault("30s")
+  Duration connectedWithin();
 }

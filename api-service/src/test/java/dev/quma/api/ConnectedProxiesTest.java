@@ -212,6 +212,60 @@ class ConnectedProxiesTest {
   }
 
   @Test
+  void theDataplaneOfAConnectedProxyIsDeletedOnlyWithForceWhichEndsItsStream() {
+    // Issue 15, item 7: DELETE answered 200 and left the stream open on a dataplane that no
+    // longer existed.
+    createMesh("leases");
+    SimulatedEnvoy proxy =
+        join(
+            ControlPlaneProcesses.xds(),
+            "leases",
+            "redis-1",
+            redis("leases", "redis-1", "10.6.0.1"));
+    assertThat(
+            eventually(
+                () -> given().delete("/meshes/leases/dataplanes/redis-1").statusCode() == 409))
+        .as("refused while the proxy is connected")
+        .isTrue();
+    given()
+        .delete("/meshes/leases/dataplanes/redis-1")
+        .then()
+        .statusCode(409)
+        .body("title", org.hamcrest.Matchers.equalTo("Could not delete a resource"))
+        .body("detail", org.hamcrest.Matchers.containsString("connected right now"))
+        .body("invalid_parameters[0].field", org.hamcrest.Matchers.equalTo("name"));
+    given()
+        .delete("/meshes/leases/dataplanes/redis-1?force=yes")
+        .then()
+        .statusCode(400)
+        .body("invalid_parameters[0].field", org.hamcrest.Matchers.equalTo("force"));
+    given().get("/meshes/leases/dataplanes/redis-1").then().statusCode(200);
+    assertThat(proxy.closedWith()).isNull();
+
+    given().delete("/meshes/leases/dataplanes/redis-1?force=true").then().statusCode(200);
+
+    assertThat(proxy.await(WAIT, () -> proxy.closedWith() != null))
+        .as("the xDS replica ends the stream of the deleted dataplane")
+        .isTrue();
+    assertThat(proxy.closedWith().getCode()).isEqualTo(io.grpc.Status.Code.NOT_FOUND);
+    given().get("/meshes/leases/dataplanes/redis-1").then().statusCode(404);
+  }
+
+  @Test
+  void aMeshWithAConnectedProxyCannotBeDeleted() {
+    createMesh("busy");
+    join(ControlPlaneProcesses.xds(), "busy", "redis-1", redis("busy", "redis-1", "10.6.1.1"));
+    assertThat(eventually(() -> insight("busy").at("/dataplanes/online").asInt() == 1)).isTrue();
+
+    given()
+        .delete("/meshes/busy")
+        .then()
+        .statusCode(409)
+        .body("detail", org.hamcrest.Matchers.containsString("1 connected proxy"));
+    given().get("/meshes/busy").then().statusCode(200);
+  }
+
+  @Test
   void aProxyWhoseReplicaDiesGoesOfflineAfterTheIdleTimeout() {
     createMesh("batch");
     given()

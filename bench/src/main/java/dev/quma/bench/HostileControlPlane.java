@@ -50,7 +50,10 @@ public final class HostileControlPlane implements AutoCloseable {
       java.util.Collections.synchronizedList(new ArrayList<>());
   private final Map<Service, HostileRun.Endpoint> endpoints = new EnumMap<>(Service.class);
   private final ForgedLines forged;
+  private final List<Listener> listeners = new ArrayList<>();
+  private volatile int bootstrapManagement;
   private final LocalRedis redis;
+  private final LocalRedis background;
   private final int postgresPort;
   private final String database;
   private LocalPostgres ownPostgres;
@@ -62,6 +65,10 @@ public final class HostileControlPlane implements AutoCloseable {
     forged = new ForgedLines(Files.newOutputStream(log));
     redis = LocalRedis.startEphemeral();
     running.add(redis);
+    // xds-service and lifecycle-worker write heartbeats and sweep by themselves: a store of their
+    // own, so that the one the hostile requests meet changes only by their doing.
+    background = LocalRedis.startEphemeral();
+    running.add(background);
     int pgPort = 5432;
     if (!LocalPostgres.answers("127.0.0.1", pgPort)) {
       ownPostgres = LocalPostgres.startEphemeral();
@@ -79,11 +86,22 @@ public final class HostileControlPlane implements AutoCloseable {
         tokens.thenApplyAsync(port -> startUntilReady(() -> api(home, port)));
     CompletableFuture<Integer> bootstrap =
         CompletableFuture.supplyAsync(() -> startUntilReady(() -> bootstrap(home)));
+    // The other HTTP listeners (health and metrics), for the connection timeouts.
+    CompletableFuture<Integer> xds =
+        CompletableFuture.supplyAsync(() -> startUntilReady(() -> xds(home)));
+    CompletableFuture<Integer> lifecycle =
+        CompletableFuture.supplyAsync(() -> startUntilReady(() -> lifecycle(home)));
     try {
       endpoints.put(Service.TOKENS, new HostileRun.Endpoint("127.0.0.1", tokens.join(), false));
       endpoints.put(Service.API, new HostileRun.Endpoint("127.0.0.1", api.join(), false));
       endpoints.put(
           Service.BOOTSTRAP, new HostileRun.Endpoint("127.0.0.1", bootstrap.join(), true));
+      listeners.add(new Listener("api-service", endpoints.get(Service.API).port(), false));
+      listeners.add(new Listener("token-service", endpoints.get(Service.TOKENS).port(), false));
+      listeners.add(new Listener("bootstrap-service", bootstrap.join(), true));
+      listeners.add(new Listener("bootstrap-service management", bootstrapManagement, false));
+      listeners.add(new Listener("xds-service", xds.join(), false));
+      listeners.add(new Listener("lifecycle-worker", lifecycle.join(), false));
     } catch (CompletionException e) {
       close();
       throw e.getCause() instanceof RuntimeException cause ? cause : e;
@@ -120,6 +138,14 @@ public final class HostileControlPlane implements AutoCloseable {
         new RedisSnapshot("127.0.0.1", redis.port(), HostileControlPlane::compared)) {
       return new HostileRun(aimed, store, oracle).run(generator, cases);
     }
+  }
+
+  /** An HTTP listener of a service: where connection timeouts are checked. */
+  public record Listener(String name, int port, boolean tls) {}
+
+  /** Every HTTP listener of the control plane's services. */
+  public List<Listener> listeners() {
+    return List.copyOf(listeners);
   }
 
   /** Lines of the services' output that start with the generator's forged-line marker. */
@@ -229,6 +255,7 @@ public final class HostileControlPlane implements AutoCloseable {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+    bootstrapManagement = management;
     return new Started(
         port,
         process(
@@ -244,9 +271,45 @@ public final class HostileControlPlane implements AutoCloseable {
                 "QUMA_TLS_DIR", tls.toString())));
   }
 
+  private Started xds(Path home) {
+    int port = LocalRedis.freePort();
+    Path tls;
+    try {
+      tls = Files.createTempDirectory("quma-hostile-xds-tls");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return new Started(
+        port,
+        process(
+            new ServiceSpec("xds-service", jar(home, "xds-service"), port, "xDS", Map.of()),
+            Map.of(
+                "QUMA_XDS_PORT", String.valueOf(LocalRedis.freePort()),
+                "QUMA_XDS_HTTP_PORT", String.valueOf(port),
+                "QUMA_XDS_INSTANCE_ID", "xds-hostile",
+                "QUMA_TLS_DIR", tls.toString()),
+            background));
+  }
+
+  private Started lifecycle(Path home) {
+    int port = LocalRedis.freePort();
+    return new Started(
+        port,
+        process(
+            new ServiceSpec(
+                "lifecycle-worker", jar(home, "lifecycle-worker"), port, "sweeps", Map.of()),
+            Map.of("QUMA_LIFECYCLE_HTTP_PORT", String.valueOf(port)),
+            background));
+  }
+
   private ServiceProcess process(ServiceSpec spec, Map<String, String> environment) {
+    return process(spec, environment, redis);
+  }
+
+  private ServiceProcess process(
+      ServiceSpec spec, Map<String, String> environment, LocalRedis store) {
     Map<String, String> env = new java.util.HashMap<>(environment);
-    env.put("QUMA_REDIS_URL", redis.url());
+    env.put("QUMA_REDIS_URL", store.url());
     ServiceProcess process =
         ServiceProcess.start(
             spec,

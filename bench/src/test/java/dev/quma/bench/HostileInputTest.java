@@ -5,10 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quma.hostile.HostileRequest.Service;
 import dev.quma.hostile.HostileRun;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The hostile-input suite in CI: a few thousand requests from the seeded generator (fixed seed, so
@@ -18,16 +26,29 @@ import org.junit.jupiter.api.Test;
  * line. {@code -Dquma.hostile.seed=…} and {@code -Dquma.hostile.cases=…} reproduce a run of {@code
  * bin/bench hostile}.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileInputTest {
   private static final long SEED = Long.getLong("quma.hostile.seed", HostileBenchmark.DEFAULT_SEED);
   private static final long CASES = Long.getLong("quma.hostile.cases", 3_000);
   private static final Path HOME = Path.of("..").toAbsolutePath().normalize();
 
+  /** Every HTTP service's idle timeout (quarkus.http.idle-timeout, quarkus.management.*). */
+  private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+
   private static HostileControlPlane plane;
+  private static final Map<String, CompletableFuture<Optional<Duration>>> STALLED =
+      new LinkedHashMap<>();
 
   @BeforeAll
   static void start() throws Exception {
     plane = HostileControlPlane.start(HOME, HOME.resolve("bench/target/hostile-test-services.log"));
+    // Slow-loris clients, one per HTTP listener, left stalled while the hostile run goes on.
+    for (HostileControlPlane.Listener listener : plane.listeners()) {
+      STALLED.put(
+          listener.name() + " (port " + listener.port() + ")",
+          StalledHeaders.start(
+              "127.0.0.1", listener.port(), listener.tls(), IDLE_TIMEOUT.plusSeconds(30)));
+    }
   }
 
   @AfterAll
@@ -38,6 +59,7 @@ class HostileInputTest {
   }
 
   @Test
+  @Order(1)
   void noHostileRequestBreaksARule() throws Exception {
     HostileRun.Report report =
         plane.run(SEED, CASES, List.of(Service.API, Service.TOKENS, Service.BOOTSTRAP));
@@ -53,5 +75,20 @@ class HostileInputTest {
     // The run reached every service, and both accepted and refused requests: it was no no-op.
     assertThat(report.statuses()).containsOnlyKeys(Service.API, Service.TOKENS, Service.BOOTSTRAP);
     assertThat(HostileBenchmark.byStatus(report)).containsKeys("200", "400", "401");
+  }
+
+  @Test
+  @Order(2)
+  void aClientStalledInItsHeadersIsCutOffOnEveryHttpListener() {
+    assertThat(STALLED).hasSize(6);
+    STALLED.forEach(
+        (listener, stalled) -> {
+          Optional<Duration> closedAfter = stalled.join();
+          assertThat(closedAfter).as(listener + " never closed the connection").isPresent();
+          // The idle timeout, not an earlier refusal of the half request.
+          assertThat(closedAfter.get())
+              .as(listener)
+              .isBetween(IDLE_TIMEOUT.minusSeconds(2), IDLE_TIMEOUT.plusSeconds(15));
+        });
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.quma.bootstrap.testing.BootstrapRules;
 import dev.quma.bootstrap.testing.BootstrapTestResources;
 import dev.quma.bootstrap.testing.Fixtures;
 import dev.quma.core.events.ChangeStream;
@@ -70,6 +71,7 @@ class AgentBootstrapTest {
   }
 
   JsonNode bootstrap(Path configDir) throws Exception {
+    BootstrapRules.assertValid(Files.readString(configDir.resolve("bootstrap.yaml")));
     return new YAMLMapper().readTree(configDir.resolve("bootstrap.yaml").toFile());
   }
 

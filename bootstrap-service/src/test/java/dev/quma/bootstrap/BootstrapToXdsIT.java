@@ -15,6 +15,7 @@ import dev.quma.core.store.StoreSettings;
 import dev.quma.core.tokens.ProxyTokens;
 import dev.quma.core.tokens.SigningKeyManager;
 import dev.quma.dpagent.DpAgent;
+import dev.quma.envoyrules.EnvoyRules;
 import dev.quma.envoysim.SimulatedEnvoy;
 import dev.quma.envoysim.XdsChannels;
 import dev.quma.launcher.ServiceProcess;
@@ -148,11 +149,20 @@ class BootstrapToXdsIT {
     assertThat(envoy.await(WAIT, envoy::configured))
         .as("configured; stream status %s", envoy.closedWith())
         .isTrue();
+    assertHoldsValidConfig(envoy);
     assertThat(envoy.listeners()).containsKey("inbound:192.168.0.1:9000");
     assertThat(envoy.clusters()).containsKey("localhost:6379");
     Resource<?> registered =
         store.get(ResourceType.DATAPLANE, "default", "redis-1").await().atMost(WAIT);
     assertThat(Labels.isDirect(registered)).as("registered by the xDS tier (Direct)").isTrue();
+  }
+
+  /** What the Envoy holds once configured is one whole push: it must pass Envoy's rules. */
+  private static void assertHoldsValidConfig(SimulatedEnvoy envoy) {
+    List<com.google.protobuf.Message> held = new ArrayList<>(envoy.listeners().values());
+    held.addAll(envoy.clusters().values());
+    held.addAll(envoy.endpoints().values());
+    assertThat(EnvoyRules.checkPush(held)).as("Envoy's rules").isEmpty();
   }
 
   private void start(String name, Path jar, Map<String, String> environment, LocalRedis redis) {

@@ -3,6 +3,7 @@ package dev.quma.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.quma.bootstrap.testing.BootstrapRules;
 import dev.quma.bootstrap.testing.Fixtures;
 import dev.quma.bootstrap.testing.TlsTestResources;
 import dev.quma.core.events.ChangeStream;
@@ -67,6 +68,7 @@ class TlsBootstrapTest {
     int code =
         DpAgent.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), trusted);
     assertThat(code).as(err.toString()).isZero();
+    BootstrapRules.assertValid(Files.readString(dir.resolve("config/bootstrap.yaml")));
     String inlineCa =
         new YAMLMapper()
             .readTree(dir.resolve("config/bootstrap.yaml").toFile())

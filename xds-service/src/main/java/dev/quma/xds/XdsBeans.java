@@ -3,6 +3,7 @@ package dev.quma.xds;
 import dev.quma.core.admission.DataplaneAdmission;
 import dev.quma.core.events.ChangeFollower;
 import dev.quma.core.events.ChangeStream;
+import dev.quma.core.insight.ConnectedProxies;
 import dev.quma.core.insight.Departures;
 import dev.quma.core.insight.InsightReader;
 import dev.quma.core.insight.InsightWriter;
@@ -44,9 +45,22 @@ public class XdsBeans {
   @Produces
   @Singleton
   ProxySnapshots snapshots(XdsMetrics metrics, XdsConfig config, Clock clock) {
-    return new ProxySnapshots(
+    return snapshotsOver(
         new io.envoyproxy.controlplane.cache.v3.SimpleCache<>(
             io.envoyproxy.envoy.config.core.v3.Node::getId),
+        metrics,
+        config,
+        clock);
+  }
+
+  /** The snapshots over a given cache (the tests give one that judges each snapshot set). */
+  static ProxySnapshots snapshotsOver(
+      io.envoyproxy.controlplane.cache.v3.SimpleCache<String> cache,
+      XdsMetrics metrics,
+      XdsConfig config,
+      Clock clock) {
+    return new ProxySnapshots(
+        cache,
         metrics::snapshotsSet,
         new EndpointHealth(config.connectionGrace(), config.connectionPanicThreshold()),
         clock);
@@ -65,14 +79,26 @@ public class XdsBeans {
 
   @Produces
   @Singleton
-  ProxyAdmission admission(ResourceStore store, DataplaneTokenVerifier verifier, XdsConfig config) {
+  ProxyAdmission admission(
+      ResourceStore store,
+      DataplaneTokenVerifier verifier,
+      Redis redis,
+      Clock clock,
+      XdsConfig config) {
+    // A second proxy under a connected one's name, with another resource, is refused
+    // (ALREADY_EXISTS), as the bootstrap tier refuses it (409). Connected: an open subscription
+    // whose replica's heartbeat is at most three intervals old, so a crashed replica's proxies stop
+    // counting soon after.
+    ConnectedProxies connected =
+        new ConnectedProxies(
+            redis, store.keys(), clock, config.heartbeatInterval().multipliedBy(3));
     if (config.dataplaneAuthn() == XdsConfig.DataplaneAuthn.NONE) {
       LOG.warn(
           "dataplane tokens are NOT checked (quma.xds.dataplane-authn=none): any client that"
               + " reaches the xDS port can register and read the mesh's configuration");
-      return new ProxyAdmission(store, new DataplaneAdmission(store, null, null));
+      return new ProxyAdmission(store, new DataplaneAdmission(store, null, connected));
     }
-    return new ProxyAdmission(store, new DataplaneAdmission(store, verifier, null));
+    return new ProxyAdmission(store, new DataplaneAdmission(store, verifier, connected));
   }
 
   @Produces

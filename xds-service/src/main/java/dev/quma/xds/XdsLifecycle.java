@@ -69,6 +69,7 @@ public class XdsLifecycle {
     if (config.dataplaneAuthn() != XdsConfig.DataplaneAuthn.NONE) {
       views.onTokenStateChange(new TokenRechecks(streams, verifier, store)::recheck);
     }
+    views.onDataplaneDeleted(streams::dataplaneDeleted);
     streams.onStoreUnavailable(store::unavailable);
     views.start();
     long flush = config.statsFlushInterval().toMillis();

@@ -9,6 +9,7 @@ import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
 import dev.quma.core.tokens.ProxyTokens;
 import dev.quma.core.tokens.SigningKeyManager;
+import dev.quma.envoyrules.EnvoyRules;
 import dev.quma.envoysim.SimulatedEnvoy;
 import dev.quma.envoysim.XdsChannels;
 import dev.quma.launcher.ServiceProcess;
@@ -271,7 +272,16 @@ class ReplicasIT {
     assertThat(envoy.await(WAIT, envoy::configured))
         .as(name + " configured; stream status " + envoy.closedWith())
         .isTrue();
+    assertHoldsValidConfig(envoy);
     return envoy;
+  }
+
+  /** What the Envoy holds once configured is one whole push: it must pass Envoy's rules. */
+  private static void assertHoldsValidConfig(SimulatedEnvoy envoy) {
+    List<com.google.protobuf.Message> held = new ArrayList<>(envoy.listeners().values());
+    held.addAll(envoy.clusters().values());
+    held.addAll(envoy.endpoints().values());
+    assertThat(EnvoyRules.checkPush(held)).as("Envoy's rules").isEmpty();
   }
 
   private static boolean eventually(java.util.function.BooleanSupplier condition) {

@@ -1,10 +1,12 @@
 package dev.quma.api.resources;
 
+import dev.quma.api.rest.ConnectedProxyDeletes;
 import dev.quma.api.rest.ResourceEndpoints;
 import dev.quma.api.views.DataplaneOverviews;
 import dev.quma.api.views.XdsDumps;
 import dev.quma.core.model.ResourceType;
 import dev.quma.http.errors.ApiException;
+import dev.quma.http.errors.Errors;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -31,12 +33,17 @@ public class DataplanesResource {
   private final ResourceEndpoints endpoints;
   private final DataplaneOverviews overviews;
   private final XdsDumps dumps;
+  private final ConnectedProxyDeletes deletes;
 
   public DataplanesResource(
-      ResourceEndpoints endpoints, DataplaneOverviews overviews, XdsDumps dumps) {
+      ResourceEndpoints endpoints,
+      DataplaneOverviews overviews,
+      XdsDumps dumps,
+      ConnectedProxyDeletes deletes) {
     this.endpoints = endpoints;
     this.overviews = overviews;
     this.dumps = dumps;
+    this.deletes = deletes;
   }
 
   @GET
@@ -123,7 +130,12 @@ public class DataplanesResource {
   public Uni<Response> delete(
       @PathParam("mesh") String mesh,
       @PathParam("name") String name,
+      @QueryParam("force") String force,
       @Context HttpHeaders headers) {
-    return endpoints.delete(ResourceType.DATAPLANE, mesh, name, headers);
+    return deletes
+        .dataplane(mesh, name, force)
+        .onFailure()
+        .transform(Errors.titled(Errors.DELETE))
+        .flatMap(x -> endpoints.delete(ResourceType.DATAPLANE, mesh, name, headers));
   }
 }

@@ -1,7 +1,9 @@
 package dev.quma.api.resources;
 
+import dev.quma.api.rest.ConnectedProxyDeletes;
 import dev.quma.api.rest.ResourceEndpoints;
 import dev.quma.core.model.ResourceType;
+import dev.quma.http.errors.Errors;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -16,15 +18,18 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 /**
- * {@code /meshes}. Deleting a mesh is refused (409) while it has dataplanes; its secrets are
- * deleted with it, so that a new mesh of the same name never inherits old signing keys.
+ * {@code /meshes}. Deleting a mesh is refused (409) while it has dataplanes or a connected proxy;
+ * its secrets are deleted with it, so that a new mesh of the same name never inherits old signing
+ * keys.
  */
 @Path("/meshes")
 public class MeshesResource {
   private final ResourceEndpoints endpoints;
+  private final ConnectedProxyDeletes deletes;
 
-  public MeshesResource(ResourceEndpoints endpoints) {
+  public MeshesResource(ResourceEndpoints endpoints, ConnectedProxyDeletes deletes) {
     this.endpoints = endpoints;
+    this.deletes = deletes;
   }
 
   @GET
@@ -49,6 +54,10 @@ public class MeshesResource {
   @DELETE
   @Path("/{mesh}")
   public Uni<Response> delete(@PathParam("mesh") String mesh, @Context HttpHeaders headers) {
-    return endpoints.delete(ResourceType.MESH, null, mesh, headers);
+    return deletes
+        .mesh(mesh)
+        .onFailure()
+        .transform(Errors.titled(Errors.DELETE))
+        .flatMap(x -> endpoints.delete(ResourceType.MESH, null, mesh, headers));
   }
 }

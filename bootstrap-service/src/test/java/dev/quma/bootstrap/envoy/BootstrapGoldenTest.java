@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quma.bootstrap.BootstrapConfig.AdsApiType;
+import dev.quma.bootstrap.testing.BootstrapRules;
 import dev.quma.core.codec.Format;
 import dev.quma.core.codec.ResourceCodec;
 import dev.quma.core.model.Dataplane;
@@ -58,7 +59,9 @@ class BootstrapGoldenTest {
                     .readTree(
                         "{\"kumaDp\":{\"version\":\"0.1.0\"},\"envoy\":{\"version\":\"1.31.0\"}}"),
                 null));
+    BootstrapRules.assertValid(bootstrap);
     String actual = BootstrapRenderer.yaml(bootstrap);
+    BootstrapRules.assertValid(actual);
     // The renderer reuses the printed static part: the result must be the whole message, printed.
     String whole =
         com.google.protobuf.util.JsonFormat.printer()

@@ -3,10 +3,12 @@ package dev.quma.bootstrap.envoy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.bootstrap.BootstrapConfig.AdsApiType;
+import dev.quma.bootstrap.testing.BootstrapRules;
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceMeta;
 import dev.quma.core.model.ResourceType;
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +24,11 @@ class EnvoyBootstrapFactoryTest {
               null));
 
   static UpstreamTlsContext tls(String xdsHost) throws Exception {
-    return new EnvoyBootstrapFactory(
-            new BootstrapSettings(xdsHost, 5678, AdsApiType.GRPC, 9901, "CA"))
-        .build(new BootstrapInput(DATAPLANE, false, "t", null, null, null))
+    Bootstrap bootstrap =
+        new EnvoyBootstrapFactory(new BootstrapSettings(xdsHost, 5678, AdsApiType.GRPC, 9901, "CA"))
+            .build(new BootstrapInput(DATAPLANE, false, "t", null, null, null));
+    BootstrapRules.assertValid(bootstrap);
+    return bootstrap
         .getStaticResources()
         .getClusters(0)
         .getTransportSocket()

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.not;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.quma.bootstrap.testing.BootstrapRules;
 import dev.quma.bootstrap.testing.BootstrapTestResources;
 import dev.quma.bootstrap.testing.Fixtures;
 import dev.quma.core.events.ChangeStream;
@@ -19,13 +20,17 @@ import dev.quma.core.tokens.DataplaneTokenClaims;
 import dev.quma.core.tokens.TokenRevocations;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +44,17 @@ class BootstrapResourceTest {
   @Inject ChangeStream changes;
   @Inject InsightWriter insights;
   Fixtures fixtures;
+
+  /** Every bootstrap these tests receive must pass Envoy's own rules. */
+  @BeforeAll
+  static void judgeEveryBootstrap() {
+    RestAssured.filters(BootstrapRules.onEveryAnswer());
+  }
+
+  @AfterAll
+  static void stopJudging() {
+    RestAssured.replaceFiltersWith(List.of());
+  }
 
   @BeforeEach
   void defaultMesh() {

@@ -30,6 +30,17 @@ public final class ConnectedProxies {
     this.insights = new InsightReader(redis, keys, clock);
   }
 
+  /** How many proxies of {@code mesh} are connected right now. */
+  public Uni<Long> countConnected(String mesh) {
+    return redis
+        .send(
+            Request.cmd(Command.ZCOUNT)
+                .arg(keys.online(mesh))
+                .arg(clock.millis() - within.toMillis())
+                .arg("+inf"))
+        .map(count -> count == null ? 0L : count.toLong());
+  }
+
   public Uni<Boolean> connectedNow(String mesh, String name) {
     return redis
         .send(Request.cmd(Command.ZSCORE).arg(keys.online(mesh)).arg(name))

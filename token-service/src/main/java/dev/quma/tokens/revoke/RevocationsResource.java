@@ -3,6 +3,7 @@ package dev.quma.tokens.revoke;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quma.http.auth.CurrentCaller;
+import dev.quma.core.validation.MetaValidator;
 import dev.quma.http.errors.ApiException;
 import dev.quma.http.errors.KumaError;
 import dev.quma.tokens.issue.TokenErrors;
@@ -61,7 +62,9 @@ public class RevocationsResource {
               by,
               RequestContext.current());
     } else {
-      if (!name.isTextual() || name.textValue().isEmpty()) {
+      // Only a valid name can have tokens (issuance checks it); anything else, a NUL included
+      // (which the ledger's PostgreSQL cannot even compare), is refused before the ledger is read.
+      if (!name.isTextual() || !MetaValidator.isIdentifier(name.textValue())) {
         throw invalid("name", "must be a proxy name");
       }
       result = revoker.revokeName(mesh, name.textValue(), by, RequestContext.current());

@@ -230,6 +230,20 @@ public final class ProxyStreams {
     return sessions.containsKey(key);
   }
 
+  /**
+   * Ends the streams of a dataplane that was deleted (forced through the API while its proxy was
+   * connected): a proxy must not go on being served as a dataplane that no longer exists.
+   */
+  public void dataplaneDeleted(String mesh, String name) {
+    ProxyKey key = new ProxyKey(mesh, name);
+    for (StreamSession session : sessionsOf(key)) {
+      LOG.infof("ending the stream of %s: its dataplane was deleted", key);
+      session.terminate(
+          io.grpc.Status.NOT_FOUND.withDescription(
+              "dataplane \"" + name + "\" of mesh \"" + mesh + "\" was deleted"));
+    }
+  }
+
   /** The streams of one proxy on this replica (usually one; two while it reconnects). */
   public synchronized List<StreamSession> sessionsOf(ProxyKey key) {
     Set<StreamSession> ofProxy = sessions.get(key);

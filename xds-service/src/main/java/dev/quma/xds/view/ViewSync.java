@@ -51,6 +51,7 @@ public final class ViewSync {
   private final Clock clock;
   private final BiConsumer<Long, ChangeResult> onChange;
   private final List<Consumer<String>> tokenStateListeners = new CopyOnWriteArrayList<>();
+  private final List<BiConsumer<String, String>> deletionListeners = new CopyOnWriteArrayList<>();
   private volatile boolean loaded;
 
   /**
@@ -111,6 +112,14 @@ public final class ViewSync {
    */
   public void onTokenStateChange(Consumer<String> listener) {
     tokenStateListeners.add(listener);
+  }
+
+  /**
+   * Tells {@code listener} the mesh and name of a dataplane that was deleted (its delete event
+   * read, and the store no longer has it), so that the streams still serving it can be ended.
+   */
+  public void onDataplaneDeleted(BiConsumer<String, String> listener) {
+    deletionListeners.add(listener);
   }
 
   /**
@@ -302,6 +311,9 @@ public final class ViewSync {
                 Map<String, DataplaneState> changes = new LinkedHashMap<>();
                 for (String name : names) {
                   Resource<?> resource = found.get(name);
+                  if (resource == null && deleteVersions.containsKey(name)) {
+                    deletionListeners.forEach(listener -> listener.accept(mesh, name));
+                  }
                   changes.put(
                       name,
                       resource == null

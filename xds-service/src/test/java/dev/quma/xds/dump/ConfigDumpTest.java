@@ -14,6 +14,8 @@ import dev.quma.core.tokens.ProxyTokens;
 import dev.quma.core.tokens.SigningKeyManager;
 import dev.quma.envoysim.SimulatedEnvoy;
 import dev.quma.xds.XdsConfig;
+import dev.quma.xds.snapshot.ProxySnapshots;
+import dev.quma.xds.testing.JudgingCache;
 import dev.quma.xds.testing.Seeds;
 import dev.quma.xds.testing.XdsTestResources;
 import io.grpc.ManagedChannel;
@@ -55,6 +57,7 @@ class ConfigDumpTest {
   private static final String ENDPOINTS_DUMP =
       "type.googleapis.com/envoy.admin.v3.EndpointsConfigDump";
 
+  @Inject ProxySnapshots snapshots;
   @Inject ResourceStore store;
   @Inject InsightReader insights;
   @Inject Redis redis;
@@ -338,5 +341,10 @@ class ConfigDumpTest {
 
   private static <T> T await(Uni<T> uni) {
     return uni.await().atMost(WAIT);
+  }
+
+  @AfterEach
+  void everyPushPassedEnvoysRules() {
+    JudgingCache.assertEveryPushValid(snapshots);
   }
 }

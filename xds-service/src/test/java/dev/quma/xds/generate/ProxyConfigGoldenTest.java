@@ -14,6 +14,7 @@ import dev.quma.core.validation.ResourceValidator;
 import dev.quma.xds.snapshot.ProxyKey;
 import dev.quma.xds.snapshot.ProxySnapshots;
 import dev.quma.xds.snapshot.ProxySnapshots.DataplaneState;
+import dev.quma.xds.testing.SnapshotRules;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * listeners, clusters and load assignments that proxy's snapshot holds. The snapshots come from
  * {@link ProxySnapshots}, the class the xDS server serves from, along both of its paths: the mesh
  * loaded at once (as at start-up), and the dataplanes arriving one change at a time after the
- * proxies connected (the incremental updates). Both must give the golden file.
+ * proxies connected (the incremental updates). Both must give the golden file, and what they give
+ * must pass Envoy's own rules (the envoy-rules module).
  */
 class ProxyConfigGoldenTest {
   private static final String MESH = "default";
@@ -72,6 +74,9 @@ class ProxyConfigGoldenTest {
           .as(proxy + ": incremental updates end where a full load starts")
           .isEqualTo(actual);
       String file = name + "." + proxy + ".golden.yaml";
+      assertThat(SnapshotRules.check(snapshot(loaded, proxy)))
+          .as(file + ": Envoy's rules")
+          .isEmpty();
       assertThat(actual)
           .as(file + " (rerun with -Dgolden.update=true to accept)")
           .isEqualTo(GoldenFiles.expected(file, actual));
@@ -80,10 +85,14 @@ class ProxyConfigGoldenTest {
 
   /** The proxy's snapshot as served: listeners, clusters, load assignments, each by name. */
   private static String render(ProxySnapshots snapshots, String proxy) {
-    Snapshot snapshot = snapshots.cache().getSnapshot(new ProxyKey(MESH, proxy).nodeId());
+    Snapshot snapshot = snapshot(snapshots, proxy);
     List<Message> all = new ArrayList<>(new TreeMap<>(snapshot.listeners().resources()).values());
     all.addAll(new TreeMap<>(snapshot.clusters().resources()).values());
     all.addAll(new TreeMap<>(snapshot.endpoints().resources()).values());
     return GoldenFiles.render(all);
+  }
+
+  private static Snapshot snapshot(ProxySnapshots snapshots, String proxy) {
+    return snapshots.cache().getSnapshot(new ProxyKey(MESH, proxy).nodeId());
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quma.core.events.ChangeStream;
 import dev.quma.core.insight.DataplaneInsight;
 import dev.quma.core.insight.InsightReader;
+import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Labels;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceConflictException;
@@ -14,6 +15,8 @@ import dev.quma.core.tokens.ProxyTokens;
 import dev.quma.core.tokens.SigningKeyManager;
 import dev.quma.core.tokens.TokenRevocations;
 import dev.quma.envoysim.SimulatedEnvoy;
+import dev.quma.xds.snapshot.ProxySnapshots;
+import dev.quma.xds.testing.JudgingCache;
 import dev.quma.xds.testing.Seeds;
 import dev.quma.xds.testing.XdsTestResources;
 import io.envoyproxy.envoy.config.core.v3.Node;
@@ -72,6 +75,7 @@ class AdsStreamTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
 
+  @Inject ProxySnapshots snapshots;
   @Inject ResourceStore store;
   @Inject InsightReader insights;
   @Inject ChangeStream changes;
@@ -298,6 +302,45 @@ class AdsStreamTest {
   }
 
   @Test
+  void aSecondProxyUnderAConnectedNameWithAnotherResourceIsAlreadyExists() {
+    // Issue 15, item 7: two proxies named redis-d1 were both kept, and the stored address flipped.
+    SimulatedEnvoy first =
+        join("redis-d1", Seeds.redis("redis-d1", "10.8.0.1"), SimulatedEnvoy.Mode.SOTW);
+
+    Status second =
+        refusal(
+            SimulatedEnvoy.builder("default.redis-d1")
+                .dataplaneResource(Seeds.redis("redis-d1", "10.8.0.2"))
+                .token(token("default", "redis-d1")));
+
+    assertThat(second.getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+    assertThat(second.getDescription())
+        .contains("connected to the control plane right now")
+        .contains("10.8.0.1");
+    var stored = await(store.get(ResourceType.DATAPLANE, "default", "redis-d1", Dataplane.class));
+    assertThat(stored.spec().networking().address()).isEqualTo("10.8.0.1");
+    assertThat(first.closedWith()).as("the first proxy keeps its stream").isNull();
+    // The same proxy coming back with its own resource (a reconnect) is served.
+    join("redis-d1", Seeds.redis("redis-d1", "10.8.0.1"), SimulatedEnvoy.Mode.SOTW);
+  }
+
+  @Test
+  void aDataplaneDeletedWhileItsProxyIsConnectedEndsTheStream() {
+    SimulatedEnvoy proxy =
+        join("redis-x1", Seeds.redis("redis-x1", "10.8.1.1"), SimulatedEnvoy.Mode.SOTW);
+
+    await(
+        store.delete(
+            ResourceType.DATAPLANE, "default", "redis-x1", java.util.OptionalLong.empty()));
+
+    assertThat(proxy.await(WAIT, () -> proxy.closedWith() != null))
+        .as("the stream ends once the delete reaches the xDS tier")
+        .isTrue();
+    assertThat(proxy.closedWith().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(proxy.closedWith().getDescription()).contains("was deleted");
+  }
+
+  @Test
   void anIndirectDataplaneNeedsATokenBoundToItsStoredTags() {
     await(store.create(Seeds.resource(Seeds.redis("redis-t3", "10.7.0.3"))));
     SimulatedEnvoy withToken =
@@ -493,5 +536,10 @@ class AdsStreamTest {
       @Override
       public void onCompleted() {}
     };
+  }
+
+  @AfterEach
+  void everyPushPassedEnvoysRules() {
+    JudgingCache.assertEveryPushValid(snapshots);
   }
 }

@@ -8,6 +8,7 @@ import dev.quma.core.tokens.ProxyTokens;
 import dev.quma.core.tokens.SigningKeyManager;
 import dev.quma.envoysim.SimulatedEnvoy;
 import dev.quma.xds.snapshot.ProxySnapshots;
+import dev.quma.xds.testing.JudgingCache;
 import dev.quma.xds.testing.Seeds;
 import dev.quma.xds.testing.XdsTestResources;
 import io.grpc.ManagedChannel;
@@ -274,5 +275,10 @@ class EndpointHealthTest {
 
   private static <T> T await(Uni<T> uni) {
     return uni.await().atMost(WAIT);
+  }
+
+  @AfterEach
+  void everyPushPassedEnvoysRules() {
+    JudgingCache.assertEveryPushValid(snapshots);
   }
 }

@@ -10,6 +10,8 @@ import dev.quma.core.store.ResourceStore;
 import dev.quma.core.tokens.ProxyTokens;
 import dev.quma.core.tokens.SigningKeyManager;
 import dev.quma.envoysim.standin.EnvoyStandIn;
+import dev.quma.xds.snapshot.ProxySnapshots;
+import dev.quma.xds.testing.JudgingCache;
 import dev.quma.xds.testing.Seeds;
 import dev.quma.xds.testing.XdsTestResources;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -28,6 +30,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EnvoyStandInProcessTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
+  @Inject ProxySnapshots snapshots;
   @Inject ResourceStore store;
   @Inject InsightReader insights;
   @Inject ChangeStream changes;
@@ -193,5 +197,10 @@ class EnvoyStandInProcessTest {
 
   private static <T> T await(Uni<T> uni) {
     return uni.await().atMost(Duration.ofSeconds(10));
+  }
+
+  @AfterEach
+  void everyPushPassedEnvoysRules() {
+    JudgingCache.assertEveryPushValid(snapshots);
   }
 }

@@ -6,6 +6,8 @@ import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceConflictException;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.envoysim.SimulatedEnvoy;
+import dev.quma.xds.snapshot.ProxySnapshots;
+import dev.quma.xds.testing.JudgingCache;
 import dev.quma.xds.testing.Seeds;
 import dev.quma.xds.testing.XdsTestResources;
 import io.grpc.ManagedChannel;
@@ -29,6 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @QuarkusTestResource(XdsTestResources.class)
 @TestProfile(AdsStreamTest.FastLifecycle.class)
 class OversizedTokenTest {
+  @Inject ProxySnapshots snapshots;
   @Inject ResourceStore store;
   private ManagedChannel channel;
   private SimulatedEnvoy envoy;
@@ -74,5 +77,10 @@ class OversizedTokenTest {
                 .await()
                 .atMost(Duration.ofSeconds(5)))
         .isEmpty();
+  }
+
+  @AfterEach
+  void everyPushPassedEnvoysRules() {
+    JudgingCache.assertEveryPushValid(snapshots);
   }
 }

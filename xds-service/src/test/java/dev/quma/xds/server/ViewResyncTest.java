@@ -7,6 +7,8 @@ import dev.quma.core.store.ResourceStore;
 import dev.quma.core.tokens.ProxyTokens;
 import dev.quma.core.tokens.SigningKeyManager;
 import dev.quma.envoysim.SimulatedEnvoy;
+import dev.quma.xds.snapshot.ProxySnapshots;
+import dev.quma.xds.testing.JudgingCache;
 import dev.quma.xds.testing.Seeds;
 import dev.quma.xds.testing.XdsTestResources;
 import io.grpc.ManagedChannel;
@@ -41,6 +43,7 @@ class ViewResyncTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final String MESH = "resync";
 
+  @Inject ProxySnapshots snapshots;
   @Inject ResourceStore store;
   @Inject ChangeStream changes;
   @Inject Redis redis;
@@ -117,5 +120,10 @@ class ViewResyncTest {
 
   private static <T> T await(Uni<T> uni) {
     return uni.await().atMost(WAIT);
+  }
+
+  @AfterEach
+  void everyPushPassedEnvoysRules() {
+    JudgingCache.assertEveryPushValid(snapshots);
   }
 }
