@@ -3,6 +3,7 @@ package dev.quma.api.gui;
 import dev.quma.core.auth.Caller;
 import dev.quma.core.auth.UserTokens;
 import dev.quma.http.auth.CurrentCaller;
+import dev.quma.http.errors.ApiException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -34,6 +35,12 @@ import java.util.StringJoiner;
  */
 @Path("/gui/api/tokens/dataplane/{mesh}")
 public class TokenLedgerPassThrough {
+  /**
+   * A revocation body is a few dozen bytes. Larger ones are refused here: the token-service takes
+   * at most 64 KiB and drops the connection on more, which would look like an outage (502).
+   */
+  static final int MAX_REVOCATION_BODY = 4096;
+
   private final TokenServiceClient tokenService;
   private final CurrentCaller caller;
   private final UserTokens userTokens;
@@ -78,6 +85,12 @@ public class TokenLedgerPassThrough {
       byte[] body,
       @Context HttpHeaders headers,
       @Context HttpServerRequest request) {
+    if (body != null && body.length > MAX_REVOCATION_BODY) {
+      throw new ApiException(
+          413,
+          "Request body too large",
+          "a revocation body is at most " + MAX_REVOCATION_BODY + " bytes: {\"jti\": \"...\"}");
+    }
     String chain = callerChain(headers, request);
     return credentials(headers)
         .flatMap(

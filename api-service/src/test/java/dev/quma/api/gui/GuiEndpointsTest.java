@@ -162,6 +162,19 @@ class GuiEndpointsTest {
   }
 
   @Test
+  void anOversizedRevocationBodyIsRefusedHereNotPassedOn() {
+    given()
+        .header("Authorization", "Bearer " + adminToken)
+        .contentType(ContentType.JSON)
+        .body("{\"jti\":\"" + "x".repeat(100_000) + "\"}")
+        .post("/gui/api/tokens/dataplane/default/revocations")
+        .then()
+        .statusCode(413)
+        .body("title", equalTo("Request body too large"));
+    assertThat(FakeTokenService.SEEN).isEmpty();
+  }
+
+  @Test
   void onlyTheLedgerAndRevocationsArePassedThrough() {
     given()
         .header("Authorization", "Bearer " + adminToken)
