@@ -39,43 +39,15 @@ public final class FakeControlPlane implements AutoCloseable {
    * its PEM is written to {@code dir/server.crt} for the tests that should trust it.
    */
   public static FakeControlPlane https(Path dir, Answer... queued) throws Exception {
-    Path store = dir.resolve("server.p12");
-    keytool(
-        "-genkeypair",
-        "-keystore",
-        store.toString(),
-        "-storetype",
-        "PKCS12",
-        "-storepass",
-        "changeit",
-        "-alias",
-        "server",
-        "-keyalg",
-        "EC",
-        "-dname",
-        "CN=127.0.0.1",
-        "-ext",
-        "SAN=ip:127.0.0.1",
-        "-validity",
-        "2");
-    keytool(
-        "-exportcert",
-        "-rfc",
-        "-keystore",
-        store.toString(),
-        "-storepass",
-        "changeit",
-        "-alias",
-        "server",
-        "-file",
-        dir.resolve("server.crt").toString());
+    Path store =
+        selfSigned(dir, "server", "CN=127.0.0.1", dir.resolve("server.crt"), "SAN=ip:127.0.0.1");
     KeyStore keys = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(store)) {
-      keys.load(in, "changeit".toCharArray());
+      keys.load(in, PASSWORD.toCharArray());
     }
     KeyManagerFactory factory =
         KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    factory.init(keys, "changeit".toCharArray());
+    factory.init(keys, PASSWORD.toCharArray());
     SSLContext tls = SSLContext.getInstance("TLS");
     tls.init(factory.getKeyManagers(), null, null);
     HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -85,34 +57,49 @@ public final class FakeControlPlane implements AutoCloseable {
 
   /** Makes a self-signed certificate that no test trusts, written as PEM to {@code file}. */
   public static void otherCertificate(Path dir, Path file) throws Exception {
-    Path store = dir.resolve("other.p12");
-    keytool(
-        "-genkeypair",
-        "-keystore",
-        store.toString(),
-        "-storetype",
-        "PKCS12",
-        "-storepass",
-        "changeit",
-        "-alias",
-        "other",
-        "-keyalg",
-        "EC",
-        "-dname",
-        "CN=other",
-        "-validity",
-        "2");
+    selfSigned(dir, "other", "CN=other", file);
+  }
+
+  private static final String PASSWORD = "changeit";
+
+  /** A PKCS12 store {@code dir/ALIAS.p12} with a fresh EC key pair; its certificate as PEM. */
+  private static Path selfSigned(
+      Path dir, String alias, String dname, Path pem, String... extensions) throws Exception {
+    Path store = dir.resolve(alias + ".p12");
+    List<String> generate =
+        new java.util.ArrayList<>(
+            List.of(
+                "-genkeypair",
+                "-keystore",
+                store.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PASSWORD,
+                "-alias",
+                alias,
+                "-keyalg",
+                "EC",
+                "-dname",
+                dname,
+                "-validity",
+                "2"));
+    for (String extension : extensions) {
+      generate.addAll(List.of("-ext", extension));
+    }
+    keytool(generate.toArray(String[]::new));
     keytool(
         "-exportcert",
         "-rfc",
         "-keystore",
         store.toString(),
         "-storepass",
-        "changeit",
+        PASSWORD,
         "-alias",
-        "other",
+        alias,
         "-file",
-        file.toString());
+        pem.toString());
+    return store;
   }
 
   private static void keytool(String... args) throws Exception {
