@@ -66,6 +66,8 @@ public final class LeaseKeeper implements SweepLease {
   }
 
   /** Renews the lease if held, else tries to take it. Never fails: Redis errors are logged. */
+  private volatile boolean outage;
+
   public Uni<Void> tick() {
     if (relinquishing) {
       return Uni.createFrom().voidItem();
@@ -73,14 +75,35 @@ public final class LeaseKeeper implements SweepLease {
     Held current = held;
     long sentAt = nanoTime.getAsLong();
     Uni<Void> step = current == null ? acquire(sentAt) : renew(current, sentAt);
-    return step.onFailure()
+    return step.invoke(this::answered)
+        .onFailure()
         .recoverWithUni(
             e -> {
-              LOG.warnf(
-                  "sweeper lease %s failed: %s",
-                  current == null ? "acquisition" : "renewal", e.getMessage());
+              failed(current == null ? "acquisition" : "renewal", e);
               return Uni.createFrom().voidItem();
             });
+  }
+
+  /** One line when Redis stops answering the lease, one when it answers again; not one per tick. */
+  private void failed(String what, Throwable e) {
+    if (!outage) {
+      outage = true;
+      LOG.warnf(
+          "sweeper lease %s failed: %s (retried every tick; logged again once it works)",
+          what, e.getMessage());
+    }
+  }
+
+  private void answered() {
+    if (outage) {
+      outage = false;
+      LOG.info("sweeper lease: Redis answers again");
+    }
+  }
+
+  /** True from the first failed tick until one works again. */
+  public boolean inOutage() {
+    return outage;
   }
 
   private Uni<Void> acquire(long sentAt) {

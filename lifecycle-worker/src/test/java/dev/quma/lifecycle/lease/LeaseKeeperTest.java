@@ -25,6 +25,33 @@ class LeaseKeeperTest {
   }
 
   @Test
+  void anOutageIsOneStateFromTheFirstFailedTickUntilRedisAnswersAgain() {
+    io.vertx.mutiny.core.Vertx vertx = io.vertx.mutiny.core.Vertx.vertx();
+    int port = dev.quma.local.LocalRedis.freePort();
+    try {
+      io.vertx.mutiny.redis.client.Redis client =
+          io.vertx.mutiny.redis.client.Redis.createClient(vertx, "redis://127.0.0.1:" + port);
+      LeaseKeeper keeper =
+          new LeaseKeeper(
+              new Lease(client, keys, "lifecycle-sweeper", "a"), Duration.ofSeconds(30));
+      await(keeper.tick()); // nothing listens: the tick fails, and says so once
+      assertThat(keeper.inOutage()).isTrue();
+      await(keeper.tick());
+      assertThat(keeper.inOutage()).as("still the same outage, not a new one").isTrue();
+      try (dev.quma.local.LocalRedis back = dev.quma.local.LocalRedis.start(port, null)) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (keeper.inOutage() && System.nanoTime() < deadline) {
+          await(keeper.tick());
+        }
+        assertThat(keeper.inOutage()).isFalse();
+        assertThat(keeper.isLeader()).isTrue();
+      }
+    } finally {
+      vertx.closeAndAwait();
+    }
+  }
+
+  @Test
   void theLeaderStopsWritingATenthOfTheLeaseBeforeItCouldExpire() {
     AtomicLong nanos = new AtomicLong();
     LeaseKeeper keeper = new LeaseKeeper(lease("a"), Duration.ofSeconds(1), nanos::get);
