@@ -9,7 +9,6 @@ import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StaleDataplane;
 import dev.quma.core.store.StaleDataplanes;
 import dev.quma.core.store.StaleDeleteOutcome;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,13 +41,7 @@ final class CleanupSweep {
 
   Uni<Void> sweep(String mesh, Instant cutoff, Supplier<Optional<Fence>> permit, SweepTally tally) {
     AtomicLong keptSoFar = new AtomicLong(); // entries before this offset stay in the set
-    return Multi.createBy()
-        .repeating()
-        .uni(() -> batch(mesh, cutoff, permit, tally, keptSoFar))
-        .whilst(more -> more)
-        .collect()
-        .last()
-        .replaceWithVoid();
+    return BatchLoop.whileMore(() -> batch(mesh, cutoff, permit, tally, keptSoFar));
   }
 
   private Uni<Boolean> batch(

@@ -3,7 +3,6 @@ package dev.quma.lifecycle.sweep;
 import dev.quma.core.insight.Heartbeats;
 import dev.quma.core.insight.Heartbeats.DeadClose;
 import dev.quma.core.lease.Fence;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
 import java.util.List;
@@ -56,12 +55,7 @@ final class DeadReplicaSweep {
       SweepTally tally,
       AtomicLong skipped,
       AtomicLong closed) {
-    return Multi.createBy()
-        .repeating()
-        .uni(() -> batch(mesh, cutoff, now, permit, tally, skipped, closed))
-        .whilst(more -> more)
-        .collect()
-        .last()
+    return BatchLoop.whileMore(() -> batch(mesh, cutoff, now, permit, tally, skipped, closed))
         .invoke(
             () -> {
               if (closed.get() > 0) {
@@ -70,8 +64,7 @@ final class DeadReplicaSweep {
                         + " that are gone",
                     mesh, closed.get());
               }
-            })
-        .replaceWithVoid();
+            });
   }
 
   /** One batch; true when there may be more. Live ones stay in the range and are skipped. */

@@ -3,7 +3,6 @@ package dev.quma.lifecycle.sweep;
 import dev.quma.core.insight.Heartbeats;
 import dev.quma.core.insight.OfflineMark;
 import dev.quma.core.lease.Fence;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
 import java.util.List;
@@ -31,13 +30,7 @@ final class OfflineSweep {
       Instant now,
       Supplier<Optional<Fence>> permit,
       SweepTally tally) {
-    return Multi.createBy()
-        .repeating()
-        .uni(() -> batch(mesh, cutoff, now, permit, tally))
-        .whilst(more -> more)
-        .collect()
-        .last()
-        .replaceWithVoid();
+    return BatchLoop.whileMore(() -> batch(mesh, cutoff, now, permit, tally));
   }
 
   /** One batch; true when there may be more. */
