@@ -1,5 +1,6 @@
 package dev.quma.xds;
 
+import dev.quma.xds.config.XdsConfig;
 import dev.quma.xds.snapshot.ProxySnapshots;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;

@@ -1,6 +1,6 @@
 package dev.quma.xds;
 
-import dev.quma.xds.view.ViewSync;
+import dev.quma.xds.follow.ViewSync;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;

@@ -1,5 +1,6 @@
 package dev.quma.xds;
 
+import dev.quma.xds.config.XdsConfig;
 import dev.quma.xds.snapshot.ProxySnapshots;
 import dev.quma.xds.testing.JudgingCache;
 import jakarta.annotation.Priority;

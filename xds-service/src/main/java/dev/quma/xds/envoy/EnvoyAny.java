@@ -4,10 +4,10 @@ import com.google.protobuf.Any;
 import com.google.protobuf.Message;
 
 /** Packs typed configs; every filter and extension of the generated config goes through here. */
-final class EnvoyAny {
+public final class EnvoyAny {
   private EnvoyAny() {}
 
-  static Any pack(Message message) {
+  public static Any pack(Message message) {
     return Any.pack(message);
   }
 }

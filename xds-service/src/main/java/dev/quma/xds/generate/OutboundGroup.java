@@ -1,7 +1,8 @@
 package dev.quma.xds.generate;
 
 import dev.quma.core.model.Dataplane;
-import dev.quma.xds.envoy.EnvoyNames;
+import dev.quma.xds.envoy.names.EnvoyNames;
+import dev.quma.xds.mesh.OutboundTarget;
 import java.util.List;
 
 /**
@@ -15,6 +16,6 @@ public record OutboundGroup(OutboundTarget target, List<Dataplane.Outbound> outb
 
   /** The name of the target's cluster and load assignment. */
   public String cluster() {
-    return EnvoyNames.outboundCluster(target);
+    return EnvoyNames.outboundCluster(target.tags());
   }
 }

@@ -1,10 +1,13 @@
 package dev.quma.xds.generate;
 
 import dev.quma.core.model.Dataplane;
-import dev.quma.xds.envoy.ClusterFactory;
-import dev.quma.xds.envoy.EnvoyNames;
-import dev.quma.xds.envoy.ListenerFactory;
-import dev.quma.xds.envoy.LoadAssignmentFactory;
+import dev.quma.xds.envoy.Protocol;
+import dev.quma.xds.envoy.clusters.ClusterFactory;
+import dev.quma.xds.envoy.endpoints.LoadAssignmentFactory;
+import dev.quma.xds.envoy.listeners.ListenerFactory;
+import dev.quma.xds.envoy.names.EnvoyNames;
+import dev.quma.xds.mesh.MeshEndpoints;
+import dev.quma.xds.mesh.OutboundTarget;
 import io.envoyproxy.controlplane.cache.VersionedResource;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.listener.v3.Listener;

@@ -1,8 +1,8 @@
 package dev.quma.xds.server;
 
-import dev.quma.xds.XdsConfig;
-import dev.quma.xds.lifecycle.ProxyAdmission;
-import dev.quma.xds.lifecycle.ProxyStreams;
+import dev.quma.xds.admission.ProxyAdmission;
+import dev.quma.xds.config.XdsConfig;
+import dev.quma.xds.streams.ProxyStreams;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;

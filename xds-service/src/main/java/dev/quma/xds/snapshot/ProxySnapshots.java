@@ -2,13 +2,13 @@ package dev.quma.xds.snapshot;
 
 import dev.quma.core.insight.Departure;
 import dev.quma.core.model.Dataplane;
-import dev.quma.xds.generate.OutboundTarget;
 import dev.quma.xds.generate.ProxyConfigGenerator;
 import dev.quma.xds.generate.ProxyResources;
 import dev.quma.xds.generate.ResourceMemo;
 import dev.quma.xds.generate.TargetResources;
-import dev.quma.xds.view.EndpointHealth;
-import dev.quma.xds.view.MeshView;
+import dev.quma.xds.mesh.EndpointHealth;
+import dev.quma.xds.mesh.MeshView;
+import dev.quma.xds.mesh.OutboundTarget;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import java.lang.management.ManagementFactory;

@@ -3,7 +3,7 @@ package dev.quma.xds.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.quma.xds.XdsConfig.DataplaneAuthn;
+import dev.quma.xds.config.XdsConfig.DataplaneAuthn;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

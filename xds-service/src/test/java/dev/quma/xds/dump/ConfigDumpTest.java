@@ -13,7 +13,7 @@ import dev.quma.core.store.ResourceStore;
 import dev.quma.core.tokens.ProxyTokens;
 import dev.quma.core.tokens.SigningKeyManager;
 import dev.quma.envoysim.SimulatedEnvoy;
-import dev.quma.xds.XdsConfig;
+import dev.quma.xds.config.XdsConfig;
 import dev.quma.xds.snapshot.ProxySnapshots;
 import dev.quma.xds.testing.JudgingCache;
 import dev.quma.xds.testing.Seeds;

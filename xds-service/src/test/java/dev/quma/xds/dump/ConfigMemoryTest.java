@@ -3,9 +3,10 @@ package dev.quma.xds.dump;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Any;
-import dev.quma.xds.dump.ConfigMemory.Held;
-import dev.quma.xds.dump.ConfigMemory.Named;
-import dev.quma.xds.dump.ConfigMemory.TypeView;
+import dev.quma.xds.streams.ConfigMemory;
+import dev.quma.xds.streams.ConfigMemory.Held;
+import dev.quma.xds.streams.ConfigMemory.Named;
+import dev.quma.xds.streams.ConfigMemory.TypeView;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;

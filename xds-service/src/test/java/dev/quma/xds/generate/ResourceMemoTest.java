@@ -2,11 +2,13 @@ package dev.quma.xds.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quma.xds.envoy.ClusterFactory;
-import dev.quma.xds.envoy.ListenerFactory;
-import dev.quma.xds.envoy.LoadAssignmentFactory;
+import dev.quma.xds.envoy.Protocol;
+import dev.quma.xds.envoy.clusters.ClusterFactory;
+import dev.quma.xds.envoy.endpoints.LoadAssignmentFactory;
+import dev.quma.xds.envoy.listeners.ListenerFactory;
+import dev.quma.xds.mesh.MeshView;
+import dev.quma.xds.mesh.OutboundTarget;
 import dev.quma.xds.testing.Seeds;
-import dev.quma.xds.view.MeshView;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;

@@ -1,4 +1,4 @@
-package dev.quma.xds.lifecycle;
+package dev.quma.xds.streams;
 
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Resource;
@@ -8,8 +8,8 @@ import dev.quma.core.store.MeshNotFoundException;
 import dev.quma.core.store.ResourceConflictException;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreRecovery;
-import dev.quma.xds.insights.StreamSession;
-import dev.quma.xds.view.ViewSync;
+import dev.quma.xds.admission.AdmittedProxy;
+import dev.quma.xds.follow.ViewSync;
 import io.grpc.Status;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

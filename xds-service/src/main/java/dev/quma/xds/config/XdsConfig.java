@@ -1,4 +1,4 @@
-package dev.quma.xds;
+package dev.quma.xds.config;
 
 import dev.quma.core.runtime.GoDurationConverter;
 import io.smallrye.config.ConfigMapping;

@@ -1,4 +1,4 @@
-package dev.quma.xds.lifecycle;
+package dev.quma.xds.streams;
 
 import dev.quma.core.insight.Departure;
 import dev.quma.core.insight.InsightReader;
@@ -9,10 +9,12 @@ import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceConflictException;
 import dev.quma.core.store.ResourceNotFoundException;
 import dev.quma.core.store.ResourceStore;
-import dev.quma.xds.insights.StreamSession;
+import dev.quma.xds.admission.AdmissionException;
+import dev.quma.xds.admission.AdmissionGate;
+import dev.quma.xds.admission.AdmittedProxy;
+import dev.quma.xds.follow.ViewSync;
 import dev.quma.xds.snapshot.ProxyKey;
 import dev.quma.xds.snapshot.ProxySnapshots;
-import dev.quma.xds.view.ViewSync;
 import io.smallrye.mutiny.Uni;
 import java.time.Clock;
 import java.time.Duration;

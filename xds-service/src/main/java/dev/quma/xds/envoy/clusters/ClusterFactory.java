@@ -1,7 +1,10 @@
-package dev.quma.xds.envoy;
+package dev.quma.xds.envoy.clusters;
 
 import com.google.protobuf.Duration;
-import dev.quma.xds.generate.Protocol;
+import dev.quma.xds.envoy.EnvoyAny;
+import dev.quma.xds.envoy.Protocol;
+import dev.quma.xds.envoy.SocketAddresses;
+import dev.quma.xds.envoy.names.EnvoyNames;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
@@ -55,8 +58,7 @@ public final class ClusterFactory {
                                     .setEndpoint(
                                         io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
                                             .setAddress(
-                                                ListenerFactory.socket(
-                                                    in.address(), in.port()))))));
+                                                SocketAddresses.of(in.address(), in.port()))))));
     return withProtocol(cluster, in.protocol()).build();
   }
 

@@ -1,4 +1,4 @@
-package dev.quma.xds.lifecycle;
+package dev.quma.xds.admission;
 
 import dev.quma.core.model.Dataplane;
 import dev.quma.xds.snapshot.ProxyKey;

@@ -1,4 +1,4 @@
-package dev.quma.xds.generate;
+package dev.quma.xds.envoy;
 
 import java.util.Locale;
 

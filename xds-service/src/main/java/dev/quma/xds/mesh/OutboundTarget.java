@@ -1,4 +1,4 @@
-package dev.quma.xds.generate;
+package dev.quma.xds.mesh;
 
 import dev.quma.core.model.Dataplane;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.quma.xds.lifecycle;
+package dev.quma.xds.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

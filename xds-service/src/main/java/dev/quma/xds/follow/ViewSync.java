@@ -1,4 +1,4 @@
-package dev.quma.xds.view;
+package dev.quma.xds.follow;
 
 import dev.quma.core.events.ChangeEvent;
 import dev.quma.core.events.ChangeFollower;

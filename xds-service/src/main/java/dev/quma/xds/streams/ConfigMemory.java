@@ -1,4 +1,4 @@
-package dev.quma.xds.dump;
+package dev.quma.xds.streams;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
@@ -152,7 +152,7 @@ public final class ConfigMemory {
    * The name of a Listener, Cluster, RouteConfiguration or ClusterLoadAssignment: field 1 of each,
    * read from the packed bytes without decoding the rest.
    */
-  static String nameOf(Any resource) {
+  public static String nameOf(Any resource) {
     ByteString bytes = resource.getValue();
     try {
       CodedInputStream in = bytes.newCodedInput();

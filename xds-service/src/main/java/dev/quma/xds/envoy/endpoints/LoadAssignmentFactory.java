@@ -1,9 +1,9 @@
-package dev.quma.xds.envoy;
+package dev.quma.xds.envoy.endpoints;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import dev.quma.core.model.Dataplane;
-import dev.quma.xds.generate.ServiceEndpoint;
+import dev.quma.xds.envoy.SocketAddresses;
 import io.envoyproxy.envoy.config.core.v3.Metadata;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
@@ -47,7 +47,7 @@ public final class LoadAssignmentFactory {
   public static LbEndpoint lbEndpoint(String address, int port, Map<String, String> tags) {
     LbEndpoint.Builder lb =
         LbEndpoint.newBuilder()
-            .setEndpoint(Endpoint.newBuilder().setAddress(ListenerFactory.socket(address, port)));
+            .setEndpoint(Endpoint.newBuilder().setAddress(SocketAddresses.of(address, port)));
     Metadata metadata = lbMetadata(tags);
     if (metadata != null) {
       lb.setMetadata(metadata);

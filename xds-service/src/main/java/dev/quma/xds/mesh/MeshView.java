@@ -1,12 +1,10 @@
-package dev.quma.xds.view;
+package dev.quma.xds.mesh;
 
 import dev.quma.core.insight.Departure;
 import dev.quma.core.model.Dataplane;
-import dev.quma.xds.envoy.EnvoyNames;
-import dev.quma.xds.generate.MeshEndpoints;
-import dev.quma.xds.generate.OutboundTarget;
-import dev.quma.xds.generate.Protocol;
-import dev.quma.xds.generate.ServiceEndpoint;
+import dev.quma.xds.envoy.Protocol;
+import dev.quma.xds.envoy.endpoints.ServiceEndpoint;
+import dev.quma.xds.envoy.names.EnvoyNames;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -213,7 +211,7 @@ public final class MeshView implements MeshEndpoints {
   @Override
   public List<ServiceEndpoint> endpoints(OutboundTarget target) {
     return targetEndpoints.computeIfAbsent(
-        EnvoyNames.outboundCluster(target),
+        EnvoyNames.outboundCluster(target.tags()),
         cluster -> {
           List<ServiceEndpoint> matching = new ArrayList<>();
           boolean panicking = held.containsKey(target.service());

@@ -1,10 +1,9 @@
-package dev.quma.xds.lifecycle;
+package dev.quma.xds.streams;
 
 import dev.quma.core.model.ProxyType;
 import dev.quma.core.store.StoreWatch;
 import dev.quma.core.tokens.DataplaneTokenVerifier;
 import dev.quma.core.tokens.TokenRefusedException;
-import dev.quma.xds.insights.StreamSession;
 import io.grpc.Status;
 import org.jboss.logging.Logger;
 

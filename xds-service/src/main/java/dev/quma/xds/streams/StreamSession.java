@@ -1,9 +1,9 @@
-package dev.quma.xds.insights;
+package dev.quma.xds.streams;
 
 import dev.quma.core.insight.DataplaneInsight;
 import dev.quma.core.insight.DataplaneInsight.DiscoverySubscription;
 import dev.quma.core.insight.DataplaneInsight.Stats;
-import dev.quma.xds.dump.ConfigMemory;
+import dev.quma.xds.admission.AdmittedProxy;
 import dev.quma.xds.snapshot.ProxyKey;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -53,7 +53,7 @@ public final class StreamSession {
   private volatile boolean ended;
   private volatile String token;
   private volatile java.util.function.Consumer<io.grpc.Status> terminator;
-  private volatile dev.quma.xds.lifecycle.AdmittedProxy admitted;
+  private volatile AdmittedProxy admitted;
 
   public StreamSession(
       ProxyKey key,
@@ -110,11 +110,11 @@ public final class StreamSession {
   /**
    * What the stream was admitted as: a Direct proxy's registration, to write again after a wipe.
    */
-  public void admittedAs(dev.quma.xds.lifecycle.AdmittedProxy proxy) {
+  public void admittedAs(AdmittedProxy proxy) {
     this.admitted = proxy;
   }
 
-  public dev.quma.xds.lifecycle.AdmittedProxy admitted() {
+  public AdmittedProxy admitted() {
     return admitted;
   }
 

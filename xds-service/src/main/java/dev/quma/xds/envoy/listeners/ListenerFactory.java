@@ -1,13 +1,14 @@
-package dev.quma.xds.envoy;
+package dev.quma.xds.envoy.listeners;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
-import dev.quma.xds.generate.Protocol;
-import io.envoyproxy.envoy.config.core.v3.Address;
+import dev.quma.xds.envoy.EnvoyAny;
+import dev.quma.xds.envoy.Protocol;
+import dev.quma.xds.envoy.SocketAddresses;
+import dev.quma.xds.envoy.names.EnvoyNames;
 import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.Metadata;
-import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
@@ -73,7 +74,7 @@ public final class ListenerFactory {
             : tcpProxy(statPrefix, in.localCluster());
     return Listener.newBuilder()
         .setName(EnvoyNames.inboundListener(in.address(), in.port()))
-        .setAddress(socket(in.address(), in.port()))
+        .setAddress(SocketAddresses.of(in.address(), in.port()))
         .setTrafficDirection(TrafficDirection.INBOUND)
         .setEnableReusePort(com.google.protobuf.BoolValue.of(false))
         .addFilterChains(FilterChain.newBuilder().addFilters(filter))
@@ -90,7 +91,7 @@ public final class ListenerFactory {
             : tcpProxy(statPrefix, cluster);
     return Listener.newBuilder()
         .setName(EnvoyNames.outboundListener(in.address(), in.port()))
-        .setAddress(socket(in.address(), in.port()))
+        .setAddress(SocketAddresses.of(in.address(), in.port()))
         .setTrafficDirection(TrafficDirection.OUTBOUND)
         .addFilterChains(FilterChain.newBuilder().addFilters(filter))
         .build();
@@ -139,12 +140,6 @@ public final class ListenerFactory {
     return Filter.newBuilder()
         .setName(HTTP_CONNECTION_MANAGER)
         .setTypedConfig(EnvoyAny.pack(manager))
-        .build();
-  }
-
-  static Address socket(String address, int port) {
-    return Address.newBuilder()
-        .setSocketAddress(SocketAddress.newBuilder().setAddress(address).setPortValue(port))
         .build();
   }
 

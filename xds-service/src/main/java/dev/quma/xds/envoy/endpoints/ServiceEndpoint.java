@@ -1,6 +1,5 @@
-package dev.quma.xds.generate;
+package dev.quma.xds.envoy.endpoints;
 
-import dev.quma.xds.envoy.LoadAssignmentFactory;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import java.util.Objects;
 import java.util.SortedMap;

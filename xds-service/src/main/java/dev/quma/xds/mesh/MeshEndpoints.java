@@ -1,5 +1,7 @@
-package dev.quma.xds.generate;
+package dev.quma.xds.mesh;
 
+import dev.quma.xds.envoy.Protocol;
+import dev.quma.xds.envoy.endpoints.ServiceEndpoint;
 import java.util.List;
 
 /** What a proxy's configuration needs to know of the rest of its mesh. */

@@ -1,4 +1,4 @@
-package dev.quma.xds.view;
+package dev.quma.xds.mesh;
 
 import java.time.Duration;
 

@@ -1,8 +1,8 @@
-package dev.quma.xds.envoy;
+package dev.quma.xds.envoy.names;
 
 import dev.quma.core.model.Dataplane;
-import dev.quma.xds.generate.OutboundTarget;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.StringJoiner;
 
 /** Every name of a generated Envoy resource, as Kuma names them; never concatenated elsewhere. */
@@ -31,15 +31,17 @@ public final class EnvoyNames {
   }
 
   /**
-   * Cluster and load assignment of an outbound target: the service's name, followed by the other
-   * tags in braces when the outbound selects a subset ({@code redis{version=v2}}).
+   * Cluster and load assignment of an outbound target (its tags, among them {@code
+   * kuma.io/service}): the service's name, followed by the other tags in braces when the outbound
+   * selects a subset ({@code redis{version=v2}}).
    */
-  public static String outboundCluster(OutboundTarget target) {
-    if (target.tags().size() == 1) {
-      return target.service();
+  public static String outboundCluster(SortedMap<String, String> targetTags) {
+    String service = targetTags.get(Dataplane.SERVICE_TAG);
+    if (targetTags.size() == 1) {
+      return service;
     }
-    StringJoiner subset = new StringJoiner(",", target.service() + "{", "}");
-    for (Map.Entry<String, String> tag : target.tags().entrySet()) {
+    StringJoiner subset = new StringJoiner(",", service + "{", "}");
+    for (Map.Entry<String, String> tag : targetTags.entrySet()) {
       if (!tag.getKey().equals(Dataplane.SERVICE_TAG)) {
         subset.add(tag.getKey() + "=" + tag.getValue());
       }
