@@ -40,7 +40,8 @@ public class BootstrapBeans {
             config.xdsPort(),
             config.adsApiType(),
             config.defaultAdminPort(),
-            trust.caPem()));
+            trust.caPem(),
+            config.hdsEnabled()));
   }
 
   /** The dataplane token in the body is the credential; no user token is asked for. */

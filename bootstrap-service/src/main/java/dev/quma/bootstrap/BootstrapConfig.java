@@ -54,6 +54,13 @@ public interface BootstrapConfig {
   @WithDefault("30s")
   Duration connectedWithin();
 
+  /**
+   * Whether bootstraps enable the Health Discovery Service, over which the xDS tier asks Envoy to
+   * run the dataplanes' service probes (Kuma: {@code KUMA_DP_SERVER_HDS_ENABLED}).
+   */
+  @WithDefault("true")
+  boolean hdsEnabled();
+
   /** The two ways Envoy can run ADS. */
   enum AdsApiType {
     GRPC,

@@ -65,9 +65,18 @@ public final class EnvoyRules {
               "dynamic_resources",
               "a config source uses ADS, but ads_config is unset"));
     }
-    ApiConfigSource ads = dynamic.getAdsConfig();
-    for (int i = 0; i < ads.getGrpcServicesCount(); i++) {
-      GrpcService service = ads.getGrpcServices(i);
+    violations.addAll(
+        knownClusters(bootstrap, dynamic.getAdsConfig(), "dynamic_resources.ads_config"));
+    violations.addAll(knownClusters(bootstrap, bootstrap.getHdsConfig(), "hds_config"));
+    return violations;
+  }
+
+  /** Each Envoy gRPC service of a config source must name one of the static clusters. */
+  private static List<Violation> knownClusters(
+      Bootstrap bootstrap, ApiConfigSource source, String field) {
+    List<Violation> violations = new ArrayList<>();
+    for (int i = 0; i < source.getGrpcServicesCount(); i++) {
+      GrpcService service = source.getGrpcServices(i);
       String cluster = service.getEnvoyGrpc().getClusterName();
       boolean known =
           bootstrap.getStaticResources().getClustersList().stream()
@@ -76,7 +85,7 @@ public final class EnvoyRules {
         violations.add(
             new Violation(
                 "Bootstrap",
-                "dynamic_resources.ads_config.grpc_services[" + i + "].envoy_grpc.cluster_name",
+                field + ".grpc_services[" + i + "].envoy_grpc.cluster_name",
                 "no static cluster named \"" + cluster + "\""));
       }
     }

@@ -38,12 +38,16 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValida
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
  * Builds a proxy's Envoy v3 bootstrap: who it is (node id {@code mesh.name}, cluster = its service,
- * Kuma's metadata keys), its admin on loopback, and ADS to the xDS tier with the dataplane token as
- * the stream's {@code authorization} metadata. Pure: no I/O, the same input gives the same output.
+ * Kuma's metadata keys), its admin on loopback, ADS (and HDS, for service probes) to the xDS tier
+ * with the dataplane token as the streams' {@code authorization} metadata, and the agent's
+ * readiness reporter as the {@code kuma:readiness} cluster. Pure: no I/O, the same input gives the
+ * same output.
  */
 public final class EnvoyBootstrapFactory {
   /** Kuma's node metadata keys, which the xDS tier reads back. */
@@ -57,6 +61,9 @@ public final class EnvoyBootstrapFactory {
   /** The static cluster of the xDS tier (Kuma 2.9's name). */
   public static final String ADS_CLUSTER = "ads_cluster";
 
+  /** The static cluster of the agent's readiness reporter (Kuma's name). */
+  public static final String READINESS_CLUSTER = "kuma:readiness";
+
   private static final String ADMIN_ADDRESS = "127.0.0.1";
   private static final String HTTP_OPTIONS =
       "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
@@ -64,8 +71,10 @@ public final class EnvoyBootstrapFactory {
   private static final Pattern IP_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|.*:.*");
 
   private final BootstrapSettings settings;
-  // The same for every proxy: built once (and so printed once, see BootstrapRenderer).
+  // The same for every proxy with the same readiness port: built once per port (and so printed
+  // once, see BootstrapRenderer); almost every agent uses the default port.
   private final Bootstrap.StaticResources staticResources;
+  private final Map<Integer, Bootstrap.StaticResources> withReadiness = new ConcurrentHashMap<>();
 
   public EnvoyBootstrapFactory(BootstrapSettings settings) {
     this.settings = settings;
@@ -75,11 +84,49 @@ public final class EnvoyBootstrapFactory {
   public Bootstrap build(BootstrapInput input) {
     Dataplane spec = input.dataplane().spec();
     int adminPort = adminPort(spec, input.requestedAdminPort());
-    return Bootstrap.newBuilder()
-        .setNode(node(input, adminPort))
-        .setAdmin(Admin.newBuilder().setAddress(address(ADMIN_ADDRESS, adminPort)))
-        .setDynamicResources(dynamicResources(input.token()))
-        .setStaticResources(staticResources)
+    Bootstrap.Builder bootstrap =
+        Bootstrap.newBuilder()
+            .setNode(node(input, adminPort))
+            .setAdmin(Admin.newBuilder().setAddress(address(ADMIN_ADDRESS, adminPort)))
+            .setDynamicResources(dynamicResources(input.token()))
+            .setStaticResources(staticResources(input.readinessPort()));
+    if (settings.hds()) {
+      // Envoy opens the Health Discovery Service stream to the xDS tier, as it does ADS.
+      bootstrap.setHdsConfig(
+          ApiConfigSource.newBuilder()
+              .setApiType(ApiConfigSource.ApiType.GRPC)
+              .setTransportApiVersion(ApiVersion.V3)
+              .setSetNodeOnFirstMessageOnly(true)
+              .addGrpcServices(xdsService(input.token())));
+    }
+    return bootstrap.build();
+  }
+
+  private Bootstrap.StaticResources staticResources(Integer readinessPort) {
+    if (readinessPort == null || readinessPort <= 0) {
+      return staticResources;
+    }
+    return withReadiness.computeIfAbsent(
+        readinessPort,
+        port -> staticResources.toBuilder().addClusters(readinessCluster(port)).build());
+  }
+
+  /** The agent's readiness reporter on loopback, which HDS asks Envoy to check. */
+  private static Cluster readinessCluster(int port) {
+    return Cluster.newBuilder()
+        .setName(READINESS_CLUSTER)
+        .setType(DiscoveryType.STATIC)
+        .setConnectTimeout(Durations.fromSeconds(1))
+        .setLoadAssignment(
+            ClusterLoadAssignment.newBuilder()
+                .setClusterName(READINESS_CLUSTER)
+                .addEndpoints(
+                    LocalityLbEndpoints.newBuilder()
+                        .addLbEndpoints(
+                            LbEndpoint.newBuilder()
+                                .setEndpoint(
+                                    Endpoint.newBuilder()
+                                        .setAddress(address(ADMIN_ADDRESS, port))))))
         .build();
   }
 
@@ -132,14 +179,17 @@ public final class EnvoyBootstrapFactory {
                         : ApiConfigSource.ApiType.DELTA_GRPC)
                 .setTransportApiVersion(ApiVersion.V3)
                 .setSetNodeOnFirstMessageOnly(true)
-                .addGrpcServices(
-                    GrpcService.newBuilder()
-                        .setEnvoyGrpc(
-                            GrpcService.EnvoyGrpc.newBuilder().setClusterName(ADS_CLUSTER))
-                        .addInitialMetadata(
-                            HeaderValue.newBuilder().setKey("authorization").setValue(token))))
+                .addGrpcServices(xdsService(token)))
         .setCdsConfig(viaAds)
         .setLdsConfig(viaAds)
+        .build();
+  }
+
+  /** The xDS tier's cluster, with the dataplane token as the stream's metadata. */
+  private static GrpcService xdsService(String token) {
+    return GrpcService.newBuilder()
+        .setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder().setClusterName(ADS_CLUSTER))
+        .addInitialMetadata(HeaderValue.newBuilder().setKey("authorization").setValue(token))
         .build();
   }
 

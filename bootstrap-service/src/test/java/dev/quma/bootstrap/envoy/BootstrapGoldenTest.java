@@ -58,7 +58,8 @@ class BootstrapGoldenTest {
                 new ObjectMapper()
                     .readTree(
                         "{\"kumaDp\":{\"version\":\"0.1.0\"},\"envoy\":{\"version\":\"1.31.0\"}}"),
-                null));
+                // Direct cases come from an agent with its readiness reporter on Kuma's port.
+                direct ? 9902 : null));
     BootstrapRules.assertValid(bootstrap);
     String actual = BootstrapRenderer.yaml(bootstrap);
     BootstrapRules.assertValid(actual);
