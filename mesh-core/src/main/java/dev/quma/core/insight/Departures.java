@@ -1,6 +1,7 @@
 package dev.quma.core.insight;
 
 import dev.quma.core.store.Keys;
+import dev.quma.core.store.Replies;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -35,27 +36,16 @@ public final class Departures {
         .map(
             reply -> {
               Map<String, Departure> all = new HashMap<>();
-              if (reply == null) {
-                return all;
-              }
-              if (reply.getDelegate().isMap()) { // RESP3 answers HGETALL with a map, RESP2 a list
-                for (String name : reply.getKeys()) {
-                  put(all, name, reply.get(name));
-                }
-              } else {
-                for (int i = 0; i + 1 < reply.size(); i += 2) {
-                  put(all, reply.get(i).toString(), reply.get(i + 1));
-                }
-              }
+              Replies.hash(reply)
+                  .forEach(
+                      (name, value) -> {
+                        Departure parsed = Departure.parse(value);
+                        if (parsed != null) {
+                          all.put(name, parsed);
+                        }
+                      });
               return all;
             });
-  }
-
-  private static void put(Map<String, Departure> into, String name, Response value) {
-    Departure departure = value == null ? null : Departure.parse(value.toString());
-    if (departure != null) {
-      into.put(name, departure);
-    }
   }
 
   /** The departures of the named dataplanes; a name that is connected (or unknown) maps to null. */

@@ -5,6 +5,7 @@ import dev.quma.core.events.ChangeStream;
 import dev.quma.core.insight.Departures;
 import dev.quma.core.insight.InsightReader;
 import dev.quma.core.insight.InsightWriter;
+import dev.quma.core.insight.ProbeResults;
 import dev.quma.core.stats.MeshStatsStore;
 import dev.quma.core.store.ClusterId;
 import dev.quma.core.store.DefaultMeshMarker;
@@ -64,6 +65,12 @@ public class CoreBeans {
   @Singleton
   Departures departures(Redis redis, ResourceStore store) {
     return new Departures(redis, store.keys());
+  }
+
+  @Produces
+  @Singleton
+  ProbeResults probeResults(Redis redis, ResourceStore store) {
+    return new ProbeResults(redis, store.keys(), store.settings().streamMaxLength());
   }
 
   @Produces

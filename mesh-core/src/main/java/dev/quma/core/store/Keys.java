@@ -21,6 +21,8 @@ import dev.quma.core.model.ResourceType;
  *                           serving the mesh: a subscription is live only while its replica's is
  * PREFIX:{MESH}:departures   hash name -> "left:MS" | "lost:MS": proxies whose last stream closed
  *                           (left) or broke (lost) at MS (epoch ms), until they connect again
+ * PREFIX:{MESH}:probes       hash name -> "MS;R;PORT=H,...": the last service probe results of a
+ *                           dataplane's proxy (HDS), since MS, until the dataplane is deleted
  * PREFIX:{MESH}:dataplane-token-serials  zset of every signing key serial ever used in the mesh
  * PREFIX:{MESH}:fence:LEASE  the newest token of lease LEASE that wrote in this mesh (older are refused)
  * PREFIX:{MESH}:stats       hash: the mesh's dataplane counters (by type and status, by version,
@@ -130,6 +132,14 @@ public final class Keys {
    */
   public String departures(String mesh) {
     return base(mesh) + "departures";
+  }
+
+  /**
+   * The mesh's service probe results, as the proxies' health checks (HDS) last reported them; an
+   * entry goes with its dataplane.
+   */
+  public String probes(String mesh) {
+    return base(mesh) + "probes";
   }
 
   /**

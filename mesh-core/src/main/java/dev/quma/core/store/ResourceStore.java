@@ -317,7 +317,8 @@ public final class ResourceStore {
       counterKeys(
           call.key("insight", keys.insight(mesh, name))
               .key("lastSeen", keys.lastSeen(mesh))
-              .key("departures", keys.departures(mesh)),
+              .key("departures", keys.departures(mesh))
+              .key("probes", keys.probes(mesh)),
           mesh);
     }
     return call.arg("expected", expected)

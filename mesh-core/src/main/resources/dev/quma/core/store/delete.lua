@@ -2,7 +2,7 @@
 -- its insight, heartbeats and contribution to the mesh's counters (stats-lib.lua is put in front).
 -- Also the body of the lifecycle cleanup's conditional delete (stale-guard.lua goes before it).
 -- K: record, index (names), tagIndex, events, sequence; for a dataplane also insight, lastSeen,
---    online, departures, stats, services, names
+--    online, departures, probes, stats, services, names
 -- A: expected (version, '' = any), type, mesh, name, maxlen (of the stream)
 -- Returns: {status, version} where status is deleted|conflict|not_found
 local current = redis.call('HMGET', K.record, 'v', 'ti', 'xc')
@@ -20,6 +20,7 @@ if K.insight then
   redis.call('ZREM', K.lastSeen, A.name)
   redis.call('ZREM', K.online, A.name)
   redis.call('HDEL', K.departures, A.name)
+  redis.call('HDEL', K.probes, A.name)
   qs_forget(K, counted)
 end
 local version = redis.call('INCR', K.sequence)

@@ -1,0 +1,94 @@
+package dev.quma.core.insight;
+
+import dev.quma.core.model.ResourceType;
+import dev.quma.core.store.Keys;
+import dev.quma.core.store.LuaScript;
+import dev.quma.core.store.Replies;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The mesh's service probe results ({@link ProbeHealth}), written by the xDS replica that holds a
+ * proxy's health check stream and read by every replica's view: each change appends a {@link
+ * #EVENT_TYPE} event to the mesh's change stream, as departures do.
+ */
+public final class ProbeResults {
+  /** The change-stream event type of probe results that changed (not a Kuma resource type). */
+  public static final String EVENT_TYPE = "DataplaneProbe";
+
+  private static final LuaScript RECORD = LuaScript.load(ProbeResults.class, "record-probe.lua");
+
+  private final Redis redis;
+  private final Keys keys;
+  private final long streamMaxLength;
+
+  public ProbeResults(Redis redis, Keys keys, long streamMaxLength) {
+    this.redis = redis;
+    this.keys = keys;
+    this.streamMaxLength = streamMaxLength;
+  }
+
+  /**
+   * Stores the results unless the stored ones say the same; true when written (false also when the
+   * dataplane does not exist).
+   */
+  public Uni<Boolean> record(String mesh, String name, ProbeHealth health) {
+    LuaScript.Call call =
+        new LuaScript.Call()
+            .key("record", keys.record(ResourceType.DATAPLANE, mesh, name))
+            .key("probes", keys.probes(mesh))
+            .key("events", keys.events(mesh))
+            .arg("name", name)
+            .arg("health", health.storedHealth())
+            .arg("since", health.sinceMillis())
+            .arg("mesh", mesh)
+            .arg("maxlen", streamMaxLength)
+            .arg("eventType", EVENT_TYPE);
+    return RECORD.run(redis, call).map(reply -> reply.toInteger() == 1);
+  }
+
+  /** Every dataplane of a mesh with probe results, by name. */
+  public Uni<Map<String, ProbeHealth>> all(String mesh) {
+    return redis
+        .send(Request.cmd(Command.HGETALL).arg(keys.probes(mesh)))
+        .map(
+            reply -> {
+              Map<String, ProbeHealth> all = new HashMap<>();
+              Replies.hash(reply)
+                  .forEach(
+                      (name, value) -> {
+                        ProbeHealth parsed = ProbeHealth.parse(value);
+                        if (parsed != null) {
+                          all.put(name, parsed);
+                        }
+                      });
+              return all;
+            });
+  }
+
+  /** The results of the named dataplanes; one with none maps to null. */
+  public Uni<Map<String, ProbeHealth>> of(String mesh, List<String> names) {
+    if (names.isEmpty()) {
+      return Uni.createFrom().item(Map.of());
+    }
+    Request hmget = Request.cmd(Command.HMGET).arg(keys.probes(mesh));
+    names.forEach(hmget::arg);
+    return redis
+        .send(hmget)
+        .map(
+            reply -> {
+              Map<String, ProbeHealth> found = new HashMap<>();
+              for (int i = 0; i < names.size(); i++) {
+                Response value = reply.get(i);
+                found.put(names.get(i), value == null ? null : ProbeHealth.parse(value.toString()));
+              }
+              return found;
+            });
+  }
+}

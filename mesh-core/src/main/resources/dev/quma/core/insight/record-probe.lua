@@ -1,0 +1,16 @@
+-- Records the service probe results of one dataplane's proxy, when they differ from those stored:
+-- the probes hash holds "SINCE;HEALTH" (HEALTH as ProbeHealth writes it), and the mesh's change
+-- stream says so, for every xDS replica's view. Nothing is written for a dataplane that does not
+-- exist, so a deleted one leaves nothing behind.
+-- K: record (the dataplane's), probes, events
+-- A: name, health, since (epoch ms), mesh, maxlen (of the stream), eventType
+-- Returns 1 when written, 0 when unchanged or the dataplane is gone.
+if redis.call('EXISTS', K.record) == 0 then return 0 end
+local old = redis.call('HGET', K.probes, A.name)
+if old then
+  local separator = string.find(old, ';', 1, true)
+  if separator and string.sub(old, separator + 1) == A.health then return 0 end
+end
+redis.call('HSET', K.probes, A.name, A.since .. ';' .. A.health)
+redis.call('XADD', K.events, 'MAXLEN', '~', A.maxlen, '*', 'op', 'update', 'type', A.eventType, 'mesh', A.mesh, 'name', A.name, 'version', '0')
+return 1
