@@ -22,6 +22,7 @@ public final class BootstrapRequestBuilder {
   private String resourceJson;
   private String token;
   private Integer adminPort;
+  private Integer readinessPort;
 
   /** Direct mode: the rendered dataplane document (YAML or JSON). */
   public BootstrapRequestBuilder dataplane(String rendered) {
@@ -66,6 +67,12 @@ public final class BootstrapRequestBuilder {
     return this;
   }
 
+  /** The readiness reporter's port; 0 or null: none. */
+  public BootstrapRequestBuilder readinessPort(Integer readinessPort) {
+    this.readinessPort = readinessPort;
+    return this;
+  }
+
   public String mesh() {
     return mesh;
   }
@@ -85,6 +92,9 @@ public final class BootstrapRequestBuilder {
     }
     if (adminPort != null) {
       request.put("adminPort", adminPort);
+    }
+    if (readinessPort != null && readinessPort > 0) {
+      request.put("readinessPort", readinessPort);
     }
     request.put("operatingSystem", System.getProperty("os.name", "").toLowerCase());
     ObjectNode version = request.putObject("version");

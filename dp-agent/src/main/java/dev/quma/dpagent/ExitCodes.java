@@ -35,4 +35,7 @@ public final class ExitCodes {
 
   /** The control plane's certificate is not trusted (wrong or missing --ca-cert-file). */
   public static final int TLS_UNTRUSTED = 10;
+
+  /** The readiness reporter's port is taken, or is Envoy's admin port too. */
+  public static final int READINESS_PORT_IN_USE = 11;
 }

@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
           + " through the API.",
       "Exit codes: 0 done, 1 refused, 2 usage, 3 unreadable file, 4 bad or missing variable,"
           + " 5 token refused, 6 invalid resource, 7 control plane unreachable, 8 no Envoy,"
-          + " 9 Envoy failed, 10 the control plane's certificate is not trusted."
+          + " 9 Envoy failed, 10 the control plane's certificate is not trusted, 11 the"
+          + " readiness port is in use."
     })
 public final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -76,6 +77,14 @@ public final class RunCommand implements Callable<Integer> {
       description =
           "Envoy's admin port when the dataplane names none (default: the control plane's, 9901)")
   Integer adminPort;
+
+  @Option(
+      names = "--readiness-port",
+      defaultValue = "${env:KUMA_READINESS_PORT:-9902}",
+      description =
+          "the readiness reporter's port on 127.0.0.1 (200 READY while Envoy is live, 503 while"
+              + " draining; KUMA_READINESS_PORT; 0 turns it off; default: ${DEFAULT-VALUE})")
+  int readinessPort;
 
   @Option(names = "--binary-path", description = "the Envoy binary (default: envoy on the PATH)")
   Path binaryPath;
@@ -131,7 +140,18 @@ public final class RunCommand implements Callable<Integer> {
       request.dataplane(rendered);
       checkNames(request);
     }
-    request.names(mesh, name).token(token()).adminPort(adminPort);
+    if (readinessPort < 0 || readinessPort > 65535) {
+      throw new AgentException(
+          ExitCodes.USAGE, "--readiness-port must be 0 (off) or a port, 1 to 65535");
+    }
+    if (!bootstrapOnly && adminPort != null && adminPort == readinessPort) {
+      throw new AgentException(ExitCodes.READINESS_PORT_IN_USE, samePorts(readinessPort));
+    }
+    request
+        .names(mesh, name)
+        .token(token())
+        .adminPort(adminPort)
+        .readinessPort(bootstrapOnly ? 0 : readinessPort);
     BootstrapClient controlPlane = new BootstrapClient(cpAddress, caCertFile, err);
     // Every input is checked before Envoy is looked for: a missing Envoy must not hide a bad file.
     Optional<Path> envoy = EnvoyBinary.find(binaryPath, System.getenv("PATH"));
@@ -157,12 +177,35 @@ public final class RunCommand implements Callable<Integer> {
     if (bootstrapOnly) {
       return ExitCodes.OK;
     }
-    return runEnvoy(envoy.orElseThrow(), file, adminPortOf(bootstrap), err);
+    int envoyAdminPort = adminPortOf(bootstrap);
+    if (envoyAdminPort == readinessPort) {
+      throw new AgentException(ExitCodes.READINESS_PORT_IN_USE, samePorts(readinessPort));
+    }
+    try (ReadinessReporter readiness =
+        readinessPort == 0 ? null : ReadinessReporter.start(readinessPort, envoyAdminPort)) {
+      if (readiness != null) {
+        out.println(
+            "dp-agent: readiness reporter on "
+                + ReadinessReporter.ADDRESS
+                + ":"
+                + readiness.port());
+      }
+      return runEnvoy(envoy.orElseThrow(), file, envoyAdminPort, readiness, err);
+    }
   }
 
-  private int runEnvoy(Path binary, Path bootstrap, int envoyAdminPort, PrintWriter log)
+  private int runEnvoy(
+      Path binary, Path bootstrap, int envoyAdminPort, ReadinessReporter readiness, PrintWriter log)
       throws InterruptedException {
-    Signals.onTerminate(() -> leaving.set(true));
+    Signals.onTerminate(
+        () -> {
+          // Unready first: Envoy's health check of the reporter (HDS) takes the proxy out of its
+          // consumers' endpoints while it drains.
+          if (readiness != null) {
+            readiness.draining();
+          }
+          leaving.set(true);
+        });
     EnvoyProcess envoy = EnvoyProcess.start(binary, bootstrap, envoyAdminPort, drainTime, log);
     while (true) {
       Integer exit = envoy.waitFor(Duration.ofMillis(100));
@@ -176,6 +219,13 @@ public final class RunCommand implements Callable<Integer> {
             ExitCodes.ENVOY_FAILED, "Envoy exited by itself with code " + exit);
       }
     }
+  }
+
+  private static String samePorts(int port) {
+    return "Envoy's admin port "
+        + port
+        + " is also the readiness reporter's port: pass another --admin-port, or move the reporter"
+        + " with --readiness-port (KUMA_READINESS_PORT; 0 turns it off)";
   }
 
   /** In Direct mode, --mesh and --name, when given, must agree with the file. */

@@ -15,18 +15,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The agent as a real process running a stand-in Envoy (a real child process too): SIGTERM makes it
- * drain Envoy's listeners through the admin port, wait the drain time, stop Envoy and exit 0.
+ * The agent as a real process running a stand-in Envoy (a real child process too): SIGTERM turns
+ * its readiness reporter to 503 at once, then drains Envoy's listeners through the admin port,
+ * waits the drain time, stops Envoy and exits 0.
  */
 class GracefulLeaveTest {
   @TempDir Path dir;
 
   @Test
   void sigtermDrainsWaitsStopsAndExitsZero() throws Exception {
-    int adminPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      adminPort = socket.getLocalPort();
-    }
+    int adminPort = freePort();
+    int readinessPort = freePort();
     String bootstrap =
         "admin:\n  address:\n    socketAddress:\n      address: 127.0.0.1\n      portValue: "
             + adminPort
@@ -52,6 +51,7 @@ class GracefulLeaveTest {
               "--dataplane-token=t",
               "--config-dir=" + dir.resolve("config"),
               "--binary-path=" + envoy,
+              "--readiness-port=" + readinessPort,
               "--drain-time=1500ms");
       builder.environment().put("STANDIN_LOG", log.toString());
       builder.redirectErrorStream(true).redirectOutput(dir.resolve("agent.out").toFile());
@@ -61,8 +61,13 @@ class GracefulLeaveTest {
         assertThat(Files.readString(log))
             .contains("--config-path " + dir.resolve("config/bootstrap.yaml"));
 
+        assertThat(readiness(readinessPort)).as("while Envoy is live").isEqualTo("200 READY");
+
         long signalled = System.nanoTime();
         agent.destroy(); // SIGTERM
+        await(() -> readiness(readinessPort).startsWith("503"), agent);
+        assertThat(readiness(readinessPort)).as("draining").isEqualTo("503 DRAINING");
+        assertThat(Files.readString(log)).as("Envoy is still running").doesNotContain("terminated");
         assertThat(agent.waitFor(30, TimeUnit.SECONDS)).as(output()).isTrue();
         Duration took = Duration.ofNanos(System.nanoTime() - signalled);
 
@@ -78,6 +83,55 @@ class GracefulLeaveTest {
       } finally {
         agent.destroyForcibly();
       }
+    }
+  }
+
+  @Test
+  void aReadinessPortThatIsEnvoysAdminPortIsOneClearError() throws Exception {
+    int port = freePort();
+    Path dataplane = dir.resolve("dp.yaml");
+    Files.writeString(
+        dataplane,
+        "type: Dataplane\nmesh: default\nname: web-1\nnetworking: {address: 10.0.0.1}\n");
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code =
+        DpAgent.run(
+            new java.io.PrintWriter(new java.io.StringWriter()),
+            new java.io.PrintWriter(err, true),
+            "run",
+            "--cp-address=http://127.0.0.1:1",
+            "--dataplane-file=" + dataplane,
+            "--dataplane-token=t",
+            "--binary-path=" + standInScript(),
+            "--admin-port=" + port,
+            "--readiness-port=" + port);
+
+    assertThat(code).isEqualTo(ExitCodes.READINESS_PORT_IN_USE);
+    assertThat(err.toString().strip())
+        .isEqualTo(
+            "dp-agent: Envoy's admin port "
+                + port
+                + " is also the readiness reporter's port: pass another --admin-port, or move the"
+                + " reporter with --readiness-port (KUMA_READINESS_PORT; 0 turns it off)");
+  }
+
+  private static String readiness(int port) throws Exception {
+    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+      var response =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create("http://127.0.0.1:" + port + "/ready"))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() + " " + response.body().strip();
+    } catch (java.io.IOException e) {
+      return "unreachable";
+    }
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
     }
   }
 

@@ -159,10 +159,13 @@ final class Demo {
     return () -> stop(redis);
   }
 
-  /** Admin ports of the two Envoys, which share this machine. */
+  /**
+   * Admin ports of the two Envoys, which share this machine; each agent's readiness reporter takes
+   * the port after its Envoy's (redis-1's the default, 9902).
+   */
   private static final class AdminPorts {
     static final int REDIS = 9901;
-    static final int BACKEND = 9902;
+    static final int BACKEND = 9903;
   }
 
   private Process agent(String name, List<String> dataplaneArgs, Path token, int adminPort)
@@ -177,6 +180,7 @@ final class Demo {
     command.add("--binary-path=" + home.resolve("bin/envoy-standin"));
     command.add("--config-dir=" + dir.resolve(name));
     command.add("--admin-port=" + adminPort);
+    command.add("--readiness-port=" + (adminPort + 1));
     command.add("--drain-time=2s");
     out.println("     " + String.join(" ", command.subList(1, command.size())));
     Process process =

@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * A stand-in for Envoy in the agent's tests, run as a real process: reads {@code --config-path},
- * serves the admin API's {@code POST /drain_listeners} on the bootstrap's admin port, and exits 0
- * on SIGTERM. It appends what happens to the file named by the {@code STANDIN_LOG} variable.
+ * serves the admin API's {@code GET /ready} and {@code POST /drain_listeners} on the bootstrap's
+ * admin port, and exits 0 on SIGTERM. It appends what happens to the file named by the {@code
+ * STANDIN_LOG} variable.
  */
 public final class StandInEnvoy {
   public static void main(String[] args) throws Exception {
@@ -34,6 +35,14 @@ public final class StandInEnvoy {
                   + " drain_listeners?"
                   + exchange.getRequestURI().getQuery());
           exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    admin.createContext(
+        "/ready",
+        exchange -> {
+          byte[] live = "LIVE\n".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, live.length);
+          exchange.getResponseBody().write(live);
           exchange.close();
         });
     admin.start();
