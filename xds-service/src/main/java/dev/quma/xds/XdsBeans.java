@@ -7,6 +7,7 @@ import dev.quma.core.insight.ConnectedProxies;
 import dev.quma.core.insight.Departures;
 import dev.quma.core.insight.InsightReader;
 import dev.quma.core.insight.InsightWriter;
+import dev.quma.core.insight.ProbeResults;
 import dev.quma.core.insight.ReplicaRun;
 import dev.quma.core.store.ResourceQueries;
 import dev.quma.core.store.ResourceStore;
@@ -16,6 +17,7 @@ import dev.quma.xds.admission.ProxyAdmission;
 import dev.quma.xds.config.XdsConfig;
 import dev.quma.xds.follow.ViewSync;
 import dev.quma.xds.mesh.EndpointHealth;
+import dev.quma.xds.health.HdsConfig;
 import dev.quma.xds.snapshot.ProxySnapshots;
 import dev.quma.xds.streams.ProxyStreams;
 import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
@@ -45,12 +47,13 @@ public class XdsBeans {
 
   @Produces
   @Singleton
-  ProxySnapshots snapshots(XdsMetrics metrics, XdsConfig config, Clock clock) {
+  ProxySnapshots snapshots(XdsMetrics metrics, XdsConfig config, HdsConfig hds, Clock clock) {
     return snapshotsOver(
         new io.envoyproxy.controlplane.cache.v3.SimpleCache<>(
             io.envoyproxy.envoy.config.core.v3.Node::getId),
         metrics,
         config,
+        hds,
         clock);
   }
 
@@ -59,11 +62,13 @@ public class XdsBeans {
       io.envoyproxy.controlplane.cache.v3.SimpleCache<String> cache,
       XdsMetrics metrics,
       XdsConfig config,
+      HdsConfig hds,
       Clock clock) {
     return new ProxySnapshots(
         cache,
         metrics::snapshotsSet,
-        new EndpointHealth(config.connectionGrace(), config.connectionPanicThreshold()),
+        new EndpointHealth(
+            config.connectionGrace(), config.connectionPanicThreshold(), hds.enabled()),
         clock);
   }
 
@@ -164,6 +169,7 @@ public class XdsBeans {
       ResourceStore store,
       ResourceQueries queries,
       Departures departures,
+      ProbeResults probes,
       ProxySnapshots snapshots,
       @Named("xds-view") ExecutorService viewThread,
       Clock clock,
@@ -180,7 +186,15 @@ public class XdsBeans {
                 config.changeCoalescing(),
                 Duration.ofSeconds(1)));
     return new ViewSync(
-        follower, store, queries, departures, snapshots, viewThread, clock, metrics::changeApplied);
+        follower,
+        store,
+        queries,
+        departures,
+        probes,
+        snapshots,
+        viewThread,
+        clock,
+        metrics::changeApplied);
   }
 
   private static Duration max(Duration a, Duration b) {

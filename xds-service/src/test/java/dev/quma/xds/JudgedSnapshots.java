@@ -21,7 +21,8 @@ public class JudgedSnapshots {
   @Singleton
   @Alternative
   @Priority(1)
-  ProxySnapshots snapshots(XdsMetrics metrics, XdsConfig config, Clock clock) {
-    return XdsBeans.snapshotsOver(new JudgingCache(), metrics, config, clock);
+  ProxySnapshots snapshots(
+      XdsMetrics metrics, XdsConfig config, dev.quma.xds.health.HdsConfig hds, Clock clock) {
+    return XdsBeans.snapshotsOver(new JudgingCache(), metrics, config, hds, clock);
   }
 }

@@ -19,9 +19,9 @@ import java.util.Base64;
 /**
  * What the stand-in Envoy takes from an Envoy v3 bootstrap file: its node, its admin port, and how
  * to reach the ADS server (the static cluster the ADS config names, its TLS trust, the stream's
- * initial metadata). Read as a JSON tree rather than into Envoy's protos, so that typed extension
- * configs the stand-in does not know cannot stop it; Envoy accepts both camelCase and snake_case
- * field names, and so does this.
+ * initial metadata), and whether it enables HDS over the same cluster. Read as a JSON tree rather
+ * than into Envoy's protos, so that typed extension configs the stand-in does not know cannot stop
+ * it; Envoy accepts both camelCase and snake_case field names, and so does this.
  */
 public record BootstrapFile(
     Node node,
@@ -32,7 +32,8 @@ public record BootstrapFile(
     int xdsPort,
     String authorization,
     String trustedCaPem,
-    String sni) {
+    String sni,
+    boolean hds) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -90,6 +91,12 @@ public record BootstrapFile(
       sni = text(tls, "sni", null);
       trustedCa = trustedCa(root, field(tls, "common_tls_context"));
     }
+    // HDS over the ADS server's cluster, as Kuma's bootstraps (and this control plane's) have it.
+    String hdsCluster =
+        text(
+            at(field(at(root, "hds_config"), "grpc_services").path(0), "envoy_grpc"),
+            "cluster_name",
+            null);
     return new BootstrapFile(
         node,
         adminAddress,
@@ -99,7 +106,8 @@ public record BootstrapFile(
         field(socket, "port_value").asInt(),
         authorization,
         trustedCa,
-        sni);
+        sni,
+        clusterName.equals(hdsCluster));
   }
 
   public boolean tls() {

@@ -1,5 +1,6 @@
 package dev.quma.envoysim.standin;
 
+import dev.quma.envoysim.HdsClient;
 import dev.quma.envoysim.SimulatedEnvoy;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -20,8 +21,9 @@ import java.util.concurrent.TimeUnit;
  * installed on these machines): started with Envoy's flags ({@code -c bootstrap.yaml}), it reads
  * the bootstrap, serves the admin endpoints an agent uses, and holds an ADS stream to the xDS
  * server the bootstrap names, as Envoy would (node on the first request only, token as the stream's
- * {@code authorization} metadata, ACKs and NACKs). SIGTERM ends the stream cleanly and exits 0; a
- * refusal by the control plane exits 1 with its message.
+ * {@code authorization} metadata, ACKs and NACKs) and, when the bootstrap has {@code hds_config},
+ * the Health Discovery Service stream with its checks and reports ({@link HdsClient}). SIGTERM ends
+ * the streams cleanly and exits 0; a refusal by the control plane exits 1 with its message.
  */
 public final class EnvoyStandIn {
   /** Envoy flags that take a value; the stand-in accepts and ignores all but the config path. */
@@ -137,6 +139,20 @@ public final class EnvoyStandIn {
     sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> quit.countDown());
     sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> quit.countDown());
     envoy.connect(channel);
+    HdsClient health = null;
+    if (bootstrap.hds()) {
+      health = HdsClient.builder(bootstrap.node()).token(bootstrap.authorization()).build();
+      health.onSpecifier(
+          specifier ->
+              log(
+                  "health checks: "
+                      + specifier.getClusterHealthChecksList().stream()
+                          .map(c -> c.getClusterName())
+                          .toList()
+                      + ", reported every "
+                      + com.google.protobuf.util.Durations.toString(specifier.getInterval())));
+      health.connect(channel);
+    }
     int exitCode = 0;
     while (!quit.await(200, TimeUnit.MILLISECONDS)) {
       Status closed = envoy.closedWith();
@@ -149,6 +165,9 @@ public final class EnvoyStandIn {
         exitCode = 1;
         break;
       }
+    }
+    if (health != null) {
+      health.leave();
     }
     if (exitCode == 0) {
       log("stopping: closing the ADS stream");

@@ -50,17 +50,7 @@ public final class ProxyAdmission {
       return Uni.createFrom()
           .failure(new AdmissionException(Status.Code.INVALID_ARGUMENT, e.getMessage()));
     }
-    AdmissionRequest request =
-        new AdmissionRequest(
-            key.mesh(),
-            key.name(),
-            metadata(node.getMetadata(), PROXY_TYPE_METADATA),
-            token,
-            metadata(node.getMetadata(), RESOURCE_METADATA));
-    return admission
-        .admit(request)
-        .onFailure()
-        .transform(ProxyAdmission::refusal)
+    return check(key, node, token)
         .flatMap(
             admitted -> {
               if (admitted.direct()) {
@@ -72,6 +62,30 @@ public final class ProxyAdmission {
                       new AdmittedProxy(
                           key, stored.version(), stored.spec(), Labels.isDirect(stored)));
             });
+  }
+
+  /**
+   * The same checks as {@link #admit} (request, token, store), refused with the same gRPC statuses,
+   * without registering anything: for the proxy's other streams (health checks).
+   */
+  public Uni<AdmittedDataplane> check(Node node, String token) {
+    try {
+      return check(ProxyKey.parse(node.getId()), node, token);
+    } catch (IllegalArgumentException e) {
+      return Uni.createFrom()
+          .failure(new AdmissionException(Status.Code.INVALID_ARGUMENT, e.getMessage()));
+    }
+  }
+
+  private Uni<AdmittedDataplane> check(ProxyKey key, Node node, String token) {
+    AdmissionRequest request =
+        new AdmissionRequest(
+            key.mesh(),
+            key.name(),
+            metadata(node.getMetadata(), PROXY_TYPE_METADATA),
+            token,
+            metadata(node.getMetadata(), RESOURCE_METADATA));
+    return admission.admit(request).onFailure().transform(ProxyAdmission::refusal);
   }
 
   /** Registers the proxy's own resource; a reconnect with an unchanged resource writes nothing. */

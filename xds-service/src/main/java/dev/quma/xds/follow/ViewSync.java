@@ -3,6 +3,7 @@ package dev.quma.xds.follow;
 import dev.quma.core.events.ChangeEvent;
 import dev.quma.core.events.ChangeFollower;
 import dev.quma.core.insight.Departures;
+import dev.quma.core.insight.ProbeResults;
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceType;
@@ -46,6 +47,7 @@ public final class ViewSync {
   private final ResourceStore store;
   private final ResourceQueries queries;
   private final Departures departures;
+  private final ProbeResults probes;
   private final ProxySnapshots snapshots;
   private final ExecutorService viewThread;
   private final Clock clock;
@@ -62,6 +64,7 @@ public final class ViewSync {
       ResourceStore store,
       ResourceQueries queries,
       Departures departures,
+      ProbeResults probes,
       ProxySnapshots snapshots,
       ExecutorService viewThread,
       Clock clock,
@@ -70,6 +73,7 @@ public final class ViewSync {
     this.store = store;
     this.queries = queries;
     this.departures = departures;
+    this.probes = probes;
     this.snapshots = snapshots;
     this.viewThread = viewThread;
     this.clock = clock;
@@ -209,20 +213,21 @@ public final class ViewSync {
     }
 
     /**
-     * Loads the mesh whole (its dataplanes and departed proxies); a reload may have missed
-     * token-state changes, so it tells of one.
+     * Loads the mesh whole (its dataplanes, departed proxies and probe results); a reload may have
+     * missed token-state changes, so it tells of one.
      */
     @Override
     public Uni<Void> resync() {
       return Uni.combine()
           .all()
-          .unis(listAll(0, new LinkedHashMap<>()), departures.all(mesh))
+          .unis(listAll(0, new LinkedHashMap<>()), departures.all(mesh), probes.all(mesh))
           .asTuple()
           .flatMap(
               loaded ->
                   ViewSync.this.<Void>onViewThread(
                       () -> {
-                        snapshots.loadMesh(mesh, loaded.getItem1(), loaded.getItem2());
+                        snapshots.loadMesh(
+                            mesh, loaded.getItem1(), loaded.getItem2(), loaded.getItem3());
                         return null;
                       }))
           .invoke(
@@ -256,6 +261,7 @@ public final class ViewSync {
     public Uni<Void> apply(List<ChangeEvent> events) {
       Set<String> names = new LinkedHashSet<>();
       Set<String> departed = new LinkedHashSet<>();
+      Set<String> probed = new LinkedHashSet<>();
       Map<String, Long> deleteVersions = new HashMap<>();
       long oldestEvent = Long.MAX_VALUE;
       boolean tokenStateChanged = false;
@@ -266,6 +272,11 @@ public final class ViewSync {
         }
         if (Departures.EVENT_TYPE.equals(event.type())) {
           departed.add(event.name());
+          oldestEvent = Math.min(oldestEvent, event.millis());
+          continue;
+        }
+        if (ProbeResults.EVENT_TYPE.equals(event.type())) {
+          probed.add(event.name());
           oldestEvent = Math.min(oldestEvent, event.millis());
           continue;
         }
@@ -284,11 +295,22 @@ public final class ViewSync {
       long eventMillis = oldestEvent;
       Uni<Void> departing =
           departed.isEmpty() ? Uni.createFrom().voidItem() : depart(departed, eventMillis);
+      Uni<Void> after =
+          probed.isEmpty() ? departing : departing.flatMap(x -> probe(probed, eventMillis));
       if (names.isEmpty()) {
-        return departing;
+        return after;
       }
-      // Dataplanes first: a departure of a dataplane created in the same batch then finds it.
-      return dataplanes(names, deleteVersions, eventMillis).flatMap(x -> departing);
+      // Dataplanes first: a departure or probe of a dataplane created in the same batch finds it.
+      return dataplanes(names, deleteVersions, eventMillis).flatMap(x -> after);
+    }
+
+    /** Reads the probe results that changed, and applies them to the view. */
+    private Uni<Void> probe(Set<String> probed, long eventMillis) {
+      return probes
+          .of(mesh, List.copyOf(probed))
+          .flatMap(found -> onViewThread(() -> snapshots.probe(mesh, found)))
+          .invoke(result -> onChange.accept(clock.millis() - eventMillis, result))
+          .replaceWithVoid();
     }
 
     /** Reads the departures of proxies that left or came back, and applies them to the view. */

@@ -10,11 +10,21 @@ import java.time.Duration;
  * Envoy's: a mass disconnect is more likely the network's or the control plane's fault than every
  * proxy's).
  *
+ * <p>Service probes decide too, and are never held: an inbound whose probe fails, or of a proxy
+ * whose readiness check fails, is not an endpoint, and one with a {@code serviceProbe} is not until
+ * its probe first passes ({@link dev.quma.core.insight.ProbeHealth#allows}).
+ *
  * @param grace how long a broken stream keeps its endpoints
  * @param panicThresholdPercent 0 to 100; 100 turns the guard off
+ * @param serviceProbes whether probe results count (HDS on); when off, {@code serviceProbe} is
+ *     ignored
  */
-public record EndpointHealth(Duration grace, int panicThresholdPercent) {
+public record EndpointHealth(Duration grace, int panicThresholdPercent, boolean serviceProbes) {
   public static final EndpointHealth DEFAULTS = new EndpointHealth(Duration.ofSeconds(30), 50);
+
+  public EndpointHealth(Duration grace, int panicThresholdPercent) {
+    this(grace, panicThresholdPercent, true);
+  }
 
   public EndpointHealth {
     if (grace.isNegative()) {

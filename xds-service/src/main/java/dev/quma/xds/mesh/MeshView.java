@@ -1,6 +1,7 @@
 package dev.quma.xds.mesh;
 
 import dev.quma.core.insight.Departure;
+import dev.quma.core.insight.ProbeHealth;
 import dev.quma.core.model.Dataplane;
 import dev.quma.xds.envoy.Protocol;
 import dev.quma.xds.envoy.endpoints.ServiceEndpoint;
@@ -39,6 +40,9 @@ public final class MeshView implements MeshEndpoints {
 
   /** Services whose lost endpoints the panic guard holds, with how many it holds. */
   private final Map<String, Integer> held = new HashMap<>();
+
+  /** The last probe results of each proxy that reported any (HDS). */
+  private final Map<String, ProbeHealth> probes = new HashMap<>();
 
   private final Map<String, Entry> dataplanes = new HashMap<>();
   private final Map<String, Map<String, List<ServiceEndpoint>>> endpointsByService =
@@ -102,9 +106,10 @@ public final class MeshView implements MeshEndpoints {
     if (old != null && version >= 0 && old.version() > version) {
       return Set.of();
     }
-    Entry updated = spec == null ? null : entry(name, version, spec);
+    Entry updated = spec == null ? null : entry(name, version, spec, probeOf(name));
     if (updated == null) {
       dataplanes.remove(name);
+      probes.remove(name);
       // The store deleted its departure with it; a dataplane created again under the name starts
       // afresh.
       departures.remove(name);
@@ -137,6 +142,24 @@ public final class MeshView implements MeshEndpoints {
       }
     }
     return changed;
+  }
+
+  /**
+   * Applies a proxy's probe results ({@code result} null for none); returns the services whose
+   * endpoints changed with them. Probe results are never held by the panic guard.
+   */
+  public Set<String> probe(String name, ProbeHealth result) {
+    if (result == null) {
+      probes.remove(name);
+    } else {
+      probes.put(name, result);
+    }
+    Entry entry = dataplanes.get(name);
+    return entry == null ? Set.of() : apply(name, entry.version(), entry.spec());
+  }
+
+  private ProbeHealth probeOf(String name) {
+    return health.serviceProbes() ? probes.get(name) : null;
   }
 
   /**
@@ -310,8 +333,11 @@ public final class MeshView implements MeshEndpoints {
     }
   }
 
-  /** What a dataplane contributes: its ready inbounds as endpoints, and each service's protocol. */
-  private static Entry entry(String name, long version, Dataplane spec) {
+  /**
+   * What a dataplane contributes: its ready inbounds (as stored, and as its probes say) as
+   * endpoints, and each service's protocol.
+   */
+  private Entry entry(String name, long version, Dataplane spec, ProbeHealth probed) {
     Map<String, List<ServiceEndpoint>> endpoints = new TreeMap<>();
     Map<String, Protocol> protocols = new TreeMap<>();
     Dataplane.Networking networking = spec.networking();
@@ -322,7 +348,7 @@ public final class MeshView implements MeshEndpoints {
           continue;
         }
         protocols.putIfAbsent(service, Protocol.of(inbound.tags().get(Dataplane.PROTOCOL_TAG)));
-        if (!inbound.ready()) {
+        if (!inbound.ready() || (health.serviceProbes() && !ProbeHealth.allows(probed, inbound))) {
           continue;
         }
         String address = advertised(networking, inbound);

@@ -20,6 +20,11 @@ public class DataplaneTokenInterceptor implements ServerInterceptor {
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
+  /** The token of the stream being opened (on the thread that opens it); null for none. */
+  public static String currentToken() {
+    return TOKEN.get();
+  }
+
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {

@@ -1,6 +1,7 @@
 package dev.quma.xds.snapshot;
 
 import dev.quma.core.insight.Departure;
+import dev.quma.core.insight.ProbeHealth;
 import dev.quma.core.model.Dataplane;
 import dev.quma.xds.generate.ProxyConfigGenerator;
 import dev.quma.xds.generate.ProxyResources;
@@ -108,9 +109,22 @@ public final class ProxySnapshots {
    */
   public synchronized void loadMesh(
       String mesh, Map<String, DataplaneState> dataplanes, Map<String, Departure> departures) {
+    loadMesh(mesh, dataplanes, departures, Map.of());
+  }
+
+  /**
+   * Replaces a mesh's view with a fresh full load (its dataplanes, its departed proxies and its
+   * probe results), and recomputes its connected proxies.
+   */
+  public synchronized void loadMesh(
+      String mesh,
+      Map<String, DataplaneState> dataplanes,
+      Map<String, Departure> departures,
+      Map<String, ProbeHealth> probes) {
     MeshView view = new MeshView(mesh, health);
     long now = clock.millis();
     departures.forEach((name, departure) -> view.depart(name, departure, now));
+    probes.forEach(view::probe);
     dataplanes.forEach((name, state) -> view.apply(name, state.version(), state.spec()));
     views.put(mesh, view);
     for (ConnectedProxy proxy : proxies.values()) {
@@ -183,6 +197,23 @@ public final class ProxySnapshots {
     long now = clock.millis();
     Set<String> services = new HashSet<>();
     departures.forEach((name, departure) -> services.addAll(view.depart(name, departure, now)));
+    int updated = updateConsumers(mesh, view, services, Set.of());
+    snapshotsSet.accept(updated);
+    return new ChangeResult(updated, threads.getCurrentThreadCpuTime() - cpuStart);
+  }
+
+  /**
+   * Applies proxies' new probe results ({@code null}: none): the consumers of the services whose
+   * endpoints changed are recomputed.
+   */
+  public synchronized ChangeResult probe(String mesh, Map<String, ProbeHealth> results) {
+    long cpuStart = threads.getCurrentThreadCpuTime();
+    MeshView view = views.get(mesh);
+    if (view == null) {
+      return new ChangeResult(0, 0);
+    }
+    Set<String> services = new HashSet<>();
+    results.forEach((name, result) -> services.addAll(view.probe(name, result)));
     int updated = updateConsumers(mesh, view, services, Set.of());
     snapshotsSet.accept(updated);
     return new ChangeResult(updated, threads.getCurrentThreadCpuTime() - cpuStart);
