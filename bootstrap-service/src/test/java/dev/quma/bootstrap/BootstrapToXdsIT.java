@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.quma.bootstrap.testing.ServiceProcesses;
 import dev.quma.core.events.ChangeStream;
 import dev.quma.core.model.Labels;
 import dev.quma.core.model.Mesh;
@@ -18,8 +19,6 @@ import dev.quma.dpagent.DpAgent;
 import dev.quma.envoyrules.EnvoyRules;
 import dev.quma.envoysim.SimulatedEnvoy;
 import dev.quma.envoysim.XdsChannels;
-import dev.quma.launcher.ServiceProcess;
-import dev.quma.launcher.ServiceSpec;
 import dev.quma.local.LocalRedis;
 import io.grpc.ManagedChannel;
 import io.vertx.mutiny.core.Vertx;
@@ -46,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BootstrapToXdsIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final Path XDS_JAR = Path.of("../xds-service/target/quarkus-app/quarkus-run.jar");
+  private static final Path XDS_JAR = ServiceProcesses.XDS_JAR;
 
   @TempDir Path dir;
   private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -166,22 +165,6 @@ class BootstrapToXdsIT {
   }
 
   private void start(String name, Path jar, Map<String, String> environment, LocalRedis redis) {
-    ServiceProcess process =
-        ServiceProcess.start(
-            new ServiceSpec(
-                name,
-                jar,
-                Integer.parseInt(
-                    environment.getOrDefault(
-                        "QUMA_XDS_HTTP_PORT",
-                        environment.getOrDefault("QUMA_BOOTSTRAP_MANAGEMENT_PORT", "0"))),
-                name,
-                environment),
-            Path.of(System.getProperty("java.home")),
-            Map.of("QUMA_REDIS_URL", redis.url()),
-            List.of("-Xmx256m"),
-            System.out);
-    closeables.add(process);
-    process.awaitReady(Duration.ofSeconds(90));
+    closeables.add(ServiceProcesses.start(name, jar, environment, redis));
   }
 }

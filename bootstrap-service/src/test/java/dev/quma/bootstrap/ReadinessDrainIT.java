@@ -1,0 +1,269 @@
+package dev.quma.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.quma.bootstrap.testing.ServiceProcesses;
+import dev.quma.core.events.ChangeStream;
+import dev.quma.core.model.Mesh;
+import dev.quma.core.model.Resource;
+import dev.quma.core.model.ResourceMeta;
+import dev.quma.core.model.ResourceType;
+import dev.quma.core.store.ResourceStore;
+import dev.quma.core.store.StoreSettings;
+import dev.quma.core.tokens.ProxyTokens;
+import dev.quma.core.tokens.SigningKeyManager;
+import dev.quma.dpagent.DpAgent;
+import dev.quma.envoysim.SimulatedEnvoy;
+import dev.quma.envoysim.XdsChannels;
+import dev.quma.envoysim.standin.EnvoyStandIn;
+import dev.quma.local.LocalRedis;
+import io.grpc.ManagedChannel;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGTERM to a real {@code dp-agent} running the stand-in Envoy, with the packaged xds-service and
+ * bootstrap-service as processes: the agent's readiness reporter turns 503 at once, Envoy's next
+ * health report (HDS) marks the proxy unready, and a consumer loses the endpoint while Envoy is
+ * still draining; only then does Envoy stop.
+ */
+class ReadinessDrainIT {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration DRAIN = Duration.ofSeconds(4);
+
+  @TempDir Path dir;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  @AfterEach
+  void stopAll() throws Exception {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      closeables.get(i).close();
+    }
+  }
+
+  @Test
+  void aDrainingProxyLeavesItsConsumersEndpointsBeforeEnvoyStops() throws Exception {
+    Assumptions.assumeTrue(
+        Files.exists(ServiceProcesses.XDS_JAR),
+        "xds-service is not packaged (run the full build: mvn verify)");
+    LocalRedis redisServer = LocalRedis.startEphemeral();
+    closeables.add(redisServer);
+    Vertx vertx = Vertx.vertx();
+    closeables.add(vertx::closeAndAwait);
+    Redis redis = Redis.createClient(vertx, redisServer.url());
+    closeables.add(redis::close);
+    ResourceStore store = new ResourceStore(redis, StoreSettings.DEFAULTS);
+    store
+        .create(
+            new Resource<>(
+                ResourceMeta.of(ResourceType.MESH, null, "default", Map.of()), Mesh.EMPTY))
+        .await()
+        .atMost(WAIT);
+    SigningKeyManager keys =
+        new SigningKeyManager(store, new ChangeStream(redis, store.keys()), Optional.empty());
+    Path token = dir.resolve("token");
+    Files.writeString(
+        token, ProxyTokens.issue(keys, "default", "redis-1", WAIT).await().atMost(WAIT));
+
+    int xdsPort = LocalRedis.freePort();
+    closeables.add(
+        ServiceProcesses.start(
+            "xds-service",
+            ServiceProcesses.XDS_JAR,
+            Map.of(
+                "QUMA_XDS_PORT",
+                String.valueOf(xdsPort),
+                "QUMA_XDS_HTTP_PORT",
+                String.valueOf(LocalRedis.freePort()),
+                "QUMA_TLS_DIR",
+                dir.resolve("xds-tls").toString(),
+                // Envoy reports every 200 ms and checks the reporter every 100 ms.
+                "KUMA_DP_SERVER_HDS_INTERVAL",
+                "200ms",
+                "KUMA_DP_SERVER_HDS_CHECK_INTERVAL",
+                "100ms",
+                "KUMA_DP_SERVER_HDS_CHECK_TIMEOUT",
+                "500ms"),
+            redisServer));
+    int bootstrapPort = LocalRedis.freePort();
+    closeables.add(
+        ServiceProcesses.start(
+            "bootstrap-service",
+            ServiceProcesses.BOOTSTRAP_JAR,
+            Map.of(
+                "QUMA_BOOTSTRAP_PORT", String.valueOf(bootstrapPort),
+                "QUMA_BOOTSTRAP_MANAGEMENT_PORT", String.valueOf(LocalRedis.freePort()),
+                "QUMA_BOOTSTRAP_XDS_HOST", "localhost",
+                "QUMA_BOOTSTRAP_XDS_PORT", String.valueOf(xdsPort),
+                "QUMA_TLS_DIR", dir.resolve("bootstrap-tls").toString()),
+            redisServer));
+
+    int readinessPort = LocalRedis.freePort();
+    Path output = dir.resolve("agent.out");
+    Process agent =
+        new ProcessBuilder(
+                javaBin(),
+                "-cp",
+                classPath(),
+                DpAgent.class.getName(),
+                "run",
+                "--cp-address=https://localhost:" + bootstrapPort,
+                "--ca-cert-file=" + dir.resolve("bootstrap-tls/ca.crt"),
+                "--dataplane-file=" + AgentBootstrapTest.SEEDS.resolve("redis-1.yaml"),
+                "--dataplane-token-file=" + token,
+                "--config-dir=" + dir.resolve("config"),
+                "--binary-path=" + standInScript(),
+                "--admin-port=" + LocalRedis.freePort(),
+                "--readiness-port=" + readinessPort,
+                "--drain-time=" + DRAIN.toSeconds() + "s")
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
+    closeables.add(agent::destroyForcibly);
+    assertThat(eventually(() -> readiness(readinessPort).equals("200 READY")))
+        .as("the reporter is ready once Envoy is; agent said: %s", read(output))
+        .isTrue();
+
+    SimulatedEnvoy backend = consumer(keys, dir.resolve("config/bootstrap.yaml"));
+    assertThat(backend.await(WAIT, () -> redis(backend).equals(List.of("192.168.0.1:9000"))))
+        .as("the consumer sees redis-1; agent said: %s", read(output))
+        .isTrue();
+
+    agent.destroy(); // SIGTERM
+    long signalled = System.nanoTime();
+    assertThat(eventually(() -> readiness(readinessPort).equals("503 DRAINING")))
+        .as("the reporter turns unready at once")
+        .isTrue();
+    assertThat(backend.await(WAIT, () -> redis(backend).isEmpty()))
+        .as("the consumer loses the draining proxy; agent said: %s", read(output))
+        .isTrue();
+    Duration lost = Duration.ofNanos(System.nanoTime() - signalled);
+    assertThat(read(output)).as("Envoy still runs").doesNotContain("[envoy-standin] stopping");
+    assertThat(lost).as("lost before the drain time is over").isLessThan(DRAIN);
+
+    assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(agent.exitValue()).as(read(output)).isZero();
+    assertThat(read(output)).contains("[envoy-standin] stopping", "dp-agent: Envoy stopped");
+  }
+
+  /** A consumer of redis, trusting the xDS tier's CA as the agent's bootstrap does. */
+  private SimulatedEnvoy consumer(SigningKeyManager keys, Path agentBootstrap) throws Exception {
+    JsonNode bootstrap = new YAMLMapper().readTree(agentBootstrap.toFile());
+    JsonNode xds =
+        bootstrap.at(
+            "/staticResources/clusters/0/loadAssignment/endpoints/0/lbEndpoints/0/endpoint/address/socketAddress");
+    Path trustedCa = dir.resolve("trusted-ca.pem");
+    Files.writeString(
+        trustedCa,
+        bootstrap
+            .at(
+                "/staticResources/clusters/0/transportSocket/typedConfig/commonTlsContext/validationContext/trustedCa/inlineString")
+            .asText());
+    ManagedChannel channel =
+        XdsChannels.tls(xds.get("address").asText(), xds.get("portValue").asInt(), trustedCa);
+    closeables.add(channel::shutdownNow);
+    String resource =
+        """
+        {"type": "Dataplane", "mesh": "default", "name": "backend-1",
+         "networking": {"address": "192.168.0.2",
+           "inbound": [{"port": 8000, "servicePort": 80, "tags": {"kuma.io/service": "backend"}}],
+           "outbound": [{"port": 10000, "tags": {"kuma.io/service": "redis"}}]}}
+        """;
+    SimulatedEnvoy envoy =
+        SimulatedEnvoy.builder("default.backend-1")
+            .dataplaneResource(resource)
+            .token(ProxyTokens.issue(keys, "default", "backend-1", WAIT).await().atMost(WAIT))
+            .build();
+    envoy.connect(channel);
+    closeables.add(envoy);
+    assertThat(envoy.await(WAIT, envoy::configured)).as("stream %s", envoy.closedWith()).isTrue();
+    return envoy;
+  }
+
+  private static List<String> redis(SimulatedEnvoy consumer) {
+    return consumer.endpointAddresses("redis");
+  }
+
+  private Path standInScript() throws Exception {
+    Path script = dir.resolve("envoy");
+    Files.writeString(
+        script,
+        "#!/bin/sh\nexec '"
+            + javaBin()
+            + "' -cp '"
+            + classPath()
+            + "' "
+            + EnvoyStandIn.class.getName()
+            + " \"$@\"\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    return script;
+  }
+
+  private static String readiness(int port) {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() + " " + response.body().strip();
+    } catch (Exception e) {
+      return "unreachable";
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file) : "";
+    } catch (java.io.IOException e) {
+      return "(unreadable)";
+    }
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** The test class path (java.class.path may be the runner's booter jar only). */
+  private static String classPath() {
+    String path = System.getProperty("surefire.test.class.path");
+    return path != null && !path.isBlank() ? path : System.getProperty("java.class.path");
+  }
+
+  private static boolean eventually(BooleanSupplier condition) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return condition.getAsBoolean();
+  }
+}
