@@ -53,4 +53,18 @@ public interface ApiConfig {
    */
   @WithDefault("30s")
   Duration connectedWithin();
+
+  /**
+   * How long the xDS tier keeps a proxy whose stream broke as an endpoint (its {@code
+   * quma.xds.connection-grace}), for the overview's inbound health.
+   */
+  @WithDefault("30s")
+  Duration connectionGrace();
+
+  /**
+   * Whether the xDS tier runs service probes (Kuma: {@code KUMA_DP_SERVER_HDS_ENABLED}); when off
+   * the overview says nothing of probes.
+   */
+  @WithDefault("true")
+  boolean hdsEnabled();
 }

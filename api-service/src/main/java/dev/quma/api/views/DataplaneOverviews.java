@@ -8,7 +8,11 @@ import dev.quma.api.rest.ResourceEndpoints;
 import dev.quma.core.codec.Format;
 import dev.quma.core.codec.ResourceCodec;
 import dev.quma.core.insight.DataplaneInsight;
+import dev.quma.core.insight.Departure;
+import dev.quma.core.insight.Departures;
 import dev.quma.core.insight.InsightReader;
+import dev.quma.core.insight.ProbeHealth;
+import dev.quma.core.insight.ProbeResults;
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceMeta;
@@ -21,6 +25,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,24 +34,38 @@ import java.util.Map;
 
 /**
  * Kuma's {@code DataplaneOverview}s: each dataplane with what the xDS tier knows of its connections
- * ({@code dataplaneInsight}). Served at {@code /meshes/{mesh}/dataplanes/_overview}, {@code
- * /dataplanes/_overview} and the older {@code /meshes/{mesh}/dataplanes+insights}; a page costs two
- * round trips (the dataplanes, then their insights), whatever the size of the mesh.
+ * ({@code dataplaneInsight}), and each inbound's health with what decides it ({@code
+ * inboundHealth}, see {@link InboundHealth}). Served at {@code
+ * /meshes/{mesh}/dataplanes/_overview}, {@code /dataplanes/_overview} and the older {@code
+ * /meshes/{mesh}/dataplanes+insights}; a page costs two round trips (the dataplanes, then their
+ * insights, departures and probe results at once), whatever the size of the mesh.
  */
 @ApplicationScoped
 public class DataplaneOverviews {
   private final ResourceEndpoints endpoints;
   private final ResourceStore store;
   private final InsightReader insights;
+  private final Departures departures;
+  private final ProbeResults probes;
   private final ApiConfig config;
+  private final Clock clock;
   private final ResourceCodec codec = ResourceCodec.instance();
 
   public DataplaneOverviews(
-      ResourceEndpoints endpoints, ResourceStore store, InsightReader insights, ApiConfig config) {
+      ResourceEndpoints endpoints,
+      ResourceStore store,
+      InsightReader insights,
+      Departures departures,
+      ProbeResults probes,
+      ApiConfig config,
+      Clock clock) {
     this.endpoints = endpoints;
     this.store = store;
     this.insights = insights;
+    this.departures = departures;
+    this.probes = probes;
     this.config = config;
+    this.clock = clock;
   }
 
   /** A page of overviews of one mesh, or of every mesh when {@code mesh} is null. */
@@ -64,7 +83,22 @@ public class DataplaneOverviews {
     Format format = Formats.wanted(headers);
     return store
         .get(ResourceType.DATAPLANE, mesh, name)
-        .flatMap(dataplane -> insights.get(mesh, name).map(insight -> overview(dataplane, insight)))
+        .flatMap(
+            dataplane ->
+                Uni.combine()
+                    .all()
+                    .unis(
+                        insights.get(mesh, name),
+                        departures.of(mesh, List.of(name)),
+                        probes.of(mesh, List.of(name)))
+                    .asTuple()
+                    .map(
+                        read ->
+                            overview(
+                                dataplane,
+                                read.getItem1(),
+                                read.getItem2().get(name),
+                                read.getItem3().get(name))))
         .map(body -> Response.ok(codec.write(body, format), Formats.mediaType(format)).build())
         .onFailure()
         .transform(Errors.titled(Errors.RETRIEVE_ONE));
@@ -80,33 +114,56 @@ public class DataplaneOverviews {
       return Uni.createFrom().item(List.of());
     }
     List<String> meshes = new ArrayList<>(namesByMesh.keySet());
-    List<Uni<List<DataplaneInsight>>> reads = new ArrayList<>();
+    List<Uni<MeshReads>> reads = new ArrayList<>();
     for (String mesh : meshes) {
-      reads.add(insights.getAll(mesh, namesByMesh.get(mesh)));
+      List<String> names = namesByMesh.get(mesh);
+      reads.add(
+          Uni.combine()
+              .all()
+              .unis(
+                  insights.getAll(mesh, names), departures.of(mesh, names), probes.of(mesh, names))
+              .asTuple()
+              .map(read -> new MeshReads(read.getItem1(), read.getItem2(), read.getItem3())));
     }
     return Uni.join()
         .all(reads)
         .andFailFast()
         .map(
             found -> {
-              Map<String, DataplaneInsight> byKey = new LinkedHashMap<>();
+              Map<String, DataplaneInsight> insightByKey = new LinkedHashMap<>();
+              Map<String, MeshReads> readsByMesh = new LinkedHashMap<>();
               for (int m = 0; m < meshes.size(); m++) {
                 List<String> names = namesByMesh.get(meshes.get(m));
+                readsByMesh.put(meshes.get(m), found.get(m));
                 for (int i = 0; i < names.size(); i++) {
-                  byKey.put(meshes.get(m) + "/" + names.get(i), found.get(m).get(i));
+                  insightByKey.put(
+                      meshes.get(m) + "/" + names.get(i), found.get(m).insights().get(i));
                 }
               }
               List<Object> items = new ArrayList<>(page.items().size());
               for (Resource<?> dataplane : page.items()) {
+                MeshReads ofMesh = readsByMesh.get(dataplane.mesh());
                 items.add(
-                    overview(dataplane, byKey.get(dataplane.mesh() + "/" + dataplane.name())));
+                    overview(
+                        dataplane,
+                        insightByKey.get(dataplane.mesh() + "/" + dataplane.name()),
+                        ofMesh.departures().get(dataplane.name()),
+                        ofMesh.probes().get(dataplane.name())));
               }
               return items;
             });
   }
 
-  private static DataplaneOverview overview(Resource<?> dataplane, DataplaneInsight insight) {
+  /** What a page needs of one mesh besides its dataplanes. */
+  private record MeshReads(
+      List<DataplaneInsight> insights,
+      Map<String, Departure> departures,
+      Map<String, ProbeHealth> probes) {}
+
+  private DataplaneOverview overview(
+      Resource<?> dataplane, DataplaneInsight insight, Departure departure, ProbeHealth probe) {
     ResourceMeta meta = dataplane.meta();
+    Dataplane spec = (Dataplane) dataplane.spec();
     return new DataplaneOverview(
         "DataplaneOverview",
         meta.mesh(),
@@ -114,8 +171,15 @@ public class DataplaneOverviews {
         meta.creationTime(),
         meta.modificationTime(),
         meta.labels().isEmpty() ? null : meta.labels(),
-        (Dataplane) dataplane.spec(),
-        insight);
+        spec,
+        insight,
+        InboundHealth.of(
+            spec,
+            departure,
+            probe,
+            config.hdsEnabled(),
+            config.connectionGrace(),
+            clock.instant()));
   }
 
   /**
@@ -131,5 +195,6 @@ public class DataplaneOverviews {
       Instant modificationTime,
       Map<String, String> labels,
       Dataplane dataplane,
-      DataplaneInsight dataplaneInsight) {}
+      DataplaneInsight dataplaneInsight,
+      List<InboundHealth> inboundHealth) {}
 }

@@ -7,8 +7,12 @@ export function dataplaneStatus(overview) {
   if (!online) return 'offline';
   const networking = overview.dataplane?.networking ?? {};
   if (networking.gateway) return 'online';
-  const counted = (networking.inbound ?? []).filter(i => i.state !== 'Ignored');
-  const notReady = counted.filter(i => i.health?.ready === false || i.state === 'NotReady').length;
+  // The overview's inboundHealth (stored health, connection, probes) where the API gives it.
+  const health = overview.inboundHealth ?? [];
+  const counted = (networking.inbound ?? []).map((inbound, i) => ({inbound, health: health[i]}))
+    .filter(({inbound}) => inbound.state !== 'Ignored');
+  const notReady = counted.filter(({inbound, health}) => health ? !health.ready
+    : inbound.health?.ready === false || inbound.state === 'NotReady').length;
   if (notReady === counted.length) return 'offline';
   return notReady > 0 ? 'partiallyDegraded' : 'online';
 }

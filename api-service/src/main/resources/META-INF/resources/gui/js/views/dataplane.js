@@ -43,7 +43,8 @@ class DataplaneView extends View {
         ? h('p', {class: 'muted'}, networking.gateway
           ? `A gateway: ${tagList(networking.gateway.tags).join(', ')}` : 'No inbounds.')
         : table(`${inbounds.length} inbound${inbounds.length === 1 ? '' : 's'}`,
-          ['Port', 'Service port', 'Tags', 'State'], inbounds.map(inboundRow)),
+          ['Port', 'Service port', 'Tags', 'State', 'Decided by'],
+          inbounds.map((inbound, i) => inboundRow(inbound, overview.inboundHealth?.[i]))),
       h('h2', {}, 'xDS subscriptions'),
       subs.length === 0
         ? h('p', {class: 'muted', 'data-state': 'empty'}, 'Its proxy has never connected to the xDS service.')
@@ -95,15 +96,26 @@ class DataplaneView extends View {
   }
 }
 
-function inboundRow(inbound) {
-  const notReady = inbound.health?.ready === false || inbound.state === 'NotReady';
+/**
+ * An inbound, with its health as the xDS tier sees it (the overview's inboundHealth: the stored
+ * health, the proxy's connection, its probes) and what decided it.
+ */
+function inboundRow(inbound, health) {
+  const notReady = health ? !health.ready
+    : inbound.health?.ready === false || inbound.state === 'NotReady';
   const state = inbound.state === 'Ignored' ? 'Ignored' : notReady ? 'Not ready' : 'Ready';
-  return h('tr', {'data-inbound': inbound.port},
+  const source = health?.source ? SOURCES[health.source] ?? health.source : '';
+  const why = health?.reason ? `${health.reason}${health.since ? ` (since ${isoTime(health.since)})` : ''}` : '';
+  return h('tr', {'data-inbound': inbound.port, class: notReady ? 'unhealthy' : null},
     h('th', {scope: 'row'}, `${inbound.address ? `${inbound.address}:` : ''}${inbound.port}`),
     h('td', {}, inbound.servicePort ?? inbound.port),
     h('td', {}, h('ul', {class: 'tags'}, tagList(inbound.tags).map(t => h('li', {}, t)))),
-    h('td', {}, h('span', {class: `inbound-state${notReady ? ' not-ready' : ''}`, 'data-state': state}, state)));
+    h('td', {}, h('span', {class: `inbound-state${notReady ? ' not-ready' : ''}`, 'data-state': state}, state)),
+    h('td', {'data-source': health?.source ?? null}, source ? h('span', {title: why}, source) : null,
+      why ? h('div', {class: 'muted'}, why) : null));
 }
+
+const SOURCES = {probe: 'Probe', connection: 'Connection', api: 'API'};
 
 function configView(dump) {
   const types = dump.quma?.types ?? [];
