@@ -123,7 +123,7 @@ class InboundHealthTest {
 
   private void record(String name, ProbeHealth health) {
     assertThat(probes.record("default", name, health).await().atMost(Duration.ofSeconds(5)))
-        .isTrue();
+        .isEqualTo(ProbeResults.Outcome.WRITTEN);
   }
 
   private void connect(String name) {

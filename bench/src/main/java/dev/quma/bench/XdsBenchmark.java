@@ -319,7 +319,7 @@ public final class XdsBenchmark {
   // ---- the fleet ----
 
   /** How one wave of connecting proxies went. */
-  private record Wave(double seconds, double cpuSeconds, double pushes) {}
+  record Wave(double seconds, double cpuSeconds, double pushes) {}
 
   /**
    * Connects every proxy (a new simulated Envoy each, spread over the channels) and waits until
@@ -334,6 +334,20 @@ public final class XdsBenchmark {
       int services,
       int instances)
       throws Exception {
+    return wave(
+        xds, base, channels, envoys, tokens, instances, i -> dataplane(i, services, instances, 0));
+  }
+
+  /** As above, each proxy {@code i} with the dataplane resource {@code resources(i)}. */
+  Wave wave(
+      ServiceProcess xds,
+      String base,
+      List<ManagedChannel> channels,
+      SimulatedEnvoy[] envoys,
+      String[] tokens,
+      int instances,
+      java.util.function.IntFunction<String> resources)
+      throws Exception {
     int proxies = envoys.length;
     AtomicInteger configured = new AtomicInteger();
     Set<Integer> counted = ConcurrentHashMap.newKeySet();
@@ -345,7 +359,7 @@ public final class XdsBenchmark {
       SimulatedEnvoy envoy =
           SimulatedEnvoy.builder("default." + name(i, instances))
               .service(service(i / instances))
-              .dataplaneResource(dataplane(i, services, instances, 0))
+              .dataplaneResource(resources.apply(i))
               .token(tokens[i])
               .build();
       envoy.onUpdate(
@@ -435,11 +449,11 @@ public final class XdsBenchmark {
 
   // ---- plumbing ----
 
-  private long heap(String base) throws Exception {
+  long heap(String base) throws Exception {
     return Long.parseLong(field(get(base + "/debug/heap"), "usedBytes"));
   }
 
-  private double metric(String base, String name) throws Exception {
+  double metric(String base, String name) throws Exception {
     String metrics = get(base + "/q/metrics");
     Matcher matcher =
         Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$")
@@ -475,7 +489,7 @@ public final class XdsBenchmark {
     return matcher.group(1);
   }
 
-  private static double round(double value) {
+  static double round(double value) {
     return Math.round(value * 100) / 100.0;
   }
 }

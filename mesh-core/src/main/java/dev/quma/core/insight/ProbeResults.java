@@ -34,11 +34,17 @@ public final class ProbeResults {
     this.streamMaxLength = streamMaxLength;
   }
 
-  /**
-   * Stores the results unless the stored ones say the same; true when written (false also when the
-   * dataplane does not exist).
-   */
-  public Uni<Boolean> record(String mesh, String name, ProbeHealth health) {
+  /** What {@link #record} did. */
+  public enum Outcome {
+    WRITTEN,
+    /** The stored results said the same already. */
+    UNCHANGED,
+    /** There is no such dataplane (yet, or any more): nothing was written. */
+    NO_DATAPLANE
+  }
+
+  /** Stores the results unless the stored ones say the same. */
+  public Uni<Outcome> record(String mesh, String name, ProbeHealth health) {
     LuaScript.Call call =
         new LuaScript.Call()
             .key("record", keys.record(ResourceType.DATAPLANE, mesh, name))
@@ -50,7 +56,15 @@ public final class ProbeResults {
             .arg("mesh", mesh)
             .arg("maxlen", streamMaxLength)
             .arg("eventType", EVENT_TYPE);
-    return RECORD.run(redis, call).map(reply -> reply.toInteger() == 1);
+    return RECORD
+        .run(redis, call)
+        .map(
+            reply ->
+                switch (reply.toInteger()) {
+                  case 1 -> Outcome.WRITTEN;
+                  case 0 -> Outcome.UNCHANGED;
+                  default -> Outcome.NO_DATAPLANE;
+                });
   }
 
   /** Every dataplane of a mesh with probe results, by name. */

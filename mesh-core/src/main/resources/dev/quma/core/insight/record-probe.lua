@@ -4,8 +4,8 @@
 -- exist, so a deleted one leaves nothing behind.
 -- K: record (the dataplane's), probes, events
 -- A: name, health, since (epoch ms), mesh, maxlen (of the stream), eventType
--- Returns 1 when written, 0 when unchanged or the dataplane is gone.
-if redis.call('EXISTS', K.record) == 0 then return 0 end
+-- Returns 1 when written, 0 when unchanged, -1 when there is no such dataplane.
+if redis.call('EXISTS', K.record) == 0 then return -1 end
 local old = redis.call('HGET', K.probes, A.name)
 if old then
   local separator = string.find(old, ';', 1, true)

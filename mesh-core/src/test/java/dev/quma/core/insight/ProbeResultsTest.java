@@ -41,16 +41,17 @@ class ProbeResultsTest {
   @Test
   void aChangedResultIsStoredAndAnnouncedAnUnchangedOneIsNot() {
     ProbeHealth failing = new ProbeHealth(1_000, true, Map.of(80, false));
-    assertThat(await(probes.record("default", "web-1", failing))).isTrue();
+    assertThat(await(probes.record("default", "web-1", failing)))
+        .isEqualTo(ProbeResults.Outcome.WRITTEN);
     assertThat(
             await(
                 probes.record("default", "web-1", new ProbeHealth(2_000, true, Map.of(80, false)))))
         .as("the same result, later")
-        .isFalse();
+        .isEqualTo(ProbeResults.Outcome.UNCHANGED);
     assertThat(
             await(
                 probes.record("default", "web-1", new ProbeHealth(3_000, true, Map.of(80, true)))))
-        .isTrue();
+        .isEqualTo(ProbeResults.Outcome.WRITTEN);
 
     assertThat(await(probes.of("default", List.of("web-1", "web-2"))))
         .containsEntry("web-1", new ProbeHealth(3_000, true, Map.of(80, true)))
@@ -73,7 +74,7 @@ class ProbeResultsTest {
     assertThat(await(probes.all("default"))).isEmpty();
     assertThat(await(probes.record("default", "web-1", new ProbeHealth(2_000, true, Map.of()))))
         .as("a dataplane that does not exist")
-        .isFalse();
+        .isEqualTo(ProbeResults.Outcome.NO_DATAPLANE);
     assertThat(await(probes.all("default"))).isEmpty();
   }
 

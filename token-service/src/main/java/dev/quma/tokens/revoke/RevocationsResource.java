@@ -2,8 +2,8 @@ package dev.quma.tokens.revoke;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.quma.http.auth.CurrentCaller;
 import dev.quma.core.validation.MetaValidator;
+import dev.quma.http.auth.CurrentCaller;
 import dev.quma.http.errors.ApiException;
 import dev.quma.http.errors.KumaError;
 import dev.quma.tokens.issue.TokenErrors;

@@ -169,8 +169,8 @@ final class HealthStream implements StreamObserver<HealthCheckRequestOrEndpointH
     ProbeHealth next = plan.verdict(response, health, context.clock().millis());
     if (!next.sameHealth(health)) {
       context.metrics().flipped(health, next);
-      writer.write(next);
     }
+    writer.offer(next);
     health = next;
     context.metrics().reportRead(System.nanoTime() - started);
   }

@@ -7,9 +7,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Records the probe results of the proxies whose health check streams this replica holds. Each
- * stream gets a {@link Writer}: one write in flight at a time, always of the latest result, so that
- * a quick flip and flop cannot land in the wrong order; a failed write is tried again with the next
- * result that comes.
+ * stream gets a {@link Writer}, offered every report: it writes what differs from the last result
+ * it stored, one write in flight at a time and always the latest, so that a quick flip and flop
+ * cannot land in the wrong order. A write that failed, or found no dataplane yet (a Direct proxy's
+ * health stream may come before its registration), is tried again with the next report.
  */
 public final class ProbeRecorder {
   private static final Logger LOG = Logger.getLogger(ProbeRecorder.class);
@@ -32,6 +33,7 @@ public final class ProbeRecorder {
     private final String mesh;
     private final String name;
     private ProbeHealth wanted;
+    private ProbeHealth stored;
     private boolean writing;
 
     private Writer(String mesh, String name) {
@@ -39,9 +41,9 @@ public final class ProbeRecorder {
       this.name = name;
     }
 
-    synchronized void write(ProbeHealth health) {
+    synchronized void offer(ProbeHealth health) {
       wanted = health;
-      if (!writing) {
+      if (!writing && !health.sameHealth(stored)) {
         next();
       }
     }
@@ -53,11 +55,11 @@ public final class ProbeRecorder {
           .record(mesh, name, health)
           .subscribe()
           .with(
-              written -> {
+              outcome -> {
                 if (failing.compareAndSet(true, false)) {
                   LOG.info("probe results are written again");
                 }
-                done(health);
+                done(health, outcome != ProbeResults.Outcome.NO_DATAPLANE);
               },
               failure -> {
                 if (failing.compareAndSet(false, true)) {
@@ -66,13 +68,17 @@ public final class ProbeRecorder {
                           + " report",
                       failure.getMessage());
                 }
-                done(health);
+                done(health, false);
               });
     }
 
-    private synchronized void done(ProbeHealth written) {
+    /** {@code stored} false: the result is not in the store (a failure, no dataplane yet). */
+    private synchronized void done(ProbeHealth attempted, boolean stored) {
       writing = false;
-      if (wanted != written) {
+      if (stored) {
+        this.stored = attempted;
+      }
+      if (wanted != attempted && !wanted.sameHealth(this.stored)) {
         next();
       }
     }
