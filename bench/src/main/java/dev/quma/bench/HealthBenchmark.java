@@ -246,10 +246,16 @@ public final class HealthBenchmark {
 
         // ---- graceful leave -> every consumer ACKed endpoints without it ----
         Latencies leaves = new Latencies("graceful leave -> consumers ACKed");
+        Set<Integer> left = new java.util.HashSet<>();
         for (int f = 0; f < flips; f++) {
           int instance = pick(random, proxies, used);
           String address = XdsBenchmark.address(instance) + ":9000";
-          List<Integer> consumers = consumersOf.getOrDefault(instance / instances, List.of());
+          // A consumer that left earlier gets no more pushes.
+          List<Integer> consumers =
+              consumersOf.getOrDefault(instance / instances, List.of()).stream()
+                  .filter(c -> !left.contains(c))
+                  .toList();
+          left.add(instance);
           String cluster = XdsBenchmark.service(instance / instances);
           SimulatedEnvoy leaving = envoys[instance];
           HdsClient itsHealth = health[instance];
