@@ -30,6 +30,14 @@ final class BenchSupport {
     return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 
+  /** A report's "machine" block: cores, Java, and the load average when the run started. */
+  static Map<String, Object> machine() {
+    return Map.of(
+        "cpus", Runtime.getRuntime().availableProcessors(),
+        "java", System.getProperty("java.version"),
+        "load_average_at_start", loadAverage());
+  }
+
   /** The machine's load average as /proc shows it: the context every figure needs. */
   static String loadAverage() {
     try {

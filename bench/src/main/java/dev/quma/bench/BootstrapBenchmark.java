@@ -90,12 +90,7 @@ public final class BootstrapBenchmark {
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("benchmark", "bootstrap");
       report.put("when", Instant.now().toString());
-      report.put(
-          "machine",
-          Map.of(
-              "cpus", Runtime.getRuntime().availableProcessors(),
-              "java", System.getProperty("java.version"),
-              "load_average_at_start", BenchSupport.loadAverage()));
+      report.put("machine", BenchSupport.machine());
       report.put(
           "note",
           "one bootstrap-service replica (a JVM process, HTTPS), Redis and this client share the"

@@ -1,25 +1,18 @@
 package dev.quma.bench;
 
-import dev.quma.core.events.ChangeStream;
 import dev.quma.core.model.Mesh;
 import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceMeta;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
-import dev.quma.core.tokens.ProxyTokens;
-import dev.quma.core.tokens.SigningKeyManager;
 import dev.quma.envoysim.HdsClient;
 import dev.quma.envoysim.SimulatedEnvoy;
-import dev.quma.envoysim.XdsChannels;
-import dev.quma.launcher.ServiceProcess;
-import dev.quma.launcher.ServiceSpec;
 import dev.quma.local.LocalRedis;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.ManagedChannel;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +21,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,53 +65,18 @@ public final class HealthBenchmark {
                   ResourceMeta.of(ResourceType.MESH, null, "default", Map.of()), Mesh.EMPTY))
           .await()
           .indefinitely();
-      Path tlsDir = Files.createTempDirectory("quma-bench-tls");
-      int grpcPort = LocalRedis.freePort();
-      int httpPort = LocalRedis.freePort();
-      ServiceSpec spec =
-          new ServiceSpec(
-              "xds-service",
-              home.resolve("xds-service/target/quarkus-app/quarkus-run.jar"),
-              httpPort,
-              "xDS",
+      try (BenchReplica xds =
+          BenchReplica.start(
+              home,
+              redisServer.url(),
               Map.of(
-                  "QUMA_XDS_PORT", String.valueOf(grpcPort),
-                  "QUMA_XDS_HTTP_PORT", String.valueOf(httpPort),
-                  "QUMA_XDS_DEBUG_ENDPOINTS", "true",
-                  "QUMA_XDS_INSTANCE_ID", "bench",
                   // Reports are sent by the benchmark, not on a timer.
                   "KUMA_DP_SERVER_HDS_INTERVAL", "1h",
                   "KUMA_DP_SERVER_HDS_REFRESH_INTERVAL", "1h",
-                  "KUMA_XDS_DATAPLANE_DEREGISTRATION_DELAY", "5m",
-                  "QUMA_TLS_DIR", tlsDir.toString()));
-      try (ServiceProcess xds =
-          ServiceProcess.start(
-              spec,
-              Path.of(System.getProperty("java.home")),
-              Map.of("QUMA_REDIS_URL", redisServer.url()),
-              List.of("-Xmx2g"),
-              null)) {
-        xds.awaitReady(Duration.ofSeconds(60));
-        String base = "http://127.0.0.1:" + httpPort;
-        SigningKeyManager keys =
-            new SigningKeyManager(store, new ChangeStream(redis, store.keys()), Optional.empty());
-        String[] tokens =
-            IntStream.range(0, proxies)
-                .parallel()
-                .mapToObj(
-                    i ->
-                        ProxyTokens.issue(
-                                keys,
-                                "default",
-                                XdsBenchmark.name(i, instances),
-                                Duration.ofHours(4))
-                            .await()
-                            .indefinitely())
-                .toArray(String[]::new);
-        List<ManagedChannel> channels = new ArrayList<>();
-        for (int i = 0; i < Math.max(1, proxies / 50); i++) {
-          channels.add(XdsChannels.tls("localhost", grpcPort, tlsDir.resolve("ca.crt")));
-        }
+                  "KUMA_XDS_DATAPLANE_DEREGISTRATION_DELAY", "5m"))) {
+        String base = xds.base();
+        String[] tokens = XdsBenchmark.tokens(store, redis, proxies, instances);
+        List<ManagedChannel> channels = xds.channelsFor(proxies);
 
         // ---- the fleet joins over ADS; probed inbounds are no endpoints yet ----
         SimulatedEnvoy[] envoys = new SimulatedEnvoy[proxies];
@@ -278,12 +235,7 @@ public final class HealthBenchmark {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("benchmark", "health");
         report.put("when", Instant.now().toString());
-        report.put(
-            "machine",
-            Map.of(
-                "cpus", Runtime.getRuntime().availableProcessors(),
-                "java", System.getProperty("java.version"),
-                "load_average", BenchSupport.loadAverage()));
+        report.put("machine", BenchSupport.machine());
         report.put("proxies", proxies);
         report.put("services", services);
         report.put("consumers_per_service", 5 * instances);

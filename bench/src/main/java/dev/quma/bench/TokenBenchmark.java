@@ -99,12 +99,7 @@ public final class TokenBenchmark {
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("benchmark", "tokens");
       report.put("when", Instant.now().toString());
-      report.put(
-          "machine",
-          Map.of(
-              "cpus", Runtime.getRuntime().availableProcessors(),
-              "java", System.getProperty("java.version"),
-              "load_average_at_start", BenchSupport.loadAverage()));
+      report.put("machine", BenchSupport.machine());
       report.put(
           "note",
           "one token-service replica (a JVM process), Redis, PostgreSQL and this client share the"

@@ -14,9 +14,6 @@ import dev.quma.core.store.StoreSettings;
 import dev.quma.core.tokens.ProxyTokens;
 import dev.quma.core.tokens.SigningKeyManager;
 import dev.quma.envoysim.SimulatedEnvoy;
-import dev.quma.envoysim.XdsChannels;
-import dev.quma.launcher.ServiceProcess;
-import dev.quma.launcher.ServiceSpec;
 import dev.quma.local.LocalRedis;
 import io.grpc.ManagedChannel;
 import io.vertx.mutiny.core.Vertx;
@@ -26,7 +23,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,59 +81,21 @@ public final class XdsBenchmark {
           .await()
           .indefinitely();
 
-      Path tlsDir = Files.createTempDirectory("quma-bench-tls");
-      int grpcPort = LocalRedis.freePort();
-      int httpPort = LocalRedis.freePort();
-      ServiceSpec spec =
-          new ServiceSpec(
-              "xds-service",
-              home.resolve("xds-service/target/quarkus-app/quarkus-run.jar"),
-              httpPort,
-              "xDS",
-              Map.of(
-                  "QUMA_XDS_PORT",
-                  String.valueOf(grpcPort),
-                  "QUMA_XDS_HTTP_PORT",
-                  String.valueOf(httpPort),
-                  "QUMA_XDS_DEBUG_ENDPOINTS",
-                  "true",
-                  "QUMA_XDS_INSTANCE_ID",
-                  "bench",
-                  // dropped proxies reconnect in the second wave: keep their registrations
-                  "KUMA_XDS_DATAPLANE_DEREGISTRATION_DELAY",
-                  "5m",
-                  "QUMA_TLS_DIR",
-                  tlsDir.toString()));
-      try (ServiceProcess xds =
-          ServiceProcess.start(
-              spec,
-              Path.of(System.getProperty("java.home")),
-              Map.of("QUMA_REDIS_URL", redisServer.url()),
-              jvmOptions(),
-              replicaLog())) {
-        xds.awaitReady(Duration.ofSeconds(60));
-        String base = "http://127.0.0.1:" + httpPort;
+      try (BenchReplica xds =
+          BenchReplica.start(
+              home,
+              redisServer.url(),
+              // dropped proxies reconnect in the second wave: keep their registrations
+              Map.of("KUMA_XDS_DATAPLANE_DEREGISTRATION_DELAY", "5m"))) {
+        String base = xds.base();
         long heapBefore = heap(base);
 
         // Tokens are signed before the clock starts: the join measures the xDS tier, whose
         // verification of every token is part of it.
-        SigningKeyManager keys =
-            new SigningKeyManager(store, new ChangeStream(redis, store.keys()), Optional.empty());
-        String[] tokens =
-            IntStream.range(0, proxies)
-                .parallel()
-                .mapToObj(
-                    i ->
-                        ProxyTokens.issue(keys, "default", name(i, instances), Duration.ofHours(4))
-                            .await()
-                            .indefinitely())
-                .toArray(String[]::new);
+        String[] tokens = tokens(store, redis, proxies, instances);
 
         // ---- join ----
-        List<ManagedChannel> channels = new ArrayList<>();
-        for (int i = 0; i < Math.max(1, proxies / 50); i++) {
-          channels.add(XdsChannels.tls("localhost", grpcPort, tlsDir.resolve("ca.crt")));
-        }
+        List<ManagedChannel> channels = xds.channelsFor(proxies);
         SimulatedEnvoy[] envoys = new SimulatedEnvoy[proxies];
         Wave join = wave(xds, base, channels, envoys, tokens, services, instances);
         System.out.printf(
@@ -292,28 +250,18 @@ public final class XdsBenchmark {
     }
   }
 
-  /** Where the replica's output goes: {@code -Dbench.xds.log=FILE}, else nowhere. */
-  private static java.io.PrintStream replicaLog() {
-    String file = System.getProperty("bench.xds.log");
-    if (file == null) {
-      return null;
-    }
-    try {
-      return new java.io.PrintStream(
-          new java.io.FileOutputStream(file), true, StandardCharsets.UTF_8);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  /** The replica's JVM options; {@code -Dbench.xds.jvm="..."} adds some (a profiler, say). */
-  private static List<String> jvmOptions() {
-    List<String> options = new ArrayList<>(List.of("-Xmx2g"));
-    String extra = System.getProperty("bench.xds.jvm", "");
-    if (!extra.isBlank()) {
-      options.addAll(Arrays.asList(extra.trim().split("\\s+")));
-    }
-    return options;
+  /** One dataplane token per simulated proxy, signed before any clock starts. */
+  static String[] tokens(ResourceStore store, Redis redis, int proxies, int instances) {
+    SigningKeyManager keys =
+        new SigningKeyManager(store, new ChangeStream(redis, store.keys()), Optional.empty());
+    return IntStream.range(0, proxies)
+        .parallel()
+        .mapToObj(
+            i ->
+                ProxyTokens.issue(keys, "default", name(i, instances), Duration.ofHours(4))
+                    .await()
+                    .indefinitely())
+        .toArray(String[]::new);
   }
 
   // ---- the fleet ----
@@ -326,7 +274,7 @@ public final class XdsBenchmark {
    * each has ACKed a config of every type.
    */
   private Wave wave(
-      ServiceProcess xds,
+      BenchReplica xds,
       String base,
       List<ManagedChannel> channels,
       SimulatedEnvoy[] envoys,
@@ -340,7 +288,7 @@ public final class XdsBenchmark {
 
   /** As above, each proxy {@code i} with the dataplane resource {@code resources(i)}. */
   Wave wave(
-      ServiceProcess xds,
+      BenchReplica xds,
       String base,
       List<ManagedChannel> channels,
       SimulatedEnvoy[] envoys,

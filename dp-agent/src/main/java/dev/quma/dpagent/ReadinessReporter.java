@@ -44,24 +44,15 @@ final class ReadinessReporter implements AutoCloseable {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(ADDRESS), port), 16);
-    } catch (BindException e) {
-      throw new AgentException(
-          ExitCodes.READINESS_PORT_IN_USE,
-          "the readiness reporter cannot listen on "
-              + ADDRESS
-              + ":"
-              + port
-              + ": the port is in use (another agent's reporter or an Envoy admin port?); pass"
-              + " --readiness-port (KUMA_READINESS_PORT) with a free port, or 0 to turn it off");
     } catch (IOException e) {
+      String why =
+          e instanceof BindException
+              ? "the port is in use (another agent's reporter or an Envoy admin port?); pass"
+                  + " --readiness-port (KUMA_READINESS_PORT) with a free port, or 0 to turn it off"
+              : e.getMessage();
       throw new AgentException(
           ExitCodes.READINESS_PORT_IN_USE,
-          "the readiness reporter cannot listen on "
-              + ADDRESS
-              + ":"
-              + port
-              + ": "
-              + e.getMessage());
+          "the readiness reporter cannot listen on " + ADDRESS + ":" + port + ": " + why);
     }
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     ReadinessReporter reporter = new ReadinessReporter(server, executor, envoyAdminPort);

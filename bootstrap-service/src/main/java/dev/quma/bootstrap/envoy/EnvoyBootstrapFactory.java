@@ -117,16 +117,7 @@ public final class EnvoyBootstrapFactory {
         .setName(READINESS_CLUSTER)
         .setType(DiscoveryType.STATIC)
         .setConnectTimeout(Durations.fromSeconds(1))
-        .setLoadAssignment(
-            ClusterLoadAssignment.newBuilder()
-                .setClusterName(READINESS_CLUSTER)
-                .addEndpoints(
-                    LocalityLbEndpoints.newBuilder()
-                        .addLbEndpoints(
-                            LbEndpoint.newBuilder()
-                                .setEndpoint(
-                                    Endpoint.newBuilder()
-                                        .setAddress(address(ADMIN_ADDRESS, port))))))
+        .setLoadAssignment(oneEndpoint(READINESS_CLUSTER, address(ADMIN_ADDRESS, port)))
         .build();
   }
 
@@ -201,16 +192,7 @@ public final class EnvoyBootstrapFactory {
             .setType(DiscoveryType.STRICT_DNS)
             .setConnectTimeout(Durations.fromSeconds(1))
             .setLoadAssignment(
-                ClusterLoadAssignment.newBuilder()
-                    .setClusterName(ADS_CLUSTER)
-                    .addEndpoints(
-                        LocalityLbEndpoints.newBuilder()
-                            .addLbEndpoints(
-                                LbEndpoint.newBuilder()
-                                    .setEndpoint(
-                                        Endpoint.newBuilder()
-                                            .setAddress(
-                                                address(settings.xdsHost(), settings.xdsPort()))))))
+                oneEndpoint(ADS_CLUSTER, address(settings.xdsHost(), settings.xdsPort())))
             .putTypedExtensionProtocolOptions(
                 HTTP_OPTIONS,
                 Any.pack(
@@ -282,6 +264,17 @@ public final class EnvoyBootstrapFactory {
       return Value.newBuilder().setNullValue(NullValue.NULL_VALUE).build();
     }
     return text(node.asText());
+  }
+
+  /** A static cluster's load assignment: one endpoint at {@code address}. */
+  private static ClusterLoadAssignment oneEndpoint(String clusterName, Address address) {
+    return ClusterLoadAssignment.newBuilder()
+        .setClusterName(clusterName)
+        .addEndpoints(
+            LocalityLbEndpoints.newBuilder()
+                .addLbEndpoints(
+                    LbEndpoint.newBuilder().setEndpoint(Endpoint.newBuilder().setAddress(address))))
+        .build();
   }
 
   private static Address address(String host, int port) {

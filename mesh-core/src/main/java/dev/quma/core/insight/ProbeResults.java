@@ -1,15 +1,11 @@
 package dev.quma.core.insight;
 
 import dev.quma.core.model.ResourceType;
+import dev.quma.core.store.HashRecords;
 import dev.quma.core.store.Keys;
 import dev.quma.core.store.LuaScript;
-import dev.quma.core.store.Replies;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.Request;
-import io.vertx.mutiny.redis.client.Response;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,11 +22,13 @@ public final class ProbeResults {
 
   private final Redis redis;
   private final Keys keys;
+  private final HashRecords<ProbeHealth> records;
   private final long streamMaxLength;
 
   public ProbeResults(Redis redis, Keys keys, long streamMaxLength) {
     this.redis = redis;
     this.keys = keys;
+    this.records = new HashRecords<>(redis, ProbeHealth::parse);
     this.streamMaxLength = streamMaxLength;
   }
 
@@ -69,40 +67,11 @@ public final class ProbeResults {
 
   /** Every dataplane of a mesh with probe results, by name. */
   public Uni<Map<String, ProbeHealth>> all(String mesh) {
-    return redis
-        .send(Request.cmd(Command.HGETALL).arg(keys.probes(mesh)))
-        .map(
-            reply -> {
-              Map<String, ProbeHealth> all = new HashMap<>();
-              Replies.hash(reply)
-                  .forEach(
-                      (name, value) -> {
-                        ProbeHealth parsed = ProbeHealth.parse(value);
-                        if (parsed != null) {
-                          all.put(name, parsed);
-                        }
-                      });
-              return all;
-            });
+    return records.all(keys.probes(mesh));
   }
 
   /** The results of the named dataplanes; one with none maps to null. */
   public Uni<Map<String, ProbeHealth>> of(String mesh, List<String> names) {
-    if (names.isEmpty()) {
-      return Uni.createFrom().item(Map.of());
-    }
-    Request hmget = Request.cmd(Command.HMGET).arg(keys.probes(mesh));
-    names.forEach(hmget::arg);
-    return redis
-        .send(hmget)
-        .map(
-            reply -> {
-              Map<String, ProbeHealth> found = new HashMap<>();
-              for (int i = 0; i < names.size(); i++) {
-                Response value = reply.get(i);
-                found.put(names.get(i), value == null ? null : ProbeHealth.parse(value.toString()));
-              }
-              return found;
-            });
+    return records.of(keys.probes(mesh), names);
   }
 }
