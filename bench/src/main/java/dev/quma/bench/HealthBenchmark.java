@@ -207,12 +207,13 @@ public final class HealthBenchmark {
         for (int f = 0; f < flips; f++) {
           int instance = pick(random, proxies, used);
           String address = XdsBenchmark.address(instance) + ":9000";
-          // A consumer that left earlier gets no more pushes.
+          // A consumer that has left (this one included, when it consumes its own service) gets no
+          // more pushes.
+          left.add(instance);
           List<Integer> consumers =
               consumersOf.getOrDefault(instance / instances, List.of()).stream()
                   .filter(c -> !left.contains(c))
                   .toList();
-          left.add(instance);
           String cluster = XdsBenchmark.service(instance / instances);
           SimulatedEnvoy leaving = envoys[instance];
           HdsClient itsHealth = health[instance];
