@@ -266,7 +266,7 @@ class ConnectedProxiesTest {
   }
 
   @Test
-  void aProxyWhoseReplicaDiesGoesOfflineAfterTheIdleTimeout() {
+  void aProxyWhoseReplicaDiesGoesOfflineAfterTheIdleTimeoutAndTheReplicaShowsOffline() {
     createMesh("batch");
     given()
         .contentType(ContentType.JSON)
@@ -277,8 +277,16 @@ class ConnectedProxiesTest {
     Replica doomed = ControlPlaneProcesses.startReplica("xds-b");
     join(doomed, "batch", "batch-1", null);
     assertThat(eventually(() -> insight("batch").at("/dataplanes/online").asInt() == 1)).isTrue();
+    assertThat(eventually(() -> xdsReplica("xds-b").path("online").asBoolean()))
+        .as("xds-b is listed online by its heartbeat")
+        .isTrue();
+    assertThat(xdsReplica("xds-b").path("meshes").toString()).isEqualTo("[\"batch\"]");
 
     doomed.kill();
+    assertThat(eventually(() -> !xdsReplica("xds-b").path("online").asBoolean(true)))
+        .as("xds-b is listed offline once its last heartbeat runs out")
+        .isTrue();
+    assertThat(xdsReplica("xds-b").path("heartbeatHoldsUntil").asText()).isNotBlank();
     assertThat(
             eventually(
                 () -> given().get("/meshes/batch/dataplanes/batch-1/xds").statusCode() == 404))
@@ -293,6 +301,19 @@ class ConnectedProxiesTest {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
+
+  /** The replica's item in {@code GET /_xds-replicas}, or a missing node when it is not listed. */
+  private static JsonNode xdsReplica(String id) {
+    JsonNode listed =
+        json(given().get("/_xds-replicas").then().statusCode(200).extract().asString());
+    assertThat(listed.path("total").asInt()).isEqualTo(listed.path("items").size());
+    for (JsonNode item : listed.path("items")) {
+      if (item.path("instanceId").asText().equals(id)) {
+        return item;
+      }
+    }
+    return JSON.missingNode();
+  }
 
   /**
    * The global insight equals the sum of the mesh insights (read one after the other; retried while

@@ -286,7 +286,7 @@ class GuiBrowserTest {
   }
 
   @Test
-  void theHomePageCountsMeshesDataplanesAndServices() throws Exception {
+  void theHomePageCountsMeshesDataplanesServicesAndXdsReplicas() throws Exception {
     createMesh("gui-home");
     put("gui-home", "web-1", web("gui-home", "web-1", "10.14.0.1", "stable"));
     join("gui-home", "web-1");
@@ -304,6 +304,9 @@ class GuiBrowserTest {
     assertThat(browser.awaitElement("[data-tile='services'] [data-count='total']").getText())
         .isNotEqualTo("0");
     assertThat(browser.awaitElement("dl[data-replica]").getText()).contains("API replica", "Quma");
+    WebElement xds = browser.awaitElement("tr[data-xds-replica='xds-service']");
+    assertThat(xds.getAttribute("data-online")).isEqualTo("true");
+    assertThat(xds.getText()).contains("Online", "gui-home");
     assertThat(browser.awaitElement("#crumbs").getText()).isEqualTo("Overview");
     copyToDocs(browser.screenshot(Path.of("target", "gui", "gui-home.png")), "gui-home.png");
     browser.driver().findElement(By.linkText("See the meshes")).click();

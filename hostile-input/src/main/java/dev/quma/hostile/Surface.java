@@ -52,6 +52,7 @@ final class Surface {
           get(Service.API, "/meshes/{mesh}/service-insights", 1),
           get(Service.API, "/meshes/{mesh}/service-insights/{service}", 1),
           get(Service.API, "/_resources", 1),
+          get(Service.API, "/_xds-replicas", 1),
           get(Service.API, "/policies", 1),
           get(Service.API, "/who-am-i", 1),
           get(Service.API, "/config", 2),

@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public final class ReplicaLiveness {
   /** A replica's entry: when its current run started, and until when its last heartbeat holds. */
-  private record Entry(long startMillis, long expiresMillis) {}
+  record Entry(long startMillis, long expiresMillis) {}
 
   private final Map<String, Entry> replicas;
   private final long nowMillis;
@@ -27,6 +27,13 @@ public final class ReplicaLiveness {
 
   /** From the reply to {@code HGETALL} of the replicas hash (RESP2 list or RESP3 map). */
   static ReplicaLiveness of(Response hash, Instant now) {
+    return new ReplicaLiveness(entries(hash), now.toEpochMilli());
+  }
+
+  /**
+   * The entries of a replicas hash, from the reply to {@code HGETALL} (RESP2 list or RESP3 map).
+   */
+  static Map<String, Entry> entries(Response hash) {
     Map<String, Entry> replicas = new HashMap<>();
     if (hash != null) {
       if (hash.getDelegate().isMap()) {
@@ -39,7 +46,7 @@ public final class ReplicaLiveness {
         }
       }
     }
-    return new ReplicaLiveness(replicas, now.toEpochMilli());
+    return replicas;
   }
 
   private static void put(Map<String, Entry> into, String instance, String stored) {

@@ -6,6 +6,7 @@ import dev.quma.core.insight.Departures;
 import dev.quma.core.insight.InsightReader;
 import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.insight.ProbeResults;
+import dev.quma.core.insight.XdsReplicas;
 import dev.quma.core.stats.MeshStatsStore;
 import dev.quma.core.store.ClusterId;
 import dev.quma.core.store.DefaultMeshMarker;
@@ -19,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 
 /** Makes mesh-core's stores available for injection in every Quarkus service. */
 @ApplicationScoped
@@ -59,6 +61,13 @@ public class CoreBeans {
   @Singleton
   InsightReader insightReader(Redis redis, ResourceStore store, Clock clock) {
     return new InsightReader(redis, store.keys(), clock);
+  }
+
+  /** The xDS replicas seen in the last hour (an ended one is shown as offline for that long). */
+  @Produces
+  @Singleton
+  XdsReplicas xdsReplicas(Redis redis, ResourceStore store, Clock clock) {
+    return new XdsReplicas(redis, store.keys(), clock, Duration.ofHours(1));
   }
 
   @Produces

@@ -1,11 +1,13 @@
-import {h} from '../dom.js';
+import {h, table} from '../dom.js';
+import {isoTime} from '../format.js';
 import {getJson} from '../api.js';
 import {href} from '../router.js';
-import {View} from './view.js';
+import {View, timeAgo} from './view.js';
 
 /**
  * The first page: how many meshes, dataplanes by status and services there are (the API's
- * global insight, summed over the meshes), and which API replica answered.
+ * global insight, summed over the meshes), which API replica answered, and the xDS replicas that
+ * serve proxies (from their heartbeats).
  */
 class HomeView extends View {
   build() {
@@ -13,7 +15,8 @@ class HomeView extends View {
   }
 
   async load() {
-    const [insight, index] = await Promise.all([getJson('/global-insight'), getJson('/')]);
+    const [insight, index, xds] = await Promise.all(
+      [getJson('/global-insight'), getJson('/'), getJson('/_xds-replicas')]);
     // Only what is shown: the insight's createdAt changes on every read and would redraw the page.
     const kinds = Object.values(insight.dataplanes ?? {});
     const sum = field => kinds.reduce((n, k) => n + Number(k?.[field] ?? 0), 0);
@@ -22,10 +25,15 @@ class HomeView extends View {
       dataplanes: {total: sum('total'), online: sum('online'), partiallyDegraded: sum('partiallyDegraded'), offline: sum('offline')},
       services: Number(insight.services?.total ?? 0),
       replica: {product: index.product, version: index.version, hostname: index.hostname, instanceId: index.instanceId},
+      // An online replica's heartbeat moves on every read: only an ended one's last is shown.
+      xdsReplicas: (xds.items ?? []).map(r => ({
+        id: r.instanceId, online: r.online, startedAt: r.startedAt, meshes: r.meshes ?? [],
+        lastHeartbeat: r.online ? null : r.heartbeatHoldsUntil,
+      })),
     };
   }
 
-  show({meshes, dataplanes, services, replica}) {
+  show({meshes, dataplanes, services, replica, xdsReplicas}) {
     return [
       h('ul', {class: 'tiles'},
         tile('meshes', 'Meshes', meshes, h('a', {href: href('meshes')}, 'See the meshes')),
@@ -40,10 +48,26 @@ class HomeView extends View {
         h('dt', {}, 'API replica'), h('dd', {}, replica.instanceId ?? '—'),
         h('dt', {}, 'Host'), h('dd', {}, replica.hostname ?? '—'),
         h('dt', {}, 'Version'), h('dd', {}, `${replica.product ?? 'Quma'} ${replica.version ?? ''}`.trim())),
+      xdsTable(xdsReplicas),
       meshes === 0 ? null : h('p', {class: 'muted'},
         'Each mesh page lists its dataplanes, services and token ledger.'),
     ];
   }
+}
+
+function xdsTable(replicas) {
+  if (replicas.length === 0) {
+    return h('p', {class: 'muted', 'data-xds-replicas': '0'},
+      'No xDS replica serves a proxy yet: replicas appear here once a proxy connects.');
+  }
+  const online = replicas.filter(r => r.online).length;
+  const rows = replicas.map(r => h('tr', {'data-xds-replica': r.id, 'data-online': String(r.online)},
+    h('th', {scope: 'row'}, r.id),
+    h('td', {}, r.online ? 'Online' : `Offline (last heartbeat held until ${isoTime(r.lastHeartbeat)})`),
+    h('td', {}, timeAgo(new Date(r.startedAt))),
+    h('td', {}, r.meshes.join(', '))));
+  return table(`xDS replicas: ${online} of ${replicas.length} online`,
+    ['xDS replica', 'Status', 'Started', 'Meshes served'], rows);
 }
 
 function tile(key, label, count, more) {
