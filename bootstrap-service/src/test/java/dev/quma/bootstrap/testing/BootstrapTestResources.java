@@ -9,11 +9,13 @@ import java.util.Map;
  * bootstraps still tell Envoy to use TLS, with the control plane's CA from that Redis.
  */
 public class BootstrapTestResources implements QuarkusTestResourceLifecycleManager {
+  private static volatile String redisUrl;
   private LocalRedis redis;
 
   @Override
   public Map<String, String> start() {
     redis = LocalRedis.startEphemeral();
+    redisUrl = redis.url();
     return Map.of(
         "quarkus.redis.hosts",
         redis.url(),
@@ -23,6 +25,11 @@ public class BootstrapTestResources implements QuarkusTestResourceLifecycleManag
         "15678",
         "quma.dataplane-tokens.cache-refresh-interval",
         "100ms");
+  }
+
+  /** The test's Redis, for a test that runs outside the service (an IT). */
+  public static String redisUrl() {
+    return redisUrl;
   }
 
   @Override

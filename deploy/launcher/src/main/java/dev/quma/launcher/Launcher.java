@@ -52,12 +52,6 @@ public final class Launcher {
                   stopped.countDown();
                 }));
     long start = System.nanoTime();
-    List<String> serviceJvmOptions = new ArrayList<>(List.of("-Xmx256m"));
-    // Netty and Protobuf still call sun.misc.Unsafe; from JDK 24 on each JVM would print a warning
-    // block about it at start. Allowing it is today's behaviour, minus the noise.
-    if (JavaVersion.feature(options.javaHome()) >= 24) {
-      serviceJvmOptions.add("--sun-misc-unsafe-memory-access=allow");
-    }
     String redisUrl = options.redisUrl();
     if (redisUrl == null) {
       int port =
@@ -100,9 +94,10 @@ public final class Launcher {
         // Where a service writes the certificate it got from the control plane CA, and the CA
         // that agents trust (--ca-cert-file .quma/tls/bootstrap-service/ca.crt).
         serviceEnvironment.put("QUMA_TLS_DIR", tlsDir(options, spec).toString());
+        ServiceJvm jvm = ServiceJvm.of(spec, options.javaHome());
+        jvm.cacheNote().ifPresent(out::println);
         ServiceProcess service =
-            ServiceProcess.start(
-                spec, options.javaHome(), serviceEnvironment, serviceJvmOptions, out);
+            ServiceProcess.start(spec, options.javaHome(), serviceEnvironment, jvm.options(), out);
         running.add(service);
         services.add(service);
       }

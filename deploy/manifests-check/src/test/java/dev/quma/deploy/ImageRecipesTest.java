@@ -49,9 +49,17 @@ class ImageRecipesTest {
 
     String jvm = Files.readString(recipes.resolve("Dockerfile.jvm"));
     assertThat(jvm)
-        .contains("FROM registry.access.redhat.com/ubi9/openjdk-21")
+        .contains("FROM eclipse-temurin:25.0.3_9-jre")
         .contains("target/quarkus-app/lib/")
-        .contains("JAVA_APP_JAR=\"/deployments/quarkus-run.jar\"");
+        .contains("COPY --chown=185 target/quarkus-app/app.aot /deployments/app.aot")
+        .contains("COPY --chown=185 src/main/jvm/jvm.options /deployments/jvm.options")
+        .contains("java @/deployments/jvm.options")
+        .contains("-XX:AOTCache=/deployments/app.aot")
+        .contains("-jar /deployments/quarkus-run.jar");
+    // The AOT cache is refused under another GC than the training's: the GC is never left to the
+    // JVM's choice, which depends on the CPUs and memory of the machine.
+    assertThat(Files.readString(projectRoot().resolve(tier + "/src/main/jvm/jvm.options")))
+        .containsPattern("(?m)^-XX:\\+Use(Serial|G1|Parallel|Z)GC$");
     assertThat(exposed(jvm)).isEqualTo(declared);
     assertThat(user(jvm)).isPositive();
 

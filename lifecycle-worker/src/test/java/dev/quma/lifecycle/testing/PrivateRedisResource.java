@@ -27,6 +27,11 @@ public class PrivateRedisResource implements QuarkusTestResourceLifecycleManager
     }
   }
 
+  /** The server's URL, for a test that runs outside the service (an IT). */
+  public static String url() {
+    return redis.url();
+  }
+
   public static void stopRedis() {
     redis.close();
   }

@@ -7,12 +7,14 @@ import java.util.Map;
 /** A redis-server of the test run's own, and a free port for the gRPC server under test. */
 public class XdsTestResources implements QuarkusTestResourceLifecycleManager {
   private static volatile int grpcPort;
+  private static volatile String redisUrl;
   private LocalRedis redis;
 
   @Override
   public Map<String, String> start() {
     redis = LocalRedis.startEphemeral();
     grpcPort = LocalRedis.freePort();
+    redisUrl = redis.url();
     return Map.of(
         "quarkus.redis.hosts",
         redis.url(),
@@ -25,6 +27,11 @@ public class XdsTestResources implements QuarkusTestResourceLifecycleManager {
   /** Where the xDS server under test listens. */
   public static int grpcPort() {
     return grpcPort;
+  }
+
+  /** The test's Redis, for a test that runs outside the service (an IT). */
+  public static String redisUrl() {
+    return redisUrl;
   }
 
   @Override
