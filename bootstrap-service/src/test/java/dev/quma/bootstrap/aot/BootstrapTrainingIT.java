@@ -21,6 +21,7 @@ import io.vertx.mutiny.redis.client.Redis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -77,19 +78,16 @@ class BootstrapTrainingIT {
                 name,
                 fixtures.token("default", name),
                 Fixtures.redis("default", name, "10.0.0." + i));
-        https()
-            .contentType("application/json")
-            .body(body)
-            .post("/bootstrap")
-            .then()
-            .statusCode(200);
-        https()
-            .contentType("application/json")
-            .accept("application/json")
-            .body(body)
-            .post("/bootstrap")
-            .then()
-            .statusCode(200);
+        // The Envoy bootstrap as YAML (kuma-dp's default), then in the JSON envelope.
+        for (String accept : List.of("*/*", "application/json")) {
+          https()
+              .contentType("application/json")
+              .accept(accept)
+              .body(body)
+              .post("/bootstrap")
+              .then()
+              .statusCode(200);
+        }
       }
       https()
           .contentType("application/json")
