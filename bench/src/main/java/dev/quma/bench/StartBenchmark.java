@@ -28,18 +28,19 @@ import java.util.UUID;
 /**
  * {@code bin/bench start}: each service alone on the machine (its Redis, and PostgreSQL for
  * token-service, already up), started again and again under four cases: the plain JVM (bin/run's
- * former {@code -Xmx256m}), AppCDS (a dynamic archive made by an untimed first start), the AOT cache
- * (the same heap, the training's GC), and the AOT cache with the tuned flags of the service's {@code
- * src/main/jvm/jvm.options} (what bin/run and the images run). Per start: the time from launching
- * the process to {@code /q/health/ready} answering 200, the RSS idle after ready, and the RSS after
- * a short load. The cases take turns round by round, so that the machine's load falls on all of
- * them alike. Medians of every case, and the ready-time ratio against the plain JVM, go to {@code
- * bench/results/start-<UTC stamp>.json}; each start's output goes to {@code
+ * former {@code -Xmx256m}), AppCDS (a dynamic archive made by an untimed first start), the AOT
+ * cache (the same heap, the training's GC), and the AOT cache with the tuned flags of the service's
+ * {@code src/main/jvm/jvm.options} (what bin/run and the images run). Per start: the time from
+ * launching the process to {@code /q/health/ready} answering 200, the RSS idle after ready, and the
+ * RSS after a short load. The cases take turns round by round, so that the machine's load falls on
+ * all of them alike. Medians of every case, and the ready-time ratio against the plain JVM, go to
+ * {@code bench/results/start-<UTC stamp>.json}; each start's output goes to {@code
  * bench/target/start-logs/}.
  */
 public final class StartBenchmark {
   private static final List<String> SERVICES =
-      List.of("api-service", "xds-service", "lifecycle-worker", "token-service", "bootstrap-service");
+      List.of(
+          "api-service", "xds-service", "lifecycle-worker", "token-service", "bootstrap-service");
   private static final List<String> CASES = List.of("plain", "appcds", "aot", "aot+tuned");
   private static final Duration READY_WITHIN = Duration.ofSeconds(120);
 
@@ -95,8 +96,7 @@ public final class StartBenchmark {
 
   /** Every case of one service, round by round. */
   private Map<String, Object> service(
-      String name, LocalRedis redis, Database database, int starts, int requests)
-      throws Exception {
+      String name, LocalRedis redis, Database database, int starts, int requests) throws Exception {
     Path archive = Files.createTempDirectory("quma-bench-cds").resolve(name + ".jsa");
     Map<String, List<Start>> byCase = new LinkedHashMap<>();
     CASES.forEach(c -> byCase.put(c, new ArrayList<>()));
@@ -114,7 +114,9 @@ public final class StartBenchmark {
             start.readySeconds(),
             start.rssIdleMib(),
             start.rssLoadedMib(),
-            start.cacheRefused() ? " (the JVM refused the AOT cache: see " + start.log() + ")" : "");
+            start.cacheRefused()
+                ? " (the JVM refused the AOT cache: see " + start.log() + ")"
+                : "");
       }
     }
     Map<String, Object> cases = new LinkedHashMap<>();
@@ -183,7 +185,9 @@ public final class StartBenchmark {
     return options;
   }
 
-  /** The {@code -XX:+Use...GC} line of the service's jvm.options, which its cache was made under. */
+  /**
+   * The {@code -XX:+Use...GC} line of the service's jvm.options, which its cache was made under.
+   */
   private String trainedGc(String name) {
     try {
       return Files.readAllLines(home.resolve(name + "/src/main/jvm/jvm.options")).stream()
@@ -215,7 +219,8 @@ public final class StartBenchmark {
         new PrintStream(new FileOutputStream(log.toFile()), true, StandardCharsets.UTF_8)) {
       long launched = System.nanoTime();
       try (ServiceProcess process =
-          ServiceProcess.start(spec, Path.of(System.getProperty("java.home")), environment, options, out)) {
+          ServiceProcess.start(
+              spec, Path.of(System.getProperty("java.home")), environment, options, out)) {
         double ready = awaitReady(process, spec, launched, log);
         Thread.sleep(2000);
         long idle = process.residentMib();
