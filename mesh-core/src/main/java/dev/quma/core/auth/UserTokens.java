@@ -1,5 +1,7 @@
 package dev.quma.core.auth;
 
+import dev.quma.core.jwt.JwtRefusedException;
+import dev.quma.core.jwt.Rs256Jwt;
 import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceMeta;
 import dev.quma.core.model.ResourceType;
@@ -15,21 +17,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.NumericDate;
-import org.jose4j.jwt.consumer.InvalidJwtException;
-import org.jose4j.jwt.consumer.JwtConsumer;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.jwx.JsonWebStructure;
-import org.jose4j.lang.JoseException;
 
 /**
  * User tokens, as Kuma's: RS256 JWTs with claims {@code Name} and {@code Groups}, signed with the
@@ -41,6 +37,7 @@ public final class UserTokens {
   public static final String ADMIN_TOKEN_SECRET = "admin-user-token";
   private static final String KEY_ID = "1";
   private static final Duration KEY_CACHE_TTL = Duration.ofMinutes(1);
+  private static final long CLOCK_SKEW_SECONDS = 30;
 
   private final ResourceStore store;
   private final Clock clock;
@@ -96,25 +93,15 @@ public final class UserTokens {
     return signingKey()
         .map(
             key -> {
-              long now = clock.millis();
-              JwtClaims claims = new JwtClaims();
-              claims.setClaim("Name", name);
-              claims.setStringListClaim("Groups", new ArrayList<>(groups));
-              claims.setIssuedAt(NumericDate.fromMilliseconds(now));
-              claims.setNotBefore(NumericDate.fromMilliseconds(now));
-              claims.setExpirationTime(NumericDate.fromMilliseconds(now + validFor.toMillis()));
-              claims.setJwtId(UUID.randomUUID().toString());
-              JsonWebSignature jws = new JsonWebSignature();
-              jws.setPayload(claims.toJson());
-              jws.setKey(key);
-              jws.setKeyIdHeaderValue(KEY_ID);
-              jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-              jws.setHeader("typ", "JWT");
-              try {
-                return jws.getCompactSerialization();
-              } catch (JoseException e) {
-                throw new IllegalStateException("could not sign a user token", e);
-              }
+              long now = clock.millis() / 1000;
+              Map<String, Object> claims = new LinkedHashMap<>();
+              claims.put("Name", name);
+              claims.put("Groups", new ArrayList<>(groups));
+              claims.put("iat", now);
+              claims.put("nbf", now);
+              claims.put("exp", now + validFor.toSeconds());
+              claims.put("jti", UUID.randomUUID().toString());
+              return Rs256Jwt.sign(claims, KEY_ID, key);
             });
   }
 
@@ -124,10 +111,9 @@ public final class UserTokens {
   public Uni<Caller> verify(String token) {
     String keyId;
     try {
-      keyId = JsonWebStructure.fromCompactSerialization(token).getKeyIdHeaderValue();
-    } catch (JoseException | RuntimeException e) {
-      return Uni.createFrom()
-          .failure(new InvalidTokenException("the token is not a well-formed JWT"));
+      keyId = Rs256Jwt.peek(token).keyId();
+    } catch (JwtRefusedException e) {
+      return Uni.createFrom().failure(beforeTheKey(e));
     }
     if (!KEY_ID.equals(keyId)) {
       return Uni.createFrom()
@@ -148,6 +134,16 @@ public final class UserTokens {
             });
   }
 
+  /** A refusal on the token's shape or header, before any key was looked up. */
+  private static InvalidTokenException beforeTheKey(JwtRefusedException refusal) {
+    return switch (refusal.kind()) {
+      case MALFORMED -> new InvalidTokenException("the token is not a well-formed JWT");
+      case MISSING_KEY_ID, OTHER_KEY_ID ->
+          new InvalidTokenException("the token names an unknown signing key");
+      default -> new InvalidTokenException("the token's signature or claims are not valid");
+    };
+  }
+
   private RSAPublicKey cachedKey(String keyId) {
     CachedKey cached = verificationKeys.get(keyId);
     if (cached != null && clock.millis() - cached.loadedAtMillis() < KEY_CACHE_TTL.toMillis()) {
@@ -157,18 +153,14 @@ public final class UserTokens {
   }
 
   private Caller check(String token, RSAPublicKey key) {
-    JwtConsumer consumer =
-        new JwtConsumerBuilder()
-            .setRequireExpirationTime()
-            .setAllowedClockSkewInSeconds(30)
-            .setEvaluationTime(NumericDate.fromMilliseconds(clock.millis()))
-            .setVerificationKey(key)
-            .setJwsAlgorithmConstraints(
-                AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256)
-            .setSkipDefaultAudienceValidation()
-            .build();
+    JwtClaims claims;
     try {
-      JwtClaims claims = consumer.processToClaims(token);
+      claims = Rs256Jwt.verify(token, KEY_ID, key);
+    } catch (JwtRefusedException e) {
+      throw new InvalidTokenException("the token's signature or claims are not valid");
+    }
+    try {
+      checkTimes(claims);
       String name = claims.getClaimValueAsString("Name");
       if (name == null || name.isEmpty()) {
         throw new InvalidTokenException("the token has no Name claim");
@@ -177,16 +169,27 @@ public final class UserTokens {
           claims.hasClaim("Groups")
               ? Set.copyOf(claims.getStringListClaimValue("Groups"))
               : Set.of();
-      Set<String> withAuthenticated = new java.util.HashSet<>(groups);
+      Set<String> withAuthenticated = new HashSet<>(groups);
       withAuthenticated.add(Caller.AUTHENTICATED_GROUP);
       return new Caller(name, withAuthenticated);
-    } catch (InvalidJwtException e) {
-      if (e.hasExpired()) {
-        throw new InvalidTokenException("the token has expired");
-      }
-      throw new InvalidTokenException("the token's signature or claims are not valid");
     } catch (MalformedClaimException e) {
       throw new InvalidTokenException("the token's Groups claim is not a list of strings");
+    }
+  }
+
+  /** exp (required) and nbf, with 30 s of clock skew, on this verifier's clock. */
+  private void checkTimes(JwtClaims claims) throws MalformedClaimException {
+    long now = clock.millis() / 1000;
+    NumericDate expires = claims.getExpirationTime();
+    if (expires == null) {
+      throw new InvalidTokenException("the token's signature or claims are not valid");
+    }
+    if (now - CLOCK_SKEW_SECONDS >= expires.getValue()) {
+      throw new InvalidTokenException("the token has expired");
+    }
+    NumericDate notBefore = claims.getNotBefore();
+    if (notBefore != null && now + CLOCK_SKEW_SECONDS < notBefore.getValue()) {
+      throw new InvalidTokenException("the token's signature or claims are not valid");
     }
   }
 

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -107,6 +108,39 @@ class UserTokensTest {
   }
 
   @Test
+  void tokensCarryKumasHeaderAndClaims() {
+    UserTokens tokens = new UserTokens(store, Clock.systemUTC());
+    String token = await(tokens.issue("ops", Set.of("team-a"), Duration.ofHours(1)));
+    String[] parts = token.split("\\.");
+    // The members Kuma's header has; their order is the library's (JSON objects are unordered).
+    assertThat(json(parts[0])).isEqualTo(Map.of("alg", "RS256", "kid", "1", "typ", "JWT"));
+    assertThat(decode(parts[1]))
+        .startsWith("{\"Name\":\"ops\",\"Groups\":[\"team-a\"],\"iat\":")
+        .contains("\"nbf\":", "\"exp\":", "\"jti\":");
+  }
+
+  @Test
+  void refusesCriticalHeadersPaddingAndADoubledSignature() {
+    UserTokens tokens = new UserTokens(store, Clock.systemUTC());
+    String token = await(tokens.issue("ops", Set.of("team-a"), Duration.ofHours(1)));
+    String[] parts = token.split("\\.");
+    String crit =
+        b64("{\"alg\":\"RS256\",\"kid\":\"1\",\"crit\":[\"b64\"],\"b64\":false}")
+            + "."
+            + parts[1]
+            + "."
+            + parts[2];
+    assertThatThrownBy(() -> await(tokens.verify(crit)))
+        .isInstanceOf(InvalidTokenException.class)
+        .hasMessage("the token's signature or claims are not valid");
+    for (String bent : List.of(token + "==", token + parts[2], token + "!")) {
+      assertThatThrownBy(() -> await(tokens.verify(bent)))
+          .as(bent)
+          .isInstanceOf(InvalidTokenException.class);
+    }
+  }
+
+  @Test
   void signingKeysAreStoredAsKumasPkcs1PemAndReadBack() {
     var key = PemKeys.generate(2048);
     String pem = PemKeys.toPkcs1Pem(key);
@@ -118,6 +152,19 @@ class UserTokensTest {
             + "\n-----END PRIVATE KEY-----\n";
     assertThat(PemKeys.parsePrivateKey(pkcs8)).isEqualTo(key);
     assertThat(PemKeys.publicKeyOf(key).getModulus()).isEqualTo(key.getModulus());
+  }
+
+  private static Map<String, Object> json(String part) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper()
+          .readValue(Base64.getUrlDecoder().decode(part), Map.class);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String decode(String part) {
+    return new String(Base64.getUrlDecoder().decode(part), StandardCharsets.UTF_8);
   }
 
   private static String b64(String json) {
