@@ -19,8 +19,10 @@ public final class JwtRefusedException extends RuntimeException {
     UNSUPPORTED_ALGORITHM,
     /** The header has critical extensions ({@code crit}). */
     CRITICAL_HEADER,
-    /** No {@code kid} header, or one that is not a string; {@link #detail()} says which. */
+    /** No {@code kid} header. */
     MISSING_KEY_ID,
+    /** A {@code kid} header that is not a string. */
+    KEY_ID_NOT_A_STRING,
     /** The {@code kid} is not the one of the key the caller verifies with. */
     OTHER_KEY_ID,
     /** The RS256 signature does not match the key. */

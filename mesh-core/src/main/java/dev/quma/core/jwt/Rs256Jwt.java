@@ -62,6 +62,9 @@ public final class Rs256Jwt {
     String[] parts = checkShape(token);
     JsonWebSignature jws = parsed(token);
     String keyId = checkHeader(jws);
+    if (parts[2].isEmpty()) {
+      throw malformed("its signature is empty");
+    }
     return new Unverified(keyId, BASE64URL.decode(parts[1]), (int) (parts[2].length() * 6L / 8));
   }
 
@@ -141,9 +144,6 @@ public final class Rs256Jwt {
     checkBase64url(parts[0], "header");
     checkBase64url(parts[1], "payload");
     checkBase64url(parts[2], "signature");
-    if (parts[2].isEmpty()) {
-      throw malformed("its signature is empty");
-    }
     return parts;
   }
 
@@ -203,7 +203,7 @@ public final class Rs256Jwt {
       throw new JwtRefusedException(Kind.MISSING_KEY_ID, "no kid header");
     }
     if (!(kid instanceof String keyId)) {
-      throw new JwtRefusedException(Kind.MISSING_KEY_ID, "the kid header is not a string");
+      throw new JwtRefusedException(Kind.KEY_ID_NOT_A_STRING, "the kid header is not a string");
     }
     return keyId;
   }

@@ -1,17 +1,15 @@
 package dev.quma.core.tokens;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quma.core.tokens.TokenRefusedException.Reason;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -44,33 +42,19 @@ public record DataplaneTokenClaims(
     tags = copy(tags);
   }
 
-  /** The payload in Go's field order (struct fields, then the registered claims). */
-  public byte[] toJson() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator json = JSON.createGenerator(out)) {
-      json.writeStartObject();
-      json.writeStringField("Name", name);
-      json.writeStringField("Mesh", mesh);
-      json.writeObjectFieldStart("Tags");
-      for (Map.Entry<String, List<String>> tag : tags.entrySet()) {
-        json.writeArrayFieldStart(tag.getKey());
-        for (String value : tag.getValue()) {
-          json.writeString(value);
-        }
-        json.writeEndArray();
-      }
-      json.writeEndObject();
-      json.writeStringField("Type", type);
-      json.writeStringField("Workload", workload);
-      json.writeNumberField("exp", expiresAt.getEpochSecond());
-      json.writeNumberField("nbf", notBefore.getEpochSecond());
-      json.writeNumberField("iat", issuedAt.getEpochSecond());
-      json.writeStringField("jti", jti);
-      json.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+  /** The claims in Go's field order (struct fields, then the registered claims). */
+  public Map<String, Object> toClaims() {
+    Map<String, Object> claims = new LinkedHashMap<>();
+    claims.put("Name", name);
+    claims.put("Mesh", mesh);
+    claims.put("Tags", tags);
+    claims.put("Type", type);
+    claims.put("Workload", workload);
+    claims.put("exp", expiresAt.getEpochSecond());
+    claims.put("nbf", notBefore.getEpochSecond());
+    claims.put("iat", issuedAt.getEpochSecond());
+    claims.put("jti", jti);
+    return claims;
   }
 
   /**

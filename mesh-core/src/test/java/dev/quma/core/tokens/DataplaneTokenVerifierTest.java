@@ -1,21 +1,17 @@
 package dev.quma.core.tokens;
 
-import static dev.quma.core.testing.Fixtures.dataplane;
-import static dev.quma.core.testing.Fixtures.mesh;
 import static dev.quma.core.tokens.TestTokens.await;
 import static dev.quma.core.tokens.TestTokens.base64url;
 import static dev.quma.core.tokens.TestTokens.claims;
 import static dev.quma.core.tokens.TestTokens.issue;
 import static dev.quma.core.tokens.TestTokens.parts;
+import static dev.quma.core.tokens.VerifierBed.NOW;
+import static dev.quma.core.tokens.VerifierBed.REDIS_TAGS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.quma.core.events.ChangeStream;
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.ProxyType;
-import dev.quma.core.model.Resource;
-import dev.quma.core.store.ResourceStore;
-import dev.quma.core.store.StoreSettings;
 import dev.quma.core.testing.PrivateRedis;
 import dev.quma.core.tokens.TokenRefusedException.Reason;
 import io.smallrye.mutiny.Uni;
@@ -24,9 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,34 +31,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DataplaneTokenVerifierTest {
   @RegisterExtension static PrivateRedis redis = new PrivateRedis();
 
-  private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
-  private static final Map<String, List<String>> REDIS_TAGS =
-      Map.of("kuma.io/service", List.of("redis"));
-
-  private final MutableClock clock = new MutableClock(NOW);
-  private ResourceStore store;
-  private SigningKeyManager keys;
-  private DataplaneTokenVerifier verifier;
-  private Dataplane redis1;
+  private VerifierBed bed;
 
   @BeforeEach
-  void meshesAndTheSeedsDataplane() {
-    store = new ResourceStore(redis.client(), StoreSettings.DEFAULTS);
-    ChangeStream changes = new ChangeStream(redis.client(), store.keys());
-    await(store.create(mesh("default")));
-    await(store.create(mesh("other")));
-    Resource<Dataplane> dp = dataplane("default", "redis-1", "redis", "192.168.0.1", 9000);
-    await(store.create(dp));
-    redis1 = dp.spec();
-    keys = new SigningKeyManager(store, changes, Optional.empty());
-    verifier = new DataplaneTokenVerifier(store, changes, clock);
+  void aBed() {
+    bed = new VerifierBed(redis.client());
   }
 
   @Test
   void aGoodTokenPassesAndSaysWhatItBinds() {
     DataplaneTokenClaims claims =
         claims("default", "redis-1", REDIS_TAGS, ProxyType.DATAPLANE, NOW);
-    String token = issue(keys, claims);
+    String token = issue(bed.keys, claims);
 
     VerifiedDataplaneToken verified = await(verifyAsRedis1(token));
 
@@ -81,20 +58,21 @@ class DataplaneTokenVerifierTest {
 
   @Test
   void aTokenThatBindsOnlyTheMeshFitsAnyProxyOfIt() {
-    String token = issue(keys, claims("default", "", Map.of(), null, NOW));
+    String token = issue(bed.keys, claims("default", "", Map.of(), null, NOW));
     VerifiedDataplaneToken verified =
-        await(verifier.verify(token, "default", "anything", ProxyType.INGRESS, null));
+        await(bed.verifier.verify(token, "default", "anything", ProxyType.INGRESS, null));
     assertThat(verified.name()).isNull();
     assertThat(verified.type()).isNull();
   }
 
   @Test
   void anExpiredTokenIsRefused() {
-    String token = issue(keys, claims("default", "redis-1", REDIS_TAGS, ProxyType.DATAPLANE, NOW));
-    clock.advance(Duration.ofHours(1).plusSeconds(29));
-    await(verifyAsRedis1(token)); // within the clock skew
+    String token =
+        issue(bed.keys, claims("default", "redis-1", REDIS_TAGS, ProxyType.DATAPLANE, NOW));
+    bed.clock.advance(Duration.ofHours(1).plusSeconds(29));
+    await(verifyAsRedis1(token)); // within the bed.clock skew
 
-    clock.advance(Duration.ofSeconds(2));
+    bed.clock.advance(Duration.ofSeconds(2));
     assertRefused(verifyAsRedis1(token), Reason.EXPIRED, false)
         .hasMessageContaining("expired at 2026-11-23T13:00:00Z");
   }
@@ -103,7 +81,7 @@ class DataplaneTokenVerifierTest {
   void aTokenNotYetValidIsRefused() {
     Instant later = NOW.plus(Duration.ofHours(2));
     String token =
-        issue(keys, claims("default", "redis-1", REDIS_TAGS, ProxyType.DATAPLANE, later));
+        issue(bed.keys, claims("default", "redis-1", REDIS_TAGS, ProxyType.DATAPLANE, later));
     assertRefused(verifyAsRedis1(token), Reason.NOT_YET_VALID, false)
         .hasMessageContaining("not valid before " + later);
   }
@@ -112,18 +90,19 @@ class DataplaneTokenVerifierTest {
   void aRevokedTokenIsRefused() {
     DataplaneTokenClaims claims =
         claims("default", "redis-1", REDIS_TAGS, ProxyType.DATAPLANE, NOW);
-    String token = issue(keys, claims);
+    String token = issue(bed.keys, claims);
     await(verifyAsRedis1(token));
 
-    await(new TokenRevocations(store).revoke("default", List.of(claims.jti())));
-    verifier.invalidate("default");
+    await(new TokenRevocations(bed.store).revoke("default", List.of(claims.jti())));
+    bed.verifier.invalidate("default");
 
     assertRefused(verifyAsRedis1(token), Reason.REVOKED, false).hasMessageContaining(claims.jti());
   }
 
   @Test
   void aTokenOfAnotherMeshIsForbidden() {
-    String token = issue(keys, claims("other", "redis-1", REDIS_TAGS, ProxyType.DATAPLANE, NOW));
+    String token =
+        issue(bed.keys, claims("other", "redis-1", REDIS_TAGS, ProxyType.DATAPLANE, NOW));
     assertRefused(verifyAsRedis1(token), Reason.WRONG_MESH, true)
         .hasMessage(
             "the dataplane token is for mesh \"other\", but the proxy is in mesh \"default\"");
@@ -131,7 +110,8 @@ class DataplaneTokenVerifierTest {
 
   @Test
   void aTokenOfAnotherDataplaneIsForbidden() {
-    String token = issue(keys, claims("default", "redis-2", REDIS_TAGS, ProxyType.DATAPLANE, NOW));
+    String token =
+        issue(bed.keys, claims("default", "redis-2", REDIS_TAGS, ProxyType.DATAPLANE, NOW));
     assertRefused(verifyAsRedis1(token), Reason.WRONG_NAME, true)
         .hasMessage("the dataplane token is for the proxy \"redis-2\", not \"redis-1\"");
   }
@@ -140,7 +120,7 @@ class DataplaneTokenVerifierTest {
   void aTokenBoundToATagTheDataplaneLacksIsForbidden() {
     String token =
         issue(
-            keys,
+            bed.keys,
             claims(
                 "default",
                 "redis-1",
@@ -156,7 +136,7 @@ class DataplaneTokenVerifierTest {
   void aTokenThatDoesNotAllowTheDataplanesTagValueIsForbidden() {
     String token =
         issue(
-            keys,
+            bed.keys,
             claims(
                 "default",
                 "redis-1",
@@ -191,39 +171,41 @@ class DataplaneTokenVerifierTest {
             .toResource(dev.quma.core.model.ResourceType.DATAPLANE)
             .spec();
     String onlyRedis =
-        issue(keys, claims("default", "redis-1", REDIS_TAGS, ProxyType.DATAPLANE, NOW));
+        issue(bed.keys, claims("default", "redis-1", REDIS_TAGS, ProxyType.DATAPLANE, NOW));
     assertRefused(
-            verifier.verify(onlyRedis, "default", "redis-1", ProxyType.DATAPLANE, twoInbounds),
+            bed.verifier.verify(onlyRedis, "default", "redis-1", ProxyType.DATAPLANE, twoInbounds),
             Reason.TAG_VALUE_NOT_ALLOWED,
             true)
         .hasMessageStartingWith("inbound 1 (port 9001)");
 
     String both =
         issue(
-            keys,
+            bed.keys,
             claims(
                 "default",
                 "redis-1",
                 Map.of("kuma.io/service", List.of("redis", "redis-admin")),
                 ProxyType.DATAPLANE,
                 NOW));
-    await(verifier.verify(both, "default", "redis-1", ProxyType.DATAPLANE, twoInbounds));
+    await(bed.verifier.verify(both, "default", "redis-1", ProxyType.DATAPLANE, twoInbounds));
   }
 
   @Test
   void aTokenForAnotherProxyTypeIsForbidden() {
-    String token = issue(keys, claims("default", "redis-1", REDIS_TAGS, ProxyType.INGRESS, NOW));
+    String token =
+        issue(bed.keys, claims("default", "redis-1", REDIS_TAGS, ProxyType.INGRESS, NOW));
     assertRefused(verifyAsRedis1(token), Reason.WRONG_TYPE, true)
         .hasMessage("the dataplane token is for proxies of type \"ingress\", not \"dataplane\"");
   }
 
   @Test
   void aTokenSignedByARemovedKeyIsRefused() {
-    String token = issue(keys, claims("default", "redis-1", REDIS_TAGS, ProxyType.DATAPLANE, NOW));
+    String token =
+        issue(bed.keys, claims("default", "redis-1", REDIS_TAGS, ProxyType.DATAPLANE, NOW));
     await(verifyAsRedis1(token));
-    await(keys.rotate("default"));
-    await(keys.remove("default", 1));
-    verifier.invalidate("default");
+    await(bed.keys.rotate("default"));
+    await(bed.keys.remove("default", 1));
+    bed.verifier.invalidate("default");
 
     assertRefused(verifyAsRedis1(token), Reason.UNKNOWN_SIGNING_KEY, false)
         .hasMessageContaining("signing key 1 of mesh \"default\", which does not exist");
@@ -231,26 +213,19 @@ class DataplaneTokenVerifierTest {
 
   @Test
   void anUnsignedTokenIsRefused() {
-    String[] genuine = parts(issue(keys, redis1Claims()));
+    String[] genuine = parts(issue(bed.keys, redis1Claims()));
     String unsigned = base64url("{\"alg\":\"none\",\"kid\":\"1\"}") + "." + genuine[1] + ".";
     assertRefused(verifyAsRedis1(unsigned), Reason.UNSIGNED, false);
   }
 
   @Test
-  void aTokenReSignedWithHs256UsingThePublicKeyIsRefused() throws Exception {
-    String[] genuine = parts(issue(keys, redis1Claims()));
+  void aTokenReSignedWithHs256UsingThePublicKeyIsRefused() {
+    String[] genuine = parts(issue(bed.keys, redis1Claims()));
     String publicKeyPem =
-        dev.quma.core.auth.PemKeys.toPublicPem(await(keys.keys("default")).get(0).publicKey());
+        dev.quma.core.auth.PemKeys.toPublicPem(await(bed.keys.keys("default")).get(0).publicKey());
     String signingInput =
         base64url("{\"alg\":\"HS256\",\"kid\":\"1\",\"typ\":\"JWT\"}") + "." + genuine[1];
-    Mac hmac = Mac.getInstance("HmacSHA256");
-    hmac.init(new SecretKeySpec(publicKeyPem.getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));
-    String forged =
-        signingInput
-            + "."
-            + java.util.Base64.getUrlEncoder()
-                .withoutPadding()
-                .encodeToString(hmac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+    String forged = signingInput + "." + TestTokens.hs256(signingInput, publicKeyPem);
 
     assertRefused(verifyAsRedis1(forged), Reason.UNSUPPORTED_ALGORITHM, false)
         .hasMessage("the dataplane token is signed with \"HS256\"; only RS256 is accepted");
@@ -258,7 +233,7 @@ class DataplaneTokenVerifierTest {
 
   @Test
   void aTruncatedTokenIsRefusedAsMalformed() {
-    String token = issue(keys, redis1Claims());
+    String token = issue(bed.keys, redis1Claims());
     assertRefused(verifyAsRedis1(token.substring(0, token.length() - 12)), Reason.MALFORMED, false)
         .hasMessageContaining("signature");
     assertRefused(verifyAsRedis1(token.substring(0, token.length() / 2)), Reason.MALFORMED, false);
@@ -268,7 +243,7 @@ class DataplaneTokenVerifierTest {
 
   @Test
   void anAlteredTokenHasABadSignature() {
-    String[] genuine = parts(issue(keys, claims("default", "redis-2", REDIS_TAGS, null, NOW)));
+    String[] genuine = parts(issue(bed.keys, claims("default", "redis-2", REDIS_TAGS, null, NOW)));
     String payload =
         new String(java.util.Base64.getUrlDecoder().decode(genuine[1]), StandardCharsets.UTF_8)
             .replace("redis-2", "redis-1");
@@ -279,7 +254,7 @@ class DataplaneTokenVerifierTest {
 
   @Test
   void aTokenWithoutKeyIdIsRefused() {
-    String[] genuine = parts(issue(keys, redis1Claims()));
+    String[] genuine = parts(issue(bed.keys, redis1Claims()));
     String noKid =
         base64url("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + "." + genuine[1] + "." + genuine[2];
     assertRefused(verifyAsRedis1(noKid), Reason.MISSING_KEY_ID, false);
@@ -287,9 +262,10 @@ class DataplaneTokenVerifierTest {
 
   @Test
   void refusalsNeverCarryKeyMaterial() {
-    String token = issue(keys, claims("other", "redis-1", REDIS_TAGS, ProxyType.DATAPLANE, NOW));
+    String token =
+        issue(bed.keys, claims("other", "redis-1", REDIS_TAGS, ProxyType.DATAPLANE, NOW));
     String modulus =
-        await(keys.keys("other")).get(0).publicKey().getModulus().toString(16).substring(0, 16);
+        await(bed.keys.keys("other")).get(0).publicKey().getModulus().toString(16).substring(0, 16);
     for (String attempt :
         List.of(token, token.substring(0, 40), token.replace('A', 'B'), token + "x")) {
       Throwable refusal =
@@ -306,7 +282,7 @@ class DataplaneTokenVerifierTest {
   }
 
   private Uni<VerifiedDataplaneToken> verifyAsRedis1(String token) {
-    return verifier.verify(token, "default", "redis-1", ProxyType.DATAPLANE, redis1);
+    return bed.verifier.verify(token, "default", "redis-1", ProxyType.DATAPLANE, bed.redis1);
   }
 
   private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> assertRefused(

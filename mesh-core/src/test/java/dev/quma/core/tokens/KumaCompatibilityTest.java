@@ -4,6 +4,8 @@ import static dev.quma.core.testing.Fixtures.mesh;
 import static dev.quma.core.tokens.TestTokens.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quma.core.auth.PemKeys;
 import dev.quma.core.events.ChangeStream;
 import dev.quma.core.model.ProxyType;
@@ -15,6 +17,7 @@ import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
 import dev.quma.core.testing.PrivateRedis;
 import java.nio.charset.StandardCharsets;
+import java.security.Signature;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,21 +26,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.NumericDate;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.jwt.consumer.JwtContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Tokens cross over: one signed elsewhere (here by jose4j, an independent JWT library, shaped as
- * Kuma's Go code shapes them) with a key stored as Kuma stores it verifies here, and ours verify
- * there.
+ * Tokens cross over: one made elsewhere (here byte for byte as Kuma's Go code writes them, signed
+ * with the JDK's RSA, independent of the JWT library the control plane uses) with a key stored as
+ * Kuma stores it verifies here, and ours check out with the JDK's RSA and Kuma's claim names.
  */
 class KumaCompatibilityTest {
   @RegisterExtension static PrivateRedis redis = new PrivateRedis();
@@ -67,34 +63,32 @@ class KumaCompatibilityTest {
                     Base64.getEncoder()
                         .encodeToString(
                             PemKeys.toPkcs1Pem(key).getBytes(StandardCharsets.US_ASCII))))));
-    JwtClaims claims = new JwtClaims();
-    claims.setClaim("Name", "redis-1");
-    claims.setClaim("Mesh", "default");
-    claims.setClaim("Tags", Map.of("kuma.io/service", List.of("redis")));
-    claims.setClaim("Type", "dataplane");
-    claims.setClaim("Workload", "");
     long now = Instant.now().getEpochSecond();
-    claims.setExpirationTime(NumericDate.fromSeconds(now + 3600));
-    claims.setNotBefore(NumericDate.fromSeconds(now - 300));
-    claims.setIssuedAt(NumericDate.fromSeconds(now));
     String jti = UUID.randomUUID().toString();
-    claims.setJwtId(jti);
-    JsonWebSignature jws = new JsonWebSignature();
-    jws.setPayload(claims.toJson());
-    jws.setKey(key);
-    jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-    jws.setKeyIdHeaderValue("1");
-    jws.setHeader("typ", "JWT");
+    // Byte for byte as Kuma's Go code writes them: header members sorted, claims in struct order.
+    String header = "{\"alg\":\"RS256\",\"kid\":\"1\",\"typ\":\"JWT\"}";
+    String payload =
+        "{\"Name\":\"redis-1\",\"Mesh\":\"default\",\"Tags\":{\"kuma.io/service\":[\"redis\"]},"
+            + "\"Type\":\"dataplane\",\"Workload\":\"\",\"exp\":"
+            + (now + 3600)
+            + ",\"nbf\":"
+            + (now - 300)
+            + ",\"iat\":"
+            + now
+            + ",\"jti\":\""
+            + jti
+            + "\"}";
+    String signingInput = TestTokens.base64url(header) + "." + TestTokens.base64url(payload);
+    Signature rs256 = Signature.getInstance("SHA256withRSA");
+    rs256.initSign(key);
+    rs256.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+    String kumaToken =
+        signingInput + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(rs256.sign());
 
     VerifiedDataplaneToken verified =
         await(
             new DataplaneTokenVerifier(store, changes, Clock.systemUTC())
-                .verify(
-                    jws.getCompactSerialization(),
-                    "default",
-                    "redis-1",
-                    ProxyType.DATAPLANE,
-                    null));
+                .verify(kumaToken, "default", "redis-1", ProxyType.DATAPLANE, null));
 
     assertThat(verified.jti()).isEqualTo(jti);
     assertThat(verified.tags()).isEqualTo(Map.of("kuma.io/service", List.of("redis")));
@@ -113,27 +107,29 @@ class KumaCompatibilityTest {
     String token = TestTokens.issue(keys, claims);
     var publicKey = await(keys.keys("default")).get(0).publicKey();
 
-    JwtContext context =
-        new JwtConsumerBuilder()
-            .setVerificationKey(publicKey)
-            .setJwsAlgorithmConstraints(
-                AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256)
-            .setRequireExpirationTime()
-            .setRequireJwtId()
-            .setSkipDefaultAudienceValidation()
-            .build()
-            .process(token);
+    String[] parts = TestTokens.parts(token);
+    Signature rs256 = Signature.getInstance("SHA256withRSA");
+    rs256.initVerify(publicKey);
+    rs256.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+    assertThat(rs256.verify(Base64.getUrlDecoder().decode(parts[2]))).isTrue();
 
-    JwtClaims read = context.getJwtClaims();
-    assertThat(context.getJoseObjects().get(0).getKeyIdHeaderValue()).isEqualTo("1");
-    assertThat(context.getJoseObjects().get(0).getHeader("typ")).isEqualTo("JWT");
-    assertThat(read.getClaimValueAsString("Name")).isEqualTo("redis-1");
-    assertThat(read.getClaimValueAsString("Mesh")).isEqualTo("default");
-    assertThat(read.getClaimValueAsString("Type")).isEqualTo("dataplane");
-    assertThat(read.getClaimValue("Tags")).isEqualTo(Map.of("kuma.io/service", List.of("redis")));
-    assertThat(read.getJwtId()).isEqualTo(claims.jti());
-    assertThat(read.getExpirationTime().getValue()).isEqualTo(claims.expiresAt().getEpochSecond());
-    assertThat(read.getNotBefore().getValue()).isEqualTo(claims.notBefore().getEpochSecond());
-    assertThat(read.getIssuedAt().getValue()).isEqualTo(claims.issuedAt().getEpochSecond());
+    ObjectMapper json = new ObjectMapper();
+    JsonNode header = json.readTree(Base64.getUrlDecoder().decode(parts[0]));
+    assertThat(header.get("alg").textValue()).isEqualTo("RS256");
+    assertThat(header.get("kid").textValue()).isEqualTo("1");
+    assertThat(header.get("typ").textValue()).isEqualTo("JWT");
+    assertThat(header.size()).isEqualTo(3);
+    JsonNode read = json.readTree(Base64.getUrlDecoder().decode(parts[1]));
+    assertThat(read.fieldNames())
+        .toIterable()
+        .containsExactly("Name", "Mesh", "Tags", "Type", "Workload", "exp", "nbf", "iat", "jti");
+    assertThat(read.get("Name").textValue()).isEqualTo("redis-1");
+    assertThat(read.get("Mesh").textValue()).isEqualTo("default");
+    assertThat(read.get("Type").textValue()).isEqualTo("dataplane");
+    assertThat(read.get("Tags").get("kuma.io/service").get(0).textValue()).isEqualTo("redis");
+    assertThat(read.get("jti").textValue()).isEqualTo(claims.jti());
+    assertThat(read.get("exp").longValue()).isEqualTo(claims.expiresAt().getEpochSecond());
+    assertThat(read.get("nbf").longValue()).isEqualTo(claims.notBefore().getEpochSecond());
+    assertThat(read.get("iat").longValue()).isEqualTo(claims.issuedAt().getEpochSecond());
   }
 }

@@ -3,6 +3,7 @@ package dev.quma.core.tokens;
 import dev.quma.core.model.ProxyType;
 import io.smallrye.mutiny.Uni;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -10,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /** Builds and signs dataplane tokens the way the token-service does, for verifier tests. */
 final class TestTokens {
@@ -44,6 +47,19 @@ final class TestTokens {
     return Base64.getUrlEncoder()
         .withoutPadding()
         .encodeToString(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The base64url HMAC-SHA256 of {@code signingInput} keyed with {@code secret}. */
+  static String hs256(String signingInput, String secret) {
+    try {
+      Mac hmac = Mac.getInstance("HmacSHA256");
+      hmac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(hmac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static String[] parts(String token) {
