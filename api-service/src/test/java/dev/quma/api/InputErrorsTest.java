@@ -19,12 +19,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** No 5xx from input (issue 15, item 2): each reproduction gets a 4xx that names the problem. */
+/**
+ * No 5xx from input (issue 15, item 2): each reproduction gets a 4xx that names the problem; health
+ * and metrics are read-only; a request without a Host is a 400, not an ERROR line.
+ */
 @QuarkusTest
 @WithTestResource(value = PrivateRedisResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class InputErrorsTest {
@@ -127,6 +134,81 @@ class InputErrorsTest {
         .statusCode(200)
         .contentType(containsString("yaml"));
     given().header("Accept", "").get("/meshes").then().statusCode(200).body("total", equalTo(1));
+  }
+
+  @Test
+  void healthAndMetricsAreReadOnly() throws Exception {
+    // Issue 15: every method was answered with the health (200), as if a DELETE had succeeded.
+    for (String path :
+        List.of(
+            "/q/health", "/q/health/ready", "/q/health/live", "/q/health/started", "/q/metrics")) {
+      for (String method : List.of("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "FOO")) {
+        RawHttp.Response response = raw(method, path, List.of(), null);
+        assertThat(response.status()).as(method + " " + path).isEqualTo(405);
+        assertThat(response.header("Allow")).as(method + " " + path).isEqualTo("GET, HEAD");
+        assertThat(response.text()).contains("\"status\":405").contains("use GET or HEAD");
+      }
+      assertThat(raw("GET", path, List.of(), null).status()).as("GET " + path).isEqualTo(200);
+      assertThat(raw("HEAD", path, List.of(), null).status()).as("HEAD " + path).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aRequestWithoutAHostIsABadRequestAndADebugLine() throws Exception {
+    // Vert.x fails such a request before any filter; Quarkus logged it as an ERROR.
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            records.add(record);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    java.util.logging.Logger edge =
+        java.util.logging.Logger.getLogger("dev.quma.core.runtime.MissingHostAnswer");
+    Level level = edge.getLevel();
+    root.addHandler(capture);
+    edge.setLevel(Level.FINE);
+    try {
+      for (String path : List.of("/meshes", "/q/health", "/nowhere")) {
+        try (RawHttp http =
+            new RawHttp("127.0.0.1", RestAssured.port, false, Duration.ofSeconds(10))) {
+          RawHttp.Response response =
+              http.send("GET", path, List.of(Map.entry("Connection", "close")), null);
+          assertThat(response.status()).as(path).isEqualTo(400);
+          assertThat(response.text())
+              .as(path)
+              .contains("\"type\":\"/std-errors\"")
+              .contains("send exactly one Host header");
+        }
+      }
+      try (RawHttp http =
+          new RawHttp("127.0.0.1", RestAssured.port, false, Duration.ofSeconds(10))) {
+        RawHttp.Response unreadable =
+            http.send("GET", "/meshes", List.of(Map.entry("Host", "[::1")), null);
+        assertThat(unreadable.status()).isEqualTo(400);
+        assertThat(unreadable.text()).contains("the Host header is not a host name");
+      }
+    } finally {
+      root.removeHandler(capture);
+      edge.setLevel(level);
+    }
+    assertThat(records.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue()))
+        .as("no warning or error for bad input")
+        .isEmpty();
+    assertThat(
+            records.stream()
+                .filter(r -> r.getLoggerName().endsWith("MissingHostAnswer"))
+                .filter(r -> r.getLevel().intValue() < Level.INFO.intValue()))
+        .as("one DEBUG line each")
+        .hasSize(4);
   }
 
   private static RawHttp.Response raw(

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -341,12 +342,24 @@ class OperatorViewsTest {
         .statusCode(404)
         .body("detail", containsString("its stream was on xDS replica \"xds-1\""));
     given().get("/meshes/default/dataplanes/ghost/xds").then().statusCode(404);
+    // Envoy's stats and clusters are not served (no channel to its admin): a 404 saying so, never
+    // a 5xx (issue 15: no 5xx for a request); a dataplane that does not exist is the usual 404.
     given()
         .get("/meshes/default/dataplanes/web-1/stats")
         .then()
-        .statusCode(501)
+        .statusCode(404)
+        .body("detail", containsString("are not served"))
         .body("detail", containsString("/meshes/default/dataplanes/web-1/xds"));
-    given().get("/meshes/default/dataplanes/web-1/clusters").then().statusCode(501);
+    given()
+        .get("/meshes/default/dataplanes/web-1/clusters")
+        .then()
+        .statusCode(404)
+        .body("detail", containsString("are not served"));
+    given()
+        .get("/meshes/default/dataplanes/ghost/stats")
+        .then()
+        .statusCode(404)
+        .body("detail", not(containsString("are not served")));
   }
 
   // ---- system endpoints -------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 package dev.quma.hostile;
 
-import dev.quma.hostile.HostileRequest.Service;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -46,7 +45,7 @@ public final class Oracle {
     List<Violation> out = new ArrayList<>();
     int status = response.status();
     String body = new String(response.body(), StandardCharsets.UTF_8);
-    if (status >= 500 && !notImplementedByDesign(request, status)) {
+    if (status >= 500) {
       out.add(new Violation(Kind.SERVER_ERROR, status + " " + HostileRequest.printable(body, 300)));
     }
     if (status >= 400 && CLASS_NAME.matcher(body).find()) {
@@ -67,14 +66,6 @@ public final class Oracle {
       out.add(new Violation(Kind.STORE_CHANGED, status + " " + storeChanges));
     }
     return out;
-  }
-
-  /** The proxy's Envoy stats and clusters: 501 until there is a channel to its Envoy admin. */
-  private static boolean notImplementedByDesign(HostileRequest request, int status) {
-    String path = normalisedPath(request.target());
-    return status == 501
-        && request.service() == Service.API
-        && (path.endsWith("/stats") || path.endsWith("/clusters"));
   }
 
   private String bypass(HostileRequest request, String body) {

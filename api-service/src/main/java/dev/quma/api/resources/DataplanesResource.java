@@ -5,6 +5,7 @@ import dev.quma.api.rest.ResourceEndpoints;
 import dev.quma.api.views.DataplaneOverviews;
 import dev.quma.api.views.XdsDumps;
 import dev.quma.core.model.ResourceType;
+import dev.quma.core.store.ResourceStore;
 import dev.quma.http.errors.ApiException;
 import dev.quma.http.errors.Errors;
 import io.smallrye.mutiny.Uni;
@@ -34,13 +35,16 @@ public class DataplanesResource {
   private final DataplaneOverviews overviews;
   private final XdsDumps dumps;
   private final ConnectedProxyDeletes deletes;
+  private final ResourceStore store;
 
   public DataplanesResource(
       ResourceEndpoints endpoints,
       DataplaneOverviews overviews,
       XdsDumps dumps,
-      ConnectedProxyDeletes deletes) {
+      ConnectedProxyDeletes deletes,
+      ResourceStore store) {
     this.endpoints = endpoints;
+    this.store = store;
     this.overviews = overviews;
     this.dumps = dumps;
     this.deletes = deletes;
@@ -74,29 +78,42 @@ public class DataplanesResource {
 
   @GET
   @Path("/{name}/stats")
-  public Response stats(@PathParam("mesh") String mesh, @PathParam("name") String name) {
-    throw notYet(mesh, name, "stats");
+  public Uni<Response> stats(@PathParam("mesh") String mesh, @PathParam("name") String name) {
+    return notServed(mesh, name, "stats");
   }
 
   @GET
   @Path("/{name}/clusters")
-  public Response clusters(@PathParam("mesh") String mesh, @PathParam("name") String name) {
-    throw notYet(mesh, name, "clusters");
+  public Uni<Response> clusters(@PathParam("mesh") String mesh, @PathParam("name") String name) {
+    return notServed(mesh, name, "clusters");
   }
 
-  /** Kuma reads these from the proxy's Envoy admin; there is no channel to it yet. */
-  private static ApiException notYet(String mesh, String name, String what) {
-    return new ApiException(
-        501,
-        "Not implemented",
-        "the proxy's Envoy "
-            + what
-            + " need a channel to its Envoy admin, which this control plane does not have yet; "
-            + "the config the proxy received is at /meshes/"
-            + mesh
-            + "/dataplanes/"
-            + name
-            + "/xds");
+  /**
+   * Kuma reads these from the proxy's Envoy admin; there is no channel to it yet. So they have no
+   * representation here: 404 saying so (as {@code .../xds} of a proxy that is not connected), after
+   * the 404 of a dataplane that does not exist; never a 5xx for a request that is fine.
+   */
+  private Uni<Response> notServed(String mesh, String name, String what) {
+    return store
+        .get(ResourceType.DATAPLANE, mesh, name)
+        .flatMap(
+            dataplane ->
+                Uni.createFrom()
+                    .<Response>failure(
+                        new ApiException(
+                            404,
+                            Errors.RETRIEVE_ONE,
+                            "the proxy's Envoy "
+                                + what
+                                + " are not served: they need a channel to its Envoy admin, which this"
+                                + " control plane does not have yet; the config the proxy received is at"
+                                + " /meshes/"
+                                + mesh
+                                + "/dataplanes/"
+                                + name
+                                + "/xds")))
+        .onFailure()
+        .transform(Errors.titled(Errors.RETRIEVE_ONE));
   }
 
   @GET
