@@ -266,6 +266,42 @@ class ConnectedProxiesTest {
   }
 
   @Test
+  void aMeshIsHeldByTheSameConnectedRuleAsItsDataplanes() {
+    // Issue 15: the mesh counted a recent heartbeat alone, so a proxy whose replica had died still
+    // held it, while its dataplane could already be deleted without force.
+    createMesh("orphan");
+    given()
+        .contentType(ContentType.JSON)
+        .body(standard("orphan", "orphan-1", "10.9.1.1", true))
+        .put("/meshes/orphan/dataplanes/orphan-1")
+        .then()
+        .statusCode(201);
+    Replica doomed = ControlPlaneProcesses.startReplica("xds-o");
+    join(doomed, "orphan", "orphan-1", null);
+    assertThat(eventually(() -> insight("orphan").at("/dataplanes/online").asInt() == 1)).isTrue();
+    given()
+        .delete("/meshes/orphan")
+        .then()
+        .statusCode(409)
+        .body("detail", org.hamcrest.Matchers.containsString("1 connected proxy"));
+
+    doomed.kill();
+    assertThat(
+            eventually(
+                () -> given().get("/meshes/orphan/dataplanes/orphan-1/xds").statusCode() == 404))
+        .as("the replica holding the stream is gone")
+        .isTrue();
+    // Its heartbeat is recent, but its replica's ran out: connected for neither delete.
+    given()
+        .delete("/meshes/orphan")
+        .then()
+        .statusCode(409)
+        .body("detail", org.hamcrest.Matchers.containsString("still has 1 dataplane"));
+    given().delete("/meshes/orphan/dataplanes/orphan-1").then().statusCode(200);
+    given().delete("/meshes/orphan").then().statusCode(200);
+  }
+
+  @Test
   void aProxyWhoseReplicaDiesGoesOfflineAfterTheIdleTimeoutAndTheReplicaShowsOffline() {
     createMesh("batch");
     given()

@@ -15,8 +15,9 @@ import java.util.List;
 /**
  * Deletes that would strand a connected proxy: a dataplane whose proxy holds a stream right now
  * (409 unless {@code ?force=true}; the xDS tier then ends the stream), and a mesh with any
- * connected proxy (409). Connected: an open subscription whose replica wrote a heartbeat within
- * {@code quma.api.connected-within}, the rule the bootstrap and xDS tiers admit by.
+ * connected proxy (409). Connected, for both: a heartbeat within {@code quma.api.connected-within}
+ * and an open subscription whose xDS replica is alive by its own heartbeat ({@link
+ * ConnectedProxies}, the rule the bootstrap and xDS tiers admit by).
  */
 @ApplicationScoped
 public class ConnectedProxyDeletes {

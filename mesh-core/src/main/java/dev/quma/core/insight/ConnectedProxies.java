@@ -7,6 +7,8 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Whether a proxy of a given name is connected to the xDS tier right now: it has an open
@@ -30,15 +32,25 @@ public final class ConnectedProxies {
     this.insights = new InsightReader(redis, keys, clock);
   }
 
-  /** How many proxies of {@code mesh} are connected right now. */
+  /**
+   * How many proxies of {@code mesh} are connected right now, each judged as {@link #connectedNow}
+   * judges one (so a mesh is never held by a proxy whose replica died).
+   */
   public Uni<Long> countConnected(String mesh) {
     return redis
         .send(
-            Request.cmd(Command.ZCOUNT)
+            Request.cmd(Command.ZRANGEBYSCORE)
                 .arg(keys.online(mesh))
                 .arg(clock.millis() - within.toMillis())
                 .arg("+inf"))
-        .map(count -> count == null ? 0L : count.toLong());
+        .flatMap(
+            reply -> {
+              List<String> recent = new ArrayList<>();
+              if (reply != null) {
+                reply.forEach(name -> recent.add(name.toString()));
+              }
+              return live(mesh, recent);
+            });
   }
 
   public Uni<Boolean> connectedNow(String mesh, String name) {
@@ -50,9 +62,20 @@ public final class ConnectedProxies {
                   score != null
                       && (long) Double.parseDouble(score.toString())
                           >= clock.millis() - within.toMillis();
-              return recent
-                  ? insights.get(mesh, name).map(DataplaneInsight::online)
-                  : Uni.createFrom().item(false);
+              return recent ? live(mesh, List.of(name)).map(n -> n > 0) : Uni.createFrom().item(false);
             });
+  }
+
+  /**
+   * How many of {@code recent} (names with a recent heartbeat) have an open subscription whose
+   * replica is live: the one rule for a dataplane's and a mesh's connected proxies.
+   */
+  private Uni<Long> live(String mesh, List<String> recent) {
+    if (recent.isEmpty()) {
+      return Uni.createFrom().item(0L);
+    }
+    return insights
+        .getAll(mesh, recent)
+        .map(all -> all.stream().filter(DataplaneInsight::online).count());
   }
 }
