@@ -11,6 +11,7 @@ import dev.quma.core.insight.ProbeResults;
 import dev.quma.core.insight.ReplicaRun;
 import dev.quma.core.store.ResourceQueries;
 import dev.quma.core.store.ResourceStore;
+import dev.quma.core.store.StoreWatch;
 import dev.quma.core.tokens.DataplaneTokenVerifier;
 import dev.quma.xds.admission.AdmissionGate;
 import dev.quma.xds.admission.ProxyAdmission;
@@ -174,7 +175,8 @@ public class XdsBeans {
       @Named("xds-view") ExecutorService viewThread,
       Clock clock,
       XdsConfig config,
-      XdsMetrics metrics) {
+      XdsMetrics metrics,
+      StoreWatch watch) {
     ChangeFollower follower =
         new ChangeFollower(
             redis,
@@ -185,6 +187,7 @@ public class XdsBeans {
                 config.resyncInterval(),
                 config.changeCoalescing(),
                 Duration.ofSeconds(1)));
+    follower.reportOutagesTo(watch::unavailable);
     return new ViewSync(
         follower,
         store,

@@ -1,5 +1,6 @@
 package dev.quma.core.events;
 
+import dev.quma.core.store.StoreUnavailable;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,8 +32,9 @@ import org.jboss.logging.Logger;
  *   <li>loads a stream anew when its position is lost (trimmed past it, or reset), which it checks
  *       after every read that returned events and after every reconnect;
  *   <li>loads every stream anew each {@code resyncInterval}, as a safety net;
- *   <li>after losing Redis, reconnects and resumes from the positions it had (one log line per
- *       outage).
+ *   <li>after losing Redis, reconnects and resumes from the positions it had: one log line per
+ *       outage and one when it follows again, or none of its own when the outage is the store's and
+ *       goes to {@link #reportOutagesTo} (the service's store watch logs it once).
  * </ul>
  */
 public final class ChangeFollower {
@@ -67,6 +70,8 @@ public final class ChangeFollower {
   private volatile RedisConnection connection;
   private volatile long lastFullResync;
   private volatile boolean failing;
+  private volatile boolean failingWithTheStore;
+  private volatile Consumer<Throwable> storeOutages;
 
   public ChangeFollower(Redis redis, ChangeStream changes, Clock clock, Settings settings) {
     this.redis = redis;
@@ -115,6 +120,15 @@ public final class ChangeFollower {
    */
   public void resyncAll() {
     entries().forEach(entry -> entry.stale = true);
+  }
+
+  /**
+   * Failures that are the store being unavailable ({@link StoreUnavailable}) go to {@code outages}
+   * (the service's store watch, which logs one line per outage and one when it is back) instead of
+   * this follower's log.
+   */
+  public void reportOutagesTo(Consumer<Throwable> outages) {
+    this.storeOutages = outages;
   }
 
   public boolean follows(String tag) {
@@ -179,7 +193,11 @@ public final class ChangeFollower {
             events -> {
               if (failing) {
                 failing = false;
-                LOG.info("following the change streams again");
+                if (failingWithTheStore) {
+                  LOG.debug("following the change streams again");
+                } else {
+                  LOG.info("following the change streams again");
+                }
               }
               next(events);
             },
@@ -192,7 +210,13 @@ public final class ChangeFollower {
             ? Uni.createFrom().voidItem()
             : redis
                 .connect()
-                .invoke(c -> connection = c)
+                .invoke(
+                    c -> {
+                      // Else the client logs a reset as an unhandled ERROR; the read in flight
+                      // fails too, and that failure is the one reported.
+                      c.exceptionHandler(e -> LOG.debugf("the follower's connection: %s", e));
+                      connection = c;
+                    })
                 .flatMap(c -> changes.lostAmong(positions()))
                 .invoke(lost -> markLost(lost, "after a reconnect"))
                 .replaceWithVoid();
@@ -322,11 +346,22 @@ public final class ChangeFollower {
     if (stopped) {
       return;
     }
+    Consumer<Throwable> outages = storeOutages;
+    boolean storeDown = outages != null && StoreUnavailable.is(error);
+    if (storeDown) {
+      outages.accept(error); // logged there, once per outage
+    }
     if (!failing) {
       failing = true;
-      LOG.warnf(
-          "following the change streams failed (%s); retrying every %s until it works",
-          error.getMessage(), settings.retryDelay());
+      failingWithTheStore = storeDown;
+      if (storeDown) {
+        LOG.debugf(
+            "following the change streams failed (%s): the store is down", error.getMessage());
+      } else {
+        LOG.warnf(
+            "following the change streams failed (%s); retrying every %s until it works",
+            error.getMessage(), settings.retryDelay());
+      }
     }
     closeConnection();
     Uni.createFrom()

@@ -62,7 +62,9 @@ public final class ConnectedProxies {
                   score != null
                       && (long) Double.parseDouble(score.toString())
                           >= clock.millis() - within.toMillis();
-              return recent ? live(mesh, List.of(name)).map(n -> n > 0) : Uni.createFrom().item(false);
+              return recent
+                  ? live(mesh, List.of(name)).map(n -> n > 0)
+                  : Uni.createFrom().item(false);
             });
   }
 

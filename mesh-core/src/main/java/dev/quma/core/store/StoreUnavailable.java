@@ -49,6 +49,8 @@ public final class StoreUnavailable {
     String lower = message.toLowerCase(Locale.ROOT);
     return lower.contains("connection is closed")
         || lower.contains("connection closed")
+        || lower.contains("connection_closed") // the Redis client's error for what was in flight
+        || lower.contains("closedchannelexception") // its "ERR [0] ...ClosedChannelException"
         || lower.contains("connection refused")
         || lower.contains("connection reset")
         || lower.contains("connection pool");

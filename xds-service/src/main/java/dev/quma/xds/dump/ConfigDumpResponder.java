@@ -4,6 +4,8 @@ import dev.quma.core.dump.ConfigDumpReply;
 import dev.quma.core.dump.ConfigDumpRequest;
 import dev.quma.core.store.Keys;
 import dev.quma.core.store.ResourceStore;
+import dev.quma.core.store.StoreUnavailable;
+import dev.quma.core.store.StoreWatch;
 import dev.quma.xds.config.XdsConfig;
 import dev.quma.xds.snapshot.ProxyKey;
 import dev.quma.xds.streams.ConfigMemory;
@@ -32,7 +34,8 @@ import org.jboss.logging.Logger;
  * own pub/sub channel ({@link Keys#xdsDumpChannel}, named by its {@code controlPlaneInstanceId},
  * which the insights record) on a connection of its own, renders the stream's {@link ConfigMemory}
  * off the event loop and pushes the answer onto the request's reply list, which expires if nobody
- * reads it. A lost connection is re-established every second until Redis answers again.
+ * reads it. A lost connection is re-established every second until Redis answers again; an outage
+ * of the store is logged once, by the store watch, not once per attempt.
  */
 @ApplicationScoped
 public class ConfigDumpResponder {
@@ -51,12 +54,15 @@ public class ConfigDumpResponder {
             thread.setDaemon(true);
             return thread;
           });
+  private final StoreWatch watch;
   private volatile RedisConnection connection;
   private volatile boolean stopped;
+  private volatile boolean failing;
 
   public ConfigDumpResponder(
-      Redis redis, ResourceStore store, ProxyStreams streams, XdsConfig config) {
+      Redis redis, ResourceStore store, ProxyStreams streams, XdsConfig config, StoreWatch watch) {
     this.redis = redis;
+    this.watch = watch;
     this.keys = store.keys();
     this.streams = streams;
     this.instanceId = config.instanceId();
@@ -96,9 +102,20 @@ public class ConfigDumpResponder {
             })
         .subscribe()
         .with(
-            subscribed -> LOG.debugf("listening for config dump requests on %s", channel()),
+            subscribed -> {
+              LOG.debugf("listening for config dump requests on %s", channel());
+              failing = false;
+            },
             e -> {
-              LOG.warnf("could not listen for config dump requests: %s", e.getMessage());
+              if (StoreUnavailable.is(e)) {
+                watch.unavailable(e); // its one line per outage
+                LOG.debugf("could not listen for config dump requests: %s", e.getMessage());
+              } else if (!failing) {
+                LOG.warnf(
+                    "could not listen for config dump requests (%s); trying again every %d ms",
+                    e.getMessage(), RECONNECT_MILLIS);
+              }
+              failing = true;
               retry();
             });
   }
@@ -108,7 +125,9 @@ public class ConfigDumpResponder {
       return;
     }
     connection = null;
-    LOG.warnf("config dump requests: %s; listening again in %d ms", why, RECONNECT_MILLIS);
+    // Said by the next attempt if it fails (or by the store watch): a closed connection alone is
+    // no news.
+    LOG.debugf("config dump requests: %s; listening again in %d ms", why, RECONNECT_MILLIS);
     lost.close().subscribe().with(x -> {}, e -> {});
     retry();
   }

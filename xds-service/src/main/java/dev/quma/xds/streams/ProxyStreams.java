@@ -9,6 +9,7 @@ import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceConflictException;
 import dev.quma.core.store.ResourceNotFoundException;
 import dev.quma.core.store.ResourceStore;
+import dev.quma.core.store.StoreUnavailable;
 import dev.quma.xds.admission.AdmissionException;
 import dev.quma.xds.admission.AdmissionGate;
 import dev.quma.xds.admission.AdmittedProxy;
@@ -137,8 +138,12 @@ public final class ProxyStreams {
         .with(
             x -> scheduleDeregistration(deregister, session.key(), delay),
             e -> {
-              LOG.warnf(
-                  "could not close the subscription of %s: %s", session.key(), e.getMessage());
+              if (StoreUnavailable.is(e)) {
+                storeUnavailable(e); // one line per outage, not one per proxy
+              } else {
+                LOG.warnf(
+                    "could not close the subscription of %s: %s", session.key(), e.getMessage());
+              }
               scheduleDeregistration(deregister, session.key(), delay);
             });
   }
@@ -203,7 +208,11 @@ public final class ProxyStreams {
               }
             },
             e -> {
-              LOG.warnf("could not deregister %s (trying again): %s", key, e.getMessage());
+              if (StoreUnavailable.is(e)) {
+                storeUnavailable(e);
+              } else {
+                LOG.warnf("could not deregister %s (trying again): %s", key, e.getMessage());
+              }
               retryDeregistration(key, delay, settledBy);
             });
   }

@@ -208,8 +208,15 @@ class ConfigDumpTest {
 
     JsonNode dump = dump("backend-c3", false);
     long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!names(config(dump, CLUSTERS_DUMP).get("dynamic_active_clusters"), "cluster", "name")
-            .contains("kafka")
+    // Clusters and listeners are acknowledged one after the other: wait for both.
+    while (!(names(config(dump, CLUSTERS_DUMP).get("dynamic_active_clusters"), "cluster", "name")
+                .contains("kafka")
+            && names(
+                    config(dump, LISTENERS_DUMP).get("dynamic_listeners"),
+                    "active_state",
+                    "listener",
+                    "name")
+                .equals(backend.listeners().keySet()))
         && System.nanoTime() < deadline) {
       Thread.sleep(20); // the replica reads the ACK a moment after the proxy applied the change
       dump = dump("backend-c3", false);
