@@ -1,29 +1,22 @@
 package dev.quma.xds.streams;
 
+import static dev.quma.xds.testing.DirectProxies.await;
+import static dev.quma.xds.testing.DirectProxies.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.core.events.ChangeStream;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreWatch;
-import dev.quma.core.tokens.ProxyTokens;
-import dev.quma.core.tokens.SigningKeyManager;
 import dev.quma.envoysim.SimulatedEnvoy;
+import dev.quma.xds.testing.DirectProxies;
 import dev.quma.xds.testing.Seeds;
 import dev.quma.xds.testing.StoppableRedis;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -40,8 +33,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(RedisOutageLogTest.QuickChecks.class)
 class RedisOutageLogTest {
-  /** Its own Redis (not the module's shared one), and quick checks and heartbeats. */
-  public static class QuickChecks implements QuarkusTestProfile {
+  /** Its own Redis (not the module's shared one); quick checks and heartbeats, as there. */
+  public static class QuickChecks extends WipedStoreTest.QuickChecks {
     @Override
     public List<TestResourceEntry> testResources() {
       return List.of(new TestResourceEntry(StoppableRedis.class));
@@ -50,14 +43,6 @@ class RedisOutageLogTest {
     @Override
     public boolean disableGlobalTestResources() {
       return true;
-    }
-
-    @Override
-    public Map<String, String> getConfigOverrides() {
-      return Map.of(
-          "quma.store.identity-check-interval", "200ms",
-          "quma.xds.stats-flush-interval", "100ms",
-          "quma.xds.heartbeat-interval", "500ms");
     }
   }
 
@@ -68,28 +53,23 @@ class RedisOutageLogTest {
   @Inject ChangeStream changes;
   @Inject StoreWatch watch;
 
-  private final List<SimulatedEnvoy> envoys = new ArrayList<>();
-  private ManagedChannel channel;
+  private DirectProxies proxies;
 
   @AfterEach
   void disconnect() {
-    envoys.forEach(SimulatedEnvoy::drop);
-    if (channel != null) {
-      channel.shutdownNow();
+    if (proxies != null) {
+      proxies.close();
     }
   }
 
   @Test
   void anOutageIsOneLineAndItsEndOneLine() throws Exception {
-    await(store.create(Seeds.mesh(MESH)));
-    channel =
-        ManagedChannelBuilder.forAddress("127.0.0.1", StoppableRedis.grpcPort())
-            .usePlaintext()
-            .build();
-    SigningKeyManager keys = new SigningKeyManager(store, changes, Optional.empty());
-    SimulatedEnvoy redis1 = join(keys, "redis-1", Seeds.redis(MESH, "redis-1", "10.6.0.1"));
-    SimulatedEnvoy backend = join(keys, "backend-1", Seeds.backend(MESH, "backend-1", "10.6.0.9"));
-    waitFor(watch::ready);
+    await(store.create(Seeds.mesh(MESH)), WAIT);
+    proxies = new DirectProxies(MESH, StoppableRedis.grpcPort(), store, changes, WAIT);
+    SimulatedEnvoy redis1 = proxies.join("redis-1", Seeds.redis(MESH, "redis-1", "10.6.0.1"));
+    SimulatedEnvoy backend =
+        proxies.join("backend-1", Seeds.backend(MESH, "backend-1", "10.6.0.9"));
+    waitFor(watch::ready, WAIT);
 
     List<LogRecord> log = new CopyOnWriteArrayList<>();
     Handler capture =
@@ -111,11 +91,11 @@ class RedisOutageLogTest {
     root.addHandler(capture);
     try {
       StoppableRedis.stopRedis();
-      waitFor(() -> !watch.reachable());
+      waitFor(() -> !watch.reachable(), WAIT);
       Thread.sleep(6_000); // six retries of the follower and the dump listener, 60 insight flushes
       List<String> during = lines(log);
       StoppableRedis.startRedis();
-      waitFor(watch::ready);
+      waitFor(watch::ready, WAIT);
       Thread.sleep(3_000); // the follower and the dump listener are back on their next attempt
 
       assertThat(during).as("while Redis is down").hasSize(1);
@@ -153,35 +133,5 @@ class RedisOutageLogTest {
                     + " "
                     + (r instanceof ExtLogRecord ext ? ext.getFormattedMessage() : r.getMessage()))
         .toList();
-  }
-
-  private SimulatedEnvoy join(SigningKeyManager keys, String name, String resource) {
-    SimulatedEnvoy envoy =
-        SimulatedEnvoy.builder(MESH + "." + name)
-            .dataplaneResource(resource)
-            .token(await(ProxyTokens.issue(keys, MESH, name, Duration.ofHours(1))))
-            .build();
-    envoys.add(envoy.connect(channel));
-    assertThat(envoy.await(WAIT, envoy::configured))
-        .as(name + " configured, stream status " + envoy.closedWith())
-        .isTrue();
-    return envoy;
-  }
-
-  private static void waitFor(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("within %s", WAIT).isLessThan(deadline);
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
-
-  private static <T> T await(Uni<T> uni) {
-    return uni.await().atMost(WAIT);
   }
 }

@@ -8,13 +8,10 @@ import dev.quma.core.model.Labels;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreWatch;
-import dev.quma.core.tokens.ProxyTokens;
-import dev.quma.core.tokens.SigningKeyManager;
 import dev.quma.envoysim.SimulatedEnvoy;
+import dev.quma.xds.testing.DirectProxies;
 import dev.quma.xds.testing.Seeds;
 import dev.quma.xds.testing.XdsTestResources;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -25,10 +22,8 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,27 +56,22 @@ class WipedStoreTest {
   @Inject Redis redis;
   @Inject StoreWatch watch;
 
-  private final List<SimulatedEnvoy> envoys = new ArrayList<>();
-  private ManagedChannel channel;
+  private DirectProxies proxies;
 
   @AfterEach
   void disconnect() {
-    envoys.forEach(SimulatedEnvoy::drop);
-    if (channel != null) {
-      channel.shutdownNow();
+    if (proxies != null) {
+      proxies.close();
     }
   }
 
   @Test
   void connectedDirectProxiesAreRegisteredAgain() {
     await(store.create(Seeds.mesh(MESH)));
-    channel =
-        ManagedChannelBuilder.forAddress("127.0.0.1", XdsTestResources.grpcPort())
-            .usePlaintext()
-            .build();
-    SigningKeyManager keys = new SigningKeyManager(store, changes, Optional.empty());
-    SimulatedEnvoy redis1 = join(keys, "redis-1", Seeds.redis(MESH, "redis-1", "10.7.0.1"));
-    SimulatedEnvoy backend = join(keys, "backend-1", Seeds.backend(MESH, "backend-1", "10.7.0.9"));
+    proxies = new DirectProxies(MESH, XdsTestResources.grpcPort(), store, changes, WAIT);
+    SimulatedEnvoy redis1 = proxies.join("redis-1", Seeds.redis(MESH, "redis-1", "10.7.0.1"));
+    SimulatedEnvoy backend =
+        proxies.join("backend-1", Seeds.backend(MESH, "backend-1", "10.7.0.9"));
     assertThat(backend.await(WAIT, () -> backend.endpointAddresses("redis").size() == 1)).isTrue();
 
     redis.send(Request.cmd(Command.FLUSHALL)).await().atMost(WAIT);
@@ -97,7 +87,7 @@ class WipedStoreTest {
     assertThat(backend.closedWith()).isNull();
 
     // A proxy joining the new store (with a token of its new key 1) and the old ones meet.
-    join(keys, "redis-2", Seeds.redis(MESH, "redis-2", "10.7.0.2"));
+    proxies.join("redis-2", Seeds.redis(MESH, "redis-2", "10.7.0.2"));
     assertThat(
             backend.await(
                 WAIT,
@@ -111,30 +101,8 @@ class WipedStoreTest {
     assertThat(backend.closedWith()).isNull();
   }
 
-  private SimulatedEnvoy join(SigningKeyManager keys, String name, String resource) {
-    SimulatedEnvoy envoy =
-        SimulatedEnvoy.builder(MESH + "." + name)
-            .dataplaneResource(resource)
-            .token(await(ProxyTokens.issue(keys, MESH, name, Duration.ofHours(1))))
-            .build();
-    envoys.add(envoy.connect(channel));
-    assertThat(envoy.await(WAIT, envoy::configured))
-        .as(name + " configured, stream status " + envoy.closedWith())
-        .isTrue();
-    return envoy;
-  }
-
   private static void waitFor(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("within %s", WAIT).isLessThan(deadline);
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    DirectProxies.waitFor(condition, WAIT);
   }
 
   private static <T> T await(Uni<T> uni) {

@@ -28,13 +28,7 @@ public class StoppableRedis implements QuarkusTestResourceLifecycleManager {
     port = LocalRedis.freePort();
     redis = LocalRedis.start(port, data);
     grpcPort = LocalRedis.freePort();
-    return Map.of(
-        "quarkus.redis.hosts",
-        redis.url(),
-        "quarkus.grpc.server.test-port",
-        String.valueOf(grpcPort),
-        "quarkus.grpc.server.port",
-        String.valueOf(grpcPort));
+    return XdsTestResources.config(redis, grpcPort);
   }
 
   public static int grpcPort() {

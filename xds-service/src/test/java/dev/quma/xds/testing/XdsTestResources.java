@@ -15,6 +15,11 @@ public class XdsTestResources implements QuarkusTestResourceLifecycleManager {
     redis = LocalRedis.startEphemeral();
     grpcPort = LocalRedis.freePort();
     redisUrl = redis.url();
+    return config(redis, grpcPort);
+  }
+
+  /** The settings that point the service under test at {@code redis} and {@code grpcPort}. */
+  static Map<String, String> config(LocalRedis redis, int grpcPort) {
     return Map.of(
         "quarkus.redis.hosts",
         redis.url(),
