@@ -6,8 +6,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.quma.api.testing.CleanStore;
-import dev.quma.api.testing.PrivateRedisResource;
 import dev.quma.core.auth.UserTokens;
+import dev.quma.testing.PrivateRedisResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -7,8 +7,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import dev.quma.api.testing.CleanStore;
-import dev.quma.api.testing.PrivateRedisResource;
 import dev.quma.hostile.RawHttp;
+import dev.quma.testing.PrivateRedisResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -3,8 +3,8 @@ package dev.quma.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.api.testing.CleanStore;
-import dev.quma.api.testing.PrivateRedisResource;
 import dev.quma.hostile.RawHttp;
+import dev.quma.testing.PrivateRedisResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;

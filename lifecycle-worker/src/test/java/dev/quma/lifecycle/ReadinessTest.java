@@ -2,7 +2,7 @@ package dev.quma.lifecycle;
 
 import static io.restassured.RestAssured.given;
 
-import dev.quma.lifecycle.testing.PrivateRedisResource;
+import dev.quma.testing.PrivateRedisResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;

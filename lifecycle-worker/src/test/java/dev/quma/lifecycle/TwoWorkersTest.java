@@ -13,7 +13,7 @@ import dev.quma.lifecycle.lease.LeaseKeeper;
 import dev.quma.lifecycle.sweep.SweepReport;
 import dev.quma.lifecycle.sweep.Sweeper;
 import dev.quma.lifecycle.testing.Fleet;
-import dev.quma.lifecycle.testing.RedisServer;
+import dev.quma.testing.PrivateRedis;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 import java.time.Clock;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * have, running the production loops against one real Redis.
  */
 class TwoWorkersTest {
-  @RegisterExtension static RedisServer redis = new RedisServer();
+  @RegisterExtension static PrivateRedis redis = new PrivateRedis();
 
   private static final Duration TTL = Duration.ofMillis(600);
   private static final Duration RENEW = Duration.ofMillis(150);

@@ -6,10 +6,10 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
+import dev.quma.testing.PrivateRedisResource;
 import dev.quma.tokens.testing.Issue;
 import dev.quma.tokens.testing.Meshes;
 import dev.quma.tokens.testing.PrivatePostgresResource;
-import dev.quma.tokens.testing.PrivateRedisResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;

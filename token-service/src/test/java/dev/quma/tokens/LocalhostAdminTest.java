@@ -3,9 +3,9 @@ package dev.quma.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.hostile.RawHttp;
+import dev.quma.testing.PrivateRedisResource;
 import dev.quma.tokens.testing.Meshes;
 import dev.quma.tokens.testing.PrivatePostgresResource;
-import dev.quma.tokens.testing.PrivateRedisResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.quma.testing.PrivateRedisResource;
 import dev.quma.tokens.ledger.LedgerSchema;
 import dev.quma.tokens.testing.Issue;
 import dev.quma.tokens.testing.Meshes;
 import dev.quma.tokens.testing.PrivatePostgresResource;
-import dev.quma.tokens.testing.PrivateRedisResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;

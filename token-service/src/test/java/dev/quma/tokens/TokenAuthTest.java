@@ -6,9 +6,9 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.quma.core.auth.Caller;
 import dev.quma.core.auth.UserTokens;
+import dev.quma.testing.PrivateRedisResource;
 import dev.quma.tokens.testing.Meshes;
 import dev.quma.tokens.testing.PrivatePostgresResource;
-import dev.quma.tokens.testing.PrivateRedisResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

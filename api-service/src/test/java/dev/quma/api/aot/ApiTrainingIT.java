@@ -2,7 +2,7 @@ package dev.quma.api.aot;
 
 import static io.restassured.RestAssured.given;
 
-import dev.quma.api.testing.PrivateRedisResource;
+import dev.quma.testing.PrivateRedisResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.http.ContentType;

@@ -10,7 +10,7 @@ import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
 import dev.quma.lifecycle.testing.Fleet;
-import dev.quma.lifecycle.testing.PrivateRedisResource;
+import dev.quma.testing.PrivateRedisResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;

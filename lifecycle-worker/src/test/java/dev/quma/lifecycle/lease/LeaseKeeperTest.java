@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quma.core.lease.Fence;
 import dev.quma.core.lease.Lease;
 import dev.quma.core.store.Keys;
-import dev.quma.lifecycle.testing.RedisServer;
+import dev.quma.testing.PrivateRedis;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import java.time.Duration;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LeaseKeeperTest {
-  @RegisterExtension static RedisServer redis = new RedisServer();
+  @RegisterExtension static PrivateRedis redis = new PrivateRedis();
 
   private final Keys keys = new Keys("quma");
 

@@ -17,10 +17,10 @@ import dev.quma.core.store.StoreSettings;
 import dev.quma.lifecycle.config.LifecycleSettings;
 import dev.quma.lifecycle.lease.SweepLease;
 import dev.quma.lifecycle.testing.Fleet;
-import dev.quma.lifecycle.testing.MutableClock;
-import dev.quma.lifecycle.testing.RedisServer;
 import dev.quma.lifecycle.testing.TestLease;
 import dev.quma.local.LocalRedis;
+import dev.quma.testing.MutableClock;
+import dev.quma.testing.PrivateRedis;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The sweeps against a real Redis, with time moved by hand; Kuma's default durations. */
 class SweeperTest {
-  @RegisterExtension static RedisServer redis = new RedisServer();
+  @RegisterExtension static PrivateRedis redis = new PrivateRedis();
 
   private static final Instant T0 = Instant.parse("2026-11-23T10:00:00.000Z");
   private static final Duration IDLE = Duration.ofMinutes(5);

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
-import dev.quma.core.testing.PrivateRedis;
+import dev.quma.testing.PrivateRedis;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;

@@ -13,7 +13,7 @@ import dev.quma.core.lease.Fence;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
-import dev.quma.core.testing.PrivateRedis;
+import dev.quma.testing.PrivateRedis;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;

@@ -9,7 +9,7 @@ import dev.quma.core.events.ChangeStream;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
-import dev.quma.core.testing.PrivateRedis;
+import dev.quma.testing.PrivateRedis;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.List;

@@ -6,7 +6,7 @@ import dev.quma.core.insight.XdsReplicas.XdsReplica;
 import dev.quma.core.store.Keys;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
-import dev.quma.core.testing.PrivateRedis;
+import dev.quma.testing.PrivateRedis;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import java.time.Clock;

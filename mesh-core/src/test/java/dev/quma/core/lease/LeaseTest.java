@@ -3,7 +3,7 @@ package dev.quma.core.lease;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.core.store.Keys;
-import dev.quma.core.testing.PrivateRedis;
+import dev.quma.testing.PrivateRedis;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.Optional;

@@ -4,7 +4,7 @@ import static dev.quma.core.testing.Fixtures.mesh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.core.model.ResourceType;
-import dev.quma.core.testing.PrivateRedis;
+import dev.quma.testing.PrivateRedis;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.OptionalLong;

@@ -2,7 +2,7 @@ package dev.quma.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quma.core.testing.PrivateRedis;
+import dev.quma.testing.PrivateRedis;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
-import dev.quma.core.testing.PrivateRedis;
+import dev.quma.testing.PrivateRedis;
 import io.smallrye.mutiny.Uni;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

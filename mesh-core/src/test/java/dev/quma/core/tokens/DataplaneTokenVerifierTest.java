@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.ProxyType;
-import dev.quma.core.testing.PrivateRedis;
 import dev.quma.core.tokens.TokenRefusedException.Reason;
+import dev.quma.testing.PrivateRedis;
 import io.smallrye.mutiny.Uni;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

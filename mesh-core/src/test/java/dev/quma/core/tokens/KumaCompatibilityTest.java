@@ -15,7 +15,7 @@ import dev.quma.core.model.ResourceType;
 import dev.quma.core.model.SecretData;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
-import dev.quma.core.testing.PrivateRedis;
+import dev.quma.testing.PrivateRedis;
 import java.nio.charset.StandardCharsets;
 import java.security.Signature;
 import java.security.interfaces.RSAPrivateCrtKey;

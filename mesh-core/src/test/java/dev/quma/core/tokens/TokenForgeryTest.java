@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.quma.core.auth.PemKeys;
 import dev.quma.core.model.ProxyType;
-import dev.quma.core.testing.PrivateRedis;
 import dev.quma.core.tokens.TokenRefusedException.Reason;
+import dev.quma.testing.PrivateRedis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

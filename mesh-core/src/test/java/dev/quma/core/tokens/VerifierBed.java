@@ -9,6 +9,7 @@ import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Resource;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
+import dev.quma.testing.MutableClock;
 import io.vertx.mutiny.redis.client.Redis;
 import java.time.Instant;
 import java.util.List;

@@ -6,10 +6,10 @@ import static org.hamcrest.Matchers.is;
 
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
+import dev.quma.testing.PrivateRedisResource;
 import dev.quma.tokens.testing.Issue;
 import dev.quma.tokens.testing.Meshes;
 import dev.quma.tokens.testing.PrivatePostgresResource;
-import dev.quma.tokens.testing.PrivateRedisResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.http.ContentType;

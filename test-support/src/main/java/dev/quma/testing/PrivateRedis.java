@@ -1,4 +1,4 @@
-package dev.quma.lifecycle.testing;
+package dev.quma.testing;
 
 import dev.quma.local.LocalRedis;
 import io.vertx.mutiny.core.Vertx;
@@ -13,10 +13,11 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real redis-server of the test class's own (free port, flushed before each test) and a client.
- * Register with {@code @RegisterExtension static RedisServer redis = new RedisServer()}.
+ * A real redis-server of the test class's own (on a free port, so it can be flushed freely: before
+ * each test), with a Vert.x client connected to it. Register with {@code @RegisterExtension static
+ * PrivateRedis redis = new PrivateRedis()}.
  */
-public final class RedisServer implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+public final class PrivateRedis implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
   private LocalRedis server;
   private Vertx vertx;
   private Redis client;
@@ -25,7 +26,7 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback, B
   public void beforeAll(ExtensionContext context) {
     server = LocalRedis.startEphemeral();
     vertx = Vertx.vertx();
-    client = clientOn(vertx);
+    client = clientOn(vertx, 16);
   }
 
   @Override
@@ -46,11 +47,29 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback, B
 
   /** Another client of this server on its own Vert.x (a second "process" in a test). */
   public Redis clientOn(Vertx owner) {
+    return clientOn(owner, 8);
+  }
+
+  private Redis clientOn(Vertx owner, int poolSize) {
     return Redis.createClient(
         owner,
         new RedisOptions()
             .setConnectionString(server.url())
-            .setMaxPoolSize(8)
+            .setMaxPoolSize(poolSize)
             .setMaxPoolWaiting(1024));
+  }
+
+  public LocalRedis server() {
+    return server;
+  }
+
+  /** Stops the server without saving (it has no persistence): its data is gone. */
+  public void stopServer() {
+    server.close();
+  }
+
+  /** Starts the server again on the same port, empty: the client reconnects to it. */
+  public void startServerAgain() {
+    server = LocalRedis.start(server.port(), null);
   }
 }
