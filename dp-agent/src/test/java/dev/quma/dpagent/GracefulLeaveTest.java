@@ -61,6 +61,8 @@ class GracefulLeaveTest {
         assertThat(Files.readString(log))
             .contains("--config-path " + dir.resolve("config/bootstrap.yaml"));
 
+        // The reporter asks Envoy's admin on its own interval: ready once it has seen it live.
+        await(() -> readiness(readinessPort).equals("200 READY"), agent);
         assertThat(readiness(readinessPort)).as("while Envoy is live").isEqualTo("200 READY");
 
         long signalled = System.nanoTime();
