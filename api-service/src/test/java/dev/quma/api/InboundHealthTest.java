@@ -89,6 +89,21 @@ class InboundHealthTest {
     assertThat(page.at("/items/0/inboundHealth/0")).isEqualTo(health("failing"));
   }
 
+  @Test
+  void anInboundReachedAtADomainNameThatDoesNotResolveIsNoEndpointAndSaysWhy() throws Exception {
+    // .invalid never resolves (RFC 6761); localhost always does.
+    put("unresolved", dataplane("unresolved", "", "").replace("10.0.0.1", "redis.quma.invalid"));
+    put("named", dataplane("named", "", "").replace("10.0.0.1", "localhost"));
+
+    JsonNode unresolved = health("unresolved");
+    assertThat(unresolved.get("ready").asBoolean()).isFalse();
+    assertThat(unresolved.get("source").asText()).isEqualTo("address");
+    assertThat(unresolved.get("reason").asText())
+        .isEqualTo("its address redis.quma.invalid does not resolve");
+    assertThat(unresolved.get("since").asText()).isNotBlank();
+    assertThat(health("named")).isEqualTo(JSON.readTree("{\"port\":9000,\"ready\":true}"));
+  }
+
   private static final String PROBE =
       "\n    serviceProbe: {interval: 1s, timeout: 1s, unhealthyThreshold: 1,"
           + " healthyThreshold: 1, tcp: {}}";

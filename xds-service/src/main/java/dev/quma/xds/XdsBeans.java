@@ -1,6 +1,7 @@
 package dev.quma.xds;
 
 import dev.quma.core.admission.DataplaneAdmission;
+import dev.quma.core.dns.DomainNames;
 import dev.quma.core.events.ChangeFollower;
 import dev.quma.core.events.ChangeStream;
 import dev.quma.core.insight.ConnectedProxies;
@@ -18,8 +19,10 @@ import dev.quma.xds.admission.ProxyAdmission;
 import dev.quma.xds.config.XdsConfig;
 import dev.quma.xds.follow.ViewSync;
 import dev.quma.xds.health.HdsConfig;
+import dev.quma.xds.mesh.EndpointAddresses;
 import dev.quma.xds.mesh.EndpointHealth;
 import dev.quma.xds.snapshot.ProxySnapshots;
+import dev.quma.xds.streams.HeldTokens;
 import dev.quma.xds.streams.ProxyStreams;
 import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
@@ -48,13 +51,15 @@ public class XdsBeans {
 
   @Produces
   @Singleton
-  ProxySnapshots snapshots(XdsMetrics metrics, XdsConfig config, HdsConfig hds, Clock clock) {
+  ProxySnapshots snapshots(
+      XdsMetrics metrics, XdsConfig config, HdsConfig hds, DomainNames names, Clock clock) {
     return snapshotsOver(
         new io.envoyproxy.controlplane.cache.v3.SimpleCache<>(
             io.envoyproxy.envoy.config.core.v3.Node::getId),
         metrics,
         config,
         hds,
+        EndpointAddresses.resolvedBy(names),
         clock);
   }
 
@@ -64,12 +69,14 @@ public class XdsBeans {
       XdsMetrics metrics,
       XdsConfig config,
       HdsConfig hds,
+      EndpointAddresses addresses,
       Clock clock) {
     return new ProxySnapshots(
         cache,
         metrics::snapshotsSet,
         new EndpointHealth(
             config.connectionGrace(), config.connectionPanicThreshold(), hds.enabled()),
+        addresses,
         clock);
   }
 
@@ -128,6 +135,13 @@ public class XdsBeans {
 
   void closeViewThread(@Disposes @Named("xds-view") ExecutorService viewThread) {
     viewThread.shutdownNow();
+  }
+
+  /** The health check streams' tokens, checked again with the ADS streams' on a revocation. */
+  @Produces
+  @Singleton
+  HeldTokens heldTokens() {
+    return new HeldTokens();
   }
 
   @Produces

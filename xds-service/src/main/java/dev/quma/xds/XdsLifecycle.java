@@ -1,11 +1,13 @@
 package dev.quma.xds;
 
+import dev.quma.core.dns.DomainNames;
 import dev.quma.core.store.StoreUnavailable;
 import dev.quma.core.store.StoreWatch;
 import dev.quma.core.tokens.DataplaneTokenVerifier;
 import dev.quma.xds.config.XdsConfig;
 import dev.quma.xds.follow.ViewSync;
 import dev.quma.xds.snapshot.ProxySnapshots;
+import dev.quma.xds.streams.HeldTokens;
 import dev.quma.xds.streams.ProxyStreams;
 import dev.quma.xds.streams.TokenRechecks;
 import io.micrometer.core.instrument.Gauge;
@@ -29,6 +31,8 @@ public class XdsLifecycle {
   private static final Logger LOG = Logger.getLogger(XdsLifecycle.class);
   private static final Duration GRACE_TICK = Duration.ofMillis(100);
 
+  private final DomainNames names;
+  private final HeldTokens heldTokens;
   private final ViewSync views;
   private final ProxyStreams streams;
   private final ProxySnapshots snapshots;
@@ -46,7 +50,11 @@ public class XdsLifecycle {
       XdsConfig config,
       XdsMetrics metrics,
       DataplaneTokenVerifier verifier,
-      StoreWatch store) {
+      StoreWatch store,
+      HeldTokens heldTokens,
+      DomainNames names) {
+    this.heldTokens = heldTokens;
+    this.names = names;
     this.views = views;
     this.store = store;
     this.verifier = verifier;
@@ -68,9 +76,17 @@ public class XdsLifecycle {
         .description("Endpoints of lost proxies kept by the panic guard")
         .register(metrics.registry());
     if (config.dataplaneAuthn() != XdsConfig.DataplaneAuthn.NONE) {
-      views.onTokenStateChange(new TokenRechecks(streams, verifier, store)::recheck);
+      views.onTokenStateChange(new TokenRechecks(streams, heldTokens, verifier, store)::recheck);
     }
     views.onDataplaneDeleted(streams::dataplaneDeleted);
+    names.onChange(
+        changed ->
+            views
+                .reresolve(changed)
+                .subscribe()
+                .with(
+                    updated -> {},
+                    e -> LOG.warnf("could not apply the new address of %s: %s", changed, e)));
     streams.onStoreUnavailable(store::unavailable);
     views.start();
     long flush = config.statsFlushInterval().toMillis();

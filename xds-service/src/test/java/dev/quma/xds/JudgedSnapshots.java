@@ -1,6 +1,8 @@
 package dev.quma.xds;
 
+import dev.quma.core.dns.DomainNames;
 import dev.quma.xds.config.XdsConfig;
+import dev.quma.xds.mesh.EndpointAddresses;
 import dev.quma.xds.snapshot.ProxySnapshots;
 import dev.quma.xds.testing.JudgingCache;
 import jakarta.annotation.Priority;
@@ -22,7 +24,12 @@ public class JudgedSnapshots {
   @Alternative
   @Priority(1)
   ProxySnapshots snapshots(
-      XdsMetrics metrics, XdsConfig config, dev.quma.xds.health.HdsConfig hds, Clock clock) {
-    return XdsBeans.snapshotsOver(new JudgingCache(), metrics, config, hds, clock);
+      XdsMetrics metrics,
+      XdsConfig config,
+      dev.quma.xds.health.HdsConfig hds,
+      DomainNames names,
+      Clock clock) {
+    return XdsBeans.snapshotsOver(
+        new JudgingCache(), metrics, config, hds, EndpointAddresses.resolvedBy(names), clock);
   }
 }

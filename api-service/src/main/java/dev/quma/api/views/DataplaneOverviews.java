@@ -7,6 +7,7 @@ import dev.quma.api.rest.Paging;
 import dev.quma.api.rest.ResourceEndpoints;
 import dev.quma.core.codec.Format;
 import dev.quma.core.codec.ResourceCodec;
+import dev.quma.core.dns.DomainNames;
 import dev.quma.core.insight.DataplaneInsight;
 import dev.quma.core.insight.Departure;
 import dev.quma.core.insight.Departures;
@@ -31,6 +32,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Kuma's {@code DataplaneOverview}s: each dataplane with what the xDS tier knows of its connections
@@ -47,6 +50,7 @@ public class DataplaneOverviews {
   private final InsightReader insights;
   private final Departures departures;
   private final ProbeResults probes;
+  private final DomainNames domainNames;
   private final ApiConfig config;
   private final Clock clock;
   private final ResourceCodec codec = ResourceCodec.instance();
@@ -57,8 +61,10 @@ public class DataplaneOverviews {
       InsightReader insights,
       Departures departures,
       ProbeResults probes,
+      DomainNames domainNames,
       ApiConfig config,
       Clock clock) {
+    this.domainNames = domainNames;
     this.endpoints = endpoints;
     this.store = store;
     this.insights = insights;
@@ -90,7 +96,8 @@ public class DataplaneOverviews {
                     .unis(
                         insights.get(mesh, name),
                         departures.of(mesh, List.of(name)),
-                        probes.of(mesh, List.of(name)))
+                        probes.of(mesh, List.of(name)),
+                        domainNamesOf(List.of(dataplane)))
                     .asTuple()
                     .map(
                         read ->
@@ -98,7 +105,8 @@ public class DataplaneOverviews {
                                 dataplane,
                                 read.getItem1(),
                                 read.getItem2().get(name),
-                                read.getItem3().get(name))))
+                                read.getItem3().get(name),
+                                read.getItem4())))
         .map(body -> Response.ok(codec.write(body, format), Formats.mediaType(format)).build())
         .onFailure()
         .transform(Errors.titled(Errors.RETRIEVE_ONE));
@@ -125,11 +133,13 @@ public class DataplaneOverviews {
               .asTuple()
               .map(read -> new MeshReads(read.getItem1(), read.getItem2(), read.getItem3())));
     }
-    return Uni.join()
-        .all(reads)
-        .andFailFast()
+    return Uni.combine()
+        .all()
+        .unis(Uni.join().all(reads).andFailFast(), domainNamesOf(page.items()))
+        .asTuple()
         .map(
-            found -> {
+            read -> {
+              List<MeshReads> found = read.getItem1();
               Map<String, DataplaneInsight> insightByKey = new LinkedHashMap<>();
               Map<String, MeshReads> readsByMesh = new LinkedHashMap<>();
               for (int m = 0; m < meshes.size(); m++) {
@@ -148,7 +158,8 @@ public class DataplaneOverviews {
                         dataplane,
                         insightByKey.get(dataplane.mesh() + "/" + dataplane.name()),
                         ofMesh.departures().get(dataplane.name()),
-                        ofMesh.probes().get(dataplane.name())));
+                        ofMesh.probes().get(dataplane.name()),
+                        read.getItem2()));
               }
               return items;
             });
@@ -160,8 +171,40 @@ public class DataplaneOverviews {
       Map<String, Departure> departures,
       Map<String, ProbeHealth> probes) {}
 
+  /** The lookups of the domain names that these dataplanes' inbounds are reached at. */
+  private Uni<Map<String, DomainNames.Resolution>> domainNamesOf(List<Resource<?>> dataplanes) {
+    Set<String> wanted = new TreeSet<>();
+    for (Resource<?> dataplane : dataplanes) {
+      Dataplane spec = (Dataplane) dataplane.spec();
+      if (spec.networking() != null) {
+        for (Dataplane.Inbound inbound : spec.networking().inbound()) {
+          String address = DomainNames.endpointAddress(spec.networking(), inbound);
+          if (DomainNames.isDomainName(address)) {
+            wanted.add(address);
+          }
+        }
+      }
+    }
+    if (wanted.isEmpty()) {
+      return Uni.createFrom().item(Map.of());
+    }
+    return Uni.join()
+        .all(wanted.stream().map(domainNames::resolve).toList())
+        .andFailFast()
+        .map(
+            found -> {
+              Map<String, DomainNames.Resolution> byName = new LinkedHashMap<>();
+              found.forEach(resolution -> byName.put(resolution.name(), resolution));
+              return byName;
+            });
+  }
+
   private DataplaneOverview overview(
-      Resource<?> dataplane, DataplaneInsight insight, Departure departure, ProbeHealth probe) {
+      Resource<?> dataplane,
+      DataplaneInsight insight,
+      Departure departure,
+      ProbeHealth probe,
+      Map<String, DomainNames.Resolution> names) {
     ResourceMeta meta = dataplane.meta();
     Dataplane spec = (Dataplane) dataplane.spec();
     return new DataplaneOverview(
@@ -175,6 +218,7 @@ public class DataplaneOverviews {
         insight,
         InboundHealth.of(
             spec,
+            names,
             departure,
             probe,
             config.hdsEnabled(),

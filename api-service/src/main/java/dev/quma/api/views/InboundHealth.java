@@ -1,6 +1,7 @@
 package dev.quma.api.views;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.quma.core.dns.DomainNames;
 import dev.quma.core.insight.Departure;
 import dev.quma.core.insight.ProbeHealth;
 import dev.quma.core.model.Dataplane;
@@ -8,13 +9,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Whether an inbound is an endpoint of its consumers now, and what decides it ({@code source}): the
- * stored dataplane ({@code api}: {@code health.ready} or {@code state}), its proxy's connection
- * ({@code connection}: it left, is offline, or its stream broke), or the proxy's health checks
- * ({@code probe}: its readiness, or the inbound's {@code serviceProbe}); the same rules, in the
- * same order, as the xDS tier's endpoints. A Quma addition to Kuma's overview.
+ * stored dataplane ({@code api}: {@code health.ready} or {@code state}), its address ({@code
+ * address}: a domain name that does not resolve), its proxy's connection ({@code connection}: it
+ * left, is offline, or its stream broke), or the proxy's health checks ({@code probe}: its
+ * readiness, or the inbound's {@code serviceProbe}); the same rules, in the same order, as the xDS
+ * tier's endpoints. A Quma addition to Kuma's overview.
  *
  * @param source null when nothing speaks against it and no probe vouches for it
  * @param since when the deciding fact started, where known
@@ -23,12 +26,14 @@ import java.util.List;
 public record InboundHealth(
     Integer port, boolean ready, String source, String reason, Instant since) {
   static final String API = "api";
+  static final String ADDRESS = "address";
   static final String CONNECTION = "connection";
   static final String PROBE = "probe";
 
   /** The health of each inbound of {@code spec}, as of {@code now}. */
   static List<InboundHealth> of(
       Dataplane spec,
+      Map<String, DomainNames.Resolution> names,
       Departure departure,
       ProbeHealth probe,
       boolean probesCount,
@@ -39,7 +44,20 @@ public record InboundHealth(
       return out;
     }
     for (Dataplane.Inbound inbound : spec.networking().inbound()) {
-      out.add(of(inbound, departure, probesCount ? probe : null, probesCount, grace, now));
+      String address = DomainNames.endpointAddress(spec.networking(), inbound);
+      DomainNames.Resolution unresolved = address == null ? null : names.get(address);
+      if (unresolved != null && unresolved.resolved()) {
+        unresolved = null;
+      }
+      out.add(
+          unresolved != null && inbound.ready()
+              ? new InboundHealth(
+                  inbound.port(),
+                  false,
+                  ADDRESS,
+                  "its address " + unresolved.name() + " " + unresolved.problem(),
+                  unresolved.at())
+              : of(inbound, departure, probesCount ? probe : null, probesCount, grace, now));
     }
     return out;
   }

@@ -1,6 +1,7 @@
 package dev.quma.core.runtime;
 
 import dev.quma.core.auth.UserTokens;
+import dev.quma.core.dns.DomainNames;
 import dev.quma.core.events.ChangeStream;
 import dev.quma.core.insight.Departures;
 import dev.quma.core.insight.InsightReader;
@@ -17,6 +18,7 @@ import dev.quma.core.tokens.DataplaneTokenVerifier;
 import dev.quma.core.tokens.VerifierSettings;
 import io.vertx.mutiny.redis.client.Redis;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -109,6 +111,18 @@ public class CoreBeans {
         changes,
         clock,
         new VerifierSettings(config.clockSkew(), config.cacheRefreshInterval()));
+  }
+
+  /** Names no one asked for in ten minutes are dropped (the dataplane went, or changed address). */
+  @Produces
+  @Singleton
+  DomainNames domainNames(Clock clock, DnsConfig config) {
+    return new DomainNames(
+        DomainNames.Resolver.SYSTEM, clock, config.refreshInterval(), Duration.ofMinutes(10));
+  }
+
+  void closeDomainNames(@Disposes DomainNames names) {
+    names.close();
   }
 
   @Produces

@@ -104,6 +104,13 @@ public final class ViewSync {
     follower.resyncAll();
   }
 
+  /**
+   * Dataplanes whose address is one of these domain names are applied again (on the view thread).
+   */
+  public Uni<Integer> reresolve(Set<String> names) {
+    return onViewThread(() -> snapshots.reresolve(names));
+  }
+
   /** Lost proxies whose grace period is over lose their endpoints (on the view thread). */
   public Uni<Integer> expireDepartures() {
     return onViewThread(snapshots::expireDepartures);

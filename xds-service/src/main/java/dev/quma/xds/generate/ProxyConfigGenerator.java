@@ -44,7 +44,7 @@ public final class ProxyConfigGenerator {
       listeners.add(
           memo.inboundListener(
               new ListenerFactory.InboundInput(
-                  inbound.effectiveAddress(networking.address()),
+                  mesh.listenAddress(inbound.effectiveAddress(networking.address())),
                   inbound.port(),
                   localCluster,
                   service,

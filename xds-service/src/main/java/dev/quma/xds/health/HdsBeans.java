@@ -4,6 +4,7 @@ import dev.quma.core.insight.ProbeResults;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.xds.admission.ProxyAdmission;
 import dev.quma.xds.snapshot.ProxySnapshots;
+import dev.quma.xds.streams.HeldTokens;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -25,7 +26,8 @@ public class HdsBeans {
       MeterRegistry registry,
       @Named("xds-timers") ScheduledExecutorService timers,
       Clock clock,
-      HdsConfig config) {
+      HdsConfig config,
+      HeldTokens heldTokens) {
     return new HealthStream.HdsContext(
         admission,
         new HealthChecks(config.interval(), config.checkDefaults().probeDefaults()),
@@ -35,6 +37,7 @@ public class HdsBeans {
         new HdsMetrics(registry),
         timers,
         config.refreshInterval(),
-        clock);
+        clock,
+        heldTokens);
   }
 }

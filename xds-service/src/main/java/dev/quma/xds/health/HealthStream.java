@@ -7,6 +7,7 @@ import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.xds.admission.AdmissionException;
 import dev.quma.xds.admission.ProxyAdmission;
+import dev.quma.xds.streams.HeldTokens;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.health.v3.EndpointHealthResponse;
 import io.envoyproxy.envoy.service.health.v3.HealthCheckRequestOrEndpointHealthResponse;
@@ -28,7 +29,8 @@ import org.jboss.logging.Logger;
  * read into the proxy's {@link ProbeHealth}; a changed one is recorded ({@link ProbeRecorder}), and
  * every replica's view follows.
  */
-final class HealthStream implements StreamObserver<HealthCheckRequestOrEndpointHealthResponse> {
+final class HealthStream
+    implements StreamObserver<HealthCheckRequestOrEndpointHealthResponse>, HeldTokens.Holder {
   private static final Logger LOG = Logger.getLogger(HealthStream.class);
   static final String READINESS_PORT_METADATA = "dataplane.readinessReporter.port";
 
@@ -119,6 +121,7 @@ final class HealthStream implements StreamObserver<HealthCheckRequestOrEndpointH
     builtFrom = context.dataplaneVersion(mesh, name);
     state = State.SERVING;
     context.metrics().streamOpened();
+    context.heldTokens().add(this);
     send(admitted.spec());
     long every = context.refreshInterval().toMillis();
     refresh =
@@ -195,11 +198,37 @@ final class HealthStream implements StreamObserver<HealthCheckRequestOrEndpointH
   private synchronized void close() {
     if (state == State.SERVING) {
       context.metrics().streamClosed();
+      context.heldTokens().remove(this);
     }
     state = State.CLOSED;
     if (refresh != null) {
       refresh.cancel(false);
     }
+  }
+
+  @Override
+  public String mesh() {
+    return mesh;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String token() {
+    return token;
+  }
+
+  /** Ends the stream: its token was refused when checked again. */
+  @Override
+  public synchronized void terminate(Status status) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    close();
+    specifiers.onError(status.asRuntimeException());
   }
 
   private void refuse(Status status) {
@@ -233,7 +262,8 @@ final class HealthStream implements StreamObserver<HealthCheckRequestOrEndpointH
       HdsMetrics metrics,
       ScheduledExecutorService timers,
       Duration refreshInterval,
-      Clock clock) {
+      Clock clock,
+      HeldTokens heldTokens) {
     long dataplaneVersion(String mesh, String name) {
       return versions.version(mesh, name);
     }

@@ -14,4 +14,12 @@ public interface MeshEndpoints {
    * The protocol of a service: the one its inbounds declare, or TCP when they disagree or say none.
    */
   Protocol protocol(String service);
+
+  /**
+   * Where a proxy's own inbound listens: its address, a domain name resolved; as written while it
+   * does not resolve (Envoy then refuses the listener, and the config dump says why).
+   */
+  default String listenAddress(String address) {
+    return address;
+  }
 }

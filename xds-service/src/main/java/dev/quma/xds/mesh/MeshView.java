@@ -1,5 +1,6 @@
 package dev.quma.xds.mesh;
 
+import dev.quma.core.dns.DomainNames;
 import dev.quma.core.insight.Departure;
 import dev.quma.core.insight.ProbeHealth;
 import dev.quma.core.model.Dataplane;
@@ -30,6 +31,7 @@ public final class MeshView implements MeshEndpoints {
 
   private final String mesh;
   private final EndpointHealth health;
+  private final EndpointAddresses addresses;
   private final Map<String, Departure> departures = new HashMap<>();
 
   /** Lost proxies past their grace period: their endpoints go, unless the panic guard holds. */
@@ -70,8 +72,13 @@ public final class MeshView implements MeshEndpoints {
   }
 
   public MeshView(String mesh, EndpointHealth health) {
+    this(mesh, health, EndpointAddresses.AS_WRITTEN);
+  }
+
+  public MeshView(String mesh, EndpointHealth health, EndpointAddresses addresses) {
     this.mesh = mesh;
     this.health = health;
+    this.addresses = addresses;
   }
 
   public String mesh() {
@@ -156,6 +163,40 @@ public final class MeshView implements MeshEndpoints {
     }
     Entry entry = dataplanes.get(name);
     return entry == null ? Set.of() : apply(name, entry.version(), entry.spec());
+  }
+
+  @Override
+  public String listenAddress(String address) {
+    String ip = addresses.ipOf(address);
+    return ip == null ? address : ip;
+  }
+
+  /** Whether the dataplane is reached at one of these domain names. */
+  public static boolean reachedAt(Dataplane spec, Set<String> names) {
+    Dataplane.Networking networking = spec == null ? null : spec.networking();
+    return networking != null
+        && (among(names, networking.address()) || among(names, networking.advertisedAddress()));
+  }
+
+  /**
+   * Applies again the dataplanes whose address is one of these domain names (they resolved anew);
+   * returns the services whose endpoints changed.
+   */
+  public Set<String> reresolve(Set<String> names) {
+    Set<String> changed = new HashSet<>();
+    for (Map.Entry<String, Entry> dataplane : List.copyOf(dataplanes.entrySet())) {
+      Dataplane.Networking networking = dataplane.getValue().spec().networking();
+      if (networking != null
+          && (among(names, networking.address()) || among(names, networking.advertisedAddress()))) {
+        Entry entry = dataplane.getValue();
+        changed.addAll(apply(dataplane.getKey(), entry.version(), entry.spec()));
+      }
+    }
+    return changed;
+  }
+
+  private static boolean among(Set<String> names, String address) {
+    return address != null && names.contains(address); // Set.of(...) refuses to look up null
   }
 
   private ProbeHealth probeOf(String name) {
@@ -351,7 +392,10 @@ public final class MeshView implements MeshEndpoints {
         if (!inbound.ready() || (health.serviceProbes() && !ProbeHealth.allows(probed, inbound))) {
           continue;
         }
-        String address = advertised(networking, inbound);
+        String address = addresses.ipOf(DomainNames.endpointAddress(networking, inbound));
+        if (address == null) {
+          continue; // a domain name that does not resolve (yet)
+        }
         endpoints
             .computeIfAbsent(service, s -> new ArrayList<>())
             .add(new ServiceEndpoint(name, address, inbound.port(), inbound.tags()));
@@ -363,17 +407,5 @@ public final class MeshView implements MeshEndpoints {
           return List.copyOf(list);
         });
     return new Entry(version, spec, endpoints, protocols);
-  }
-
-  /**
-   * Where other proxies reach an inbound: the advertised address, else the inbound's, else the
-   * dataplane's.
-   */
-  static String advertised(Dataplane.Networking networking, Dataplane.Inbound inbound) {
-    String advertised = networking.advertisedAddress();
-    if (advertised != null && !advertised.isEmpty()) {
-      return advertised;
-    }
-    return inbound.effectiveAddress(networking.address());
   }
 }

@@ -7,6 +7,7 @@ import dev.quma.xds.generate.ProxyConfigGenerator;
 import dev.quma.xds.generate.ProxyResources;
 import dev.quma.xds.generate.ResourceMemo;
 import dev.quma.xds.generate.TargetResources;
+import dev.quma.xds.mesh.EndpointAddresses;
 import dev.quma.xds.mesh.EndpointHealth;
 import dev.quma.xds.mesh.MeshView;
 import dev.quma.xds.mesh.OutboundTarget;
@@ -40,6 +41,7 @@ public final class ProxySnapshots {
   private final Map<String, Map<String, Set<ProxyKey>>> consumers = new HashMap<>();
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final LongConsumer snapshotsSet;
+  private final EndpointAddresses addresses;
   private final EndpointHealth health;
   private final Clock clock;
 
@@ -86,9 +88,22 @@ public final class ProxySnapshots {
    */
   public ProxySnapshots(
       SimpleCache<String> cache, LongConsumer snapshotsSet, EndpointHealth health, Clock clock) {
+    this(cache, snapshotsSet, health, EndpointAddresses.AS_WRITTEN, clock);
+  }
+
+  /**
+   * @param addresses the IPs of dataplane addresses that are domain names
+   */
+  public ProxySnapshots(
+      SimpleCache<String> cache,
+      LongConsumer snapshotsSet,
+      EndpointHealth health,
+      EndpointAddresses addresses,
+      Clock clock) {
     this.cache = cache;
     this.snapshotsSet = snapshotsSet;
     this.health = health;
+    this.addresses = addresses;
     this.clock = clock;
   }
 
@@ -121,7 +136,7 @@ public final class ProxySnapshots {
       Map<String, DataplaneState> dataplanes,
       Map<String, Departure> departures,
       Map<String, ProbeHealth> probes) {
-    MeshView view = new MeshView(mesh, health);
+    MeshView view = new MeshView(mesh, health, addresses);
     long now = clock.millis();
     departures.forEach((name, departure) -> view.depart(name, departure, now));
     probes.forEach(view::probe);
@@ -217,6 +232,26 @@ public final class ProxySnapshots {
     int updated = updateConsumers(mesh, view, services, Set.of());
     snapshotsSet.accept(updated);
     return new ChangeResult(updated, threads.getCurrentThreadCpuTime() - cpuStart);
+  }
+
+  /**
+   * Applies again the dataplanes whose address is one of these domain names, which resolved anew:
+   * the consumers of the services whose endpoints changed are recomputed.
+   */
+  public synchronized int reresolve(Set<String> names) {
+    int updated = 0;
+    for (MeshView view : views.values()) {
+      updated += updateConsumers(view.mesh(), view, view.reresolve(names), Set.of());
+    }
+    for (ConnectedProxy proxy : proxies.values()) {
+      MeshView view = views.get(proxy.key.mesh());
+      if (view != null && MeshView.reachedAt(proxy.spec, names)) {
+        rebuild(proxy, view); // its own listeners listen at the new IP
+        updated++;
+      }
+    }
+    snapshotsSet.accept(updated);
+    return updated;
   }
 
   /** Lost proxies whose grace period is over lose their endpoints; returns the snapshots set. */

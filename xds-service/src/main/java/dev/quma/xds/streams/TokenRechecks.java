@@ -11,17 +11,21 @@ import org.jboss.logging.Logger;
  * Checks the tokens of a mesh's open streams again when what decides their validity changed (a
  * token revoked, a signing key removed), and ends the streams whose token is now refused: a revoked
  * token must not keep a proxy in the mesh until it happens to reconnect. Tags are not checked again
- * (they were checked on admission and a revocation does not change them).
+ * (they were checked on admission and a revocation does not change them). The other streams a token
+ * opened ({@link HeldTokens}: health checks) are checked with them.
  */
 public final class TokenRechecks {
   private static final Logger LOG = Logger.getLogger(TokenRechecks.class);
 
   private final ProxyStreams streams;
+  private final HeldTokens held;
   private final DataplaneTokenVerifier verifier;
   private final StoreWatch store;
 
-  public TokenRechecks(ProxyStreams streams, DataplaneTokenVerifier verifier, StoreWatch store) {
+  public TokenRechecks(
+      ProxyStreams streams, HeldTokens held, DataplaneTokenVerifier verifier, StoreWatch store) {
     this.streams = streams;
+    this.held = held;
     this.verifier = verifier;
     this.store = store;
   }
@@ -51,28 +55,41 @@ public final class TokenRechecks {
   private void recheckNow(String mesh) {
     verifier.invalidate(mesh);
     for (StreamSession session : streams.sessions()) {
-      if (!session.key().mesh().equals(mesh) || session.token() == null) {
-        continue;
+      if (session.key().mesh().equals(mesh) && session.token() != null) {
+        recheck(mesh, session.key().name(), session.token(), "stream", session::terminate);
       }
-      verifier
-          .verify(session.token(), mesh, session.key().name(), ProxyType.DATAPLANE, /* tags */ null)
-          .subscribe()
-          .with(
-              verified -> {},
-              failure -> {
-                if (failure instanceof TokenRefusedException refused) {
-                  LOG.infof(
-                      "ending the stream of %s: its dataplane token is refused now (%s)",
-                      session.key(), refused.getMessage());
-                  session.terminate(
-                      Status.UNAUTHENTICATED.withDescription(
-                          "the dataplane token is no longer valid: " + refused.getMessage()));
-                } else {
-                  LOG.warnf(
-                      "could not check the token of %s again: %s",
-                      session.key(), failure.getMessage());
-                }
-              });
     }
+    for (HeldTokens.Holder holder : held.all()) {
+      if (holder.mesh().equals(mesh) && holder.token() != null) {
+        recheck(mesh, holder.name(), holder.token(), "health check stream", holder::terminate);
+      }
+    }
+  }
+
+  private void recheck(
+      String mesh,
+      String name,
+      String token,
+      String stream,
+      java.util.function.Consumer<Status> terminate) {
+    verifier
+        .verify(token, mesh, name, ProxyType.DATAPLANE, /* tags */ null)
+        .subscribe()
+        .with(
+            verified -> {},
+            failure -> {
+              if (failure instanceof TokenRefusedException refused) {
+                LOG.infof(
+                    "ending the %s of %s.%s: its dataplane token is refused now (%s)",
+                    stream, mesh, name, refused.getMessage());
+                terminate.accept(
+                    Status.UNAUTHENTICATED.withDescription(
+                        "the dataplane token is no longer valid: " + refused.getMessage()));
+              } else {
+                LOG.warnf(
+                    "could not check the token of %s.%s again: %s",
+                    mesh, name, failure.getMessage());
+              }
+            });
   }
 }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quma.core.events.ChangeStream;
 import dev.quma.core.insight.ProbeResults;
 import dev.quma.core.store.ResourceStore;
+import dev.quma.core.tokens.DataplaneTokenClaims;
 import dev.quma.core.tokens.ProxyTokens;
 import dev.quma.core.tokens.SigningKeyManager;
+import dev.quma.core.tokens.TokenRevocations;
 import dev.quma.envoysim.HdsClient;
 import dev.quma.envoysim.SimulatedEnvoy;
 import dev.quma.envoysim.standin.EnvoyStandIn;
@@ -29,9 +31,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -139,7 +143,37 @@ class ServiceProbeTest {
     assertThat(client.specifier()).isNull();
   }
 
+  @Test
+  void revokingAProxysTokenEndsItsHealthStreamAsItEndsItsAdsStream() {
+    String mesh = mesh("probe-revoked");
+    String token = token(mesh, "redis-1");
+    SimulatedEnvoy proxy =
+        connect(
+            SimulatedEnvoy.builder(mesh + ".redis-1")
+                .dataplaneResource(probed(mesh, "redis-1", "10.7.2.1", 1))
+                .token(token));
+    HdsClient health =
+        HdsClient.builder(Node.newBuilder().setId(mesh + ".redis-1").build()).token(token).build();
+    closeables.add(health);
+    health.connect(channel);
+    assertThat(eventually(() -> health.specifier() != null)).as("health checks received").isTrue();
+
+    await(new TokenRevocations(store).revoke(mesh, Set.of(jti(token))));
+
+    assertThat(eventually(() -> health.closedWith() != null))
+        .as("the health stream ends with the revocation")
+        .isTrue();
+    assertThat(health.closedWith().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(health.closedWith().getDescription()).contains("revoked");
+    assertThat(proxy.await(WAIT, () -> proxy.closedWith() != null)).isTrue();
+  }
+
   // ---- helpers ----------------------------------------------------------------------------------
+
+  private static String jti(String token) {
+    return DataplaneTokenClaims.fromJson(Base64.getUrlDecoder().decode(token.split("\\.")[1]))
+        .jti();
+  }
 
   /** A Redis dataplane whose inbound's local service is probed by TCP every 100 ms. */
   static String probed(String mesh, String name, String address, int servicePort) {
