@@ -8,6 +8,7 @@ import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.Keys;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.testing.PrivateRedisResource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -40,6 +41,7 @@ class CountersReconcileTest {
   @Inject CleanStore clean;
   @Inject Redis redis;
   @Inject ResourceStore store;
+  @Inject MeterRegistry registry;
 
   @BeforeEach
   void firstStart() {
@@ -59,6 +61,7 @@ class CountersReconcileTest {
           .statusCode(201);
     }
     Keys keys = store.keys();
+    double replacedBefore = replaced();
     // A counter edited by hand, and a record as a version without counters left it.
     send(Request.cmd(Command.HSET).arg(keys.stats("default")).arg("dp\1standard\1offline").arg(7));
     send(
@@ -66,18 +69,24 @@ class CountersReconcileTest {
             .arg(keys.record(ResourceType.DATAPLANE, "default", "web-2"))
             .arg("xs")
             .arg("xc"));
-    assertThat(totalDataplanes()).isNotEqualTo(2);
 
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (totalDataplanes() != 2 && System.nanoTime() < deadline) {
       sleep();
     }
     assertThat(totalDataplanes()).isEqualTo(2);
+    // The drift was seen and replaced (a reconcile may come before any read of the drifted total).
+    assertThat(replaced()).isGreaterThan(replacedBefore);
     given()
         .get("/mesh-insights/default")
         .then()
         .body("dataplanes.offline", org.hamcrest.Matchers.equalTo(2))
         .body("services.internal", org.hamcrest.Matchers.equalTo(1));
+  }
+
+  private double replaced() {
+    var counter = registry.find("quma.insights.reconcile").tag("outcome", "replaced").counter();
+    return counter == null ? 0 : counter.count();
   }
 
   private int totalDataplanes() {
