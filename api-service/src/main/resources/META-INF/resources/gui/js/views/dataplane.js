@@ -115,7 +115,7 @@ function inboundRow(inbound, health) {
       why ? h('div', {class: 'muted'}, why) : null));
 }
 
-const SOURCES = {probe: 'Probe', connection: 'Connection', api: 'API'};
+const SOURCES = {probe: 'Probe', connection: 'Connection', api: 'API', address: 'Address'};
 
 function configView(dump) {
   const types = dump.quma?.types ?? [];
