@@ -41,9 +41,14 @@ public final class HostileControlPlane implements AutoCloseable {
   private static final String CANARY = "canary-" + UUID.randomUUID();
   private static final Pattern SECRET_DATA = Pattern.compile("\"data\"\\s*:\\s*\"([^\"]+)\"");
 
-  /** What a refused request must leave as it was: all but leases and the counters' reconcile. */
+  /**
+   * What a refused request must leave as it was: all but leases and the counters' reconcile (its
+   * claim, and the scratch keys of its rebuild).
+   */
   private static boolean compared(String key) {
-    return !key.contains(":lease:") && !key.contains(":stats:reconcile");
+    return !key.contains(":lease:")
+        && !key.contains(":stats:reconcile")
+        && !key.contains(":stats:rebuild:");
   }
 
   private final List<AutoCloseable> running =

@@ -173,7 +173,7 @@ public final class StartBenchmark {
           throw new IllegalStateException(
               tuned.cacheNote().orElse(name + ": no AOT cache") + " (bin/bench start builds it)");
         }
-        // The JVM's own word on a refused cache is kept here (not -Xlog:aot=off as in bin/run).
+        // The JVM's own word on a refused cache is kept here (not -Xlog:aot*=off as in bin/run).
         tuned.options().stream().filter(o -> !o.startsWith("-Xlog:aot")).forEach(options::add);
         return options;
       }

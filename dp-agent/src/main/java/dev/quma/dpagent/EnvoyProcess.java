@@ -82,7 +82,13 @@ public final class EnvoyProcess {
       log.println("dp-agent: asked Envoy to drain its listeners (" + response.statusCode() + ")");
     } catch (IOException e) {
       // Still wait and stop: a proxy whose admin is gone cannot drain, but must not linger.
-      log.println("dp-agent: could not ask Envoy to drain (" + drain + "): " + e.getMessage());
+      log.println(
+          "dp-agent: could not ask Envoy to drain ("
+              + drain
+              + "): "
+              + (e instanceof java.net.ConnectException
+                  ? "its admin refused the connection (Envoy has stopped?)"
+                  : e.getMessage() == null ? "no answer" : e.getMessage()));
     }
   }
 }

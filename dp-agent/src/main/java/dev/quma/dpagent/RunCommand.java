@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -197,8 +198,10 @@ public final class RunCommand implements Callable<Integer> {
   private int runEnvoy(
       Path binary, Path bootstrap, int envoyAdminPort, ReadinessReporter readiness, PrintWriter log)
       throws InterruptedException {
+    AtomicReference<String> signalled = new AtomicReference<>("SIGTERM");
     Signals.onTerminate(
-        () -> {
+        signal -> {
+          signalled.set(signal);
           // Unready first: Envoy's health check of the reporter (HDS) takes the proxy out of its
           // consumers' endpoints while it drains.
           if (readiness != null) {
@@ -210,7 +213,7 @@ public final class RunCommand implements Callable<Integer> {
     while (true) {
       Integer exit = envoy.waitFor(Duration.ofMillis(100));
       if (leaving.get()) {
-        log.println("dp-agent: SIGTERM: leaving the mesh gracefully");
+        log.println("dp-agent: " + signalled.get() + ": leaving the mesh gracefully");
         envoy.leave(drainTime);
         return ExitCodes.OK;
       }

@@ -1,5 +1,6 @@
 package dev.quma.dpagent;
 
+import java.util.function.Consumer;
 import sun.misc.Signal;
 
 /**
@@ -9,8 +10,9 @@ import sun.misc.Signal;
 final class Signals {
   private Signals() {}
 
-  static void onTerminate(Runnable action) {
-    Signal.handle(new Signal("TERM"), signal -> action.run());
-    Signal.handle(new Signal("INT"), signal -> action.run());
+  /** Runs {@code action} with the signal's name ("SIGTERM", "SIGINT"). */
+  static void onTerminate(Consumer<String> action) {
+    Signal.handle(new Signal("TERM"), signal -> action.accept("SIG" + signal.getName()));
+    Signal.handle(new Signal("INT"), signal -> action.accept("SIG" + signal.getName()));
   }
 }

@@ -85,9 +85,9 @@ public final class ServiceJvm {
                   + " was rebuilt after it): a plain start (bin/run --rebuild makes a fresh one)"));
     }
     // The JVM checks the cache again (same JDK, jars and flags) and falls back to a plain start
-    // by itself; -Xlog:aot=off keeps that fallback from printing a block of warnings.
+    // by itself; -Xlog:aot*=off keeps that fallback from printing a block of warnings.
     options.add("-XX:AOTCache=" + cache);
-    options.add("-Xlog:aot=off");
+    options.add("-Xlog:aot*=off");
     return new ServiceJvm(options, Optional.empty());
   }
 

@@ -40,7 +40,7 @@ class ServiceJvmTest {
             "@" + module.resolve("src/main/jvm/jvm.options"),
             "--sun-misc-unsafe-memory-access=allow",
             "-XX:AOTCache=" + app.resolve("app.aot"),
-            "-Xlog:aot=off");
+            "-Xlog:aot*=off");
     assertThat(jvm.usesCache()).isTrue();
     assertThat(jvm.cacheNote()).isEmpty();
   }
