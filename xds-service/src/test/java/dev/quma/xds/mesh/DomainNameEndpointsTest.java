@@ -4,26 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.core.events.ChangeStream;
 import dev.quma.core.store.ResourceStore;
-import dev.quma.core.tokens.ProxyTokens;
-import dev.quma.core.tokens.SigningKeyManager;
 import dev.quma.envoysim.SimulatedEnvoy;
 import dev.quma.xds.snapshot.ProxySnapshots;
 import dev.quma.xds.testing.ControlledNames;
+import dev.quma.xds.testing.DirectProxies;
 import dev.quma.xds.testing.JudgingCache;
 import dev.quma.xds.testing.Seeds;
 import dev.quma.xds.testing.XdsTestResources;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,35 +34,24 @@ class DomainNameEndpointsTest {
   @Inject ChangeStream changes;
   @Inject ProxySnapshots snapshots;
 
-  private ManagedChannel channel;
-  private SigningKeyManager keys;
-  private final List<SimulatedEnvoy> envoys = new ArrayList<>();
-
-  @BeforeEach
-  void channel() {
-    keys = new SigningKeyManager(store, changes, Optional.empty());
-    channel =
-        ManagedChannelBuilder.forAddress("127.0.0.1", XdsTestResources.grpcPort())
-            .usePlaintext()
-            .build();
-  }
+  private DirectProxies proxies;
 
   @AfterEach
   void stop() {
-    envoys.forEach(SimulatedEnvoy::drop);
-    channel.shutdownNow();
+    if (proxies != null) {
+      proxies.close();
+    }
   }
 
   @Test
   void anEndpointFollowsItsDomainNameAndIsLeftOutWhileItDoesNotResolve() {
-    String mesh = "dns-follow";
-    await(store.create(Seeds.mesh(mesh)));
+    String mesh = mesh("dns-follow");
     ControlledNames.point("redis-1.dns-follow.test", "10.40.0.1");
     SimulatedEnvoy redis1 =
-        connect(mesh, "redis-1", Seeds.redis(mesh, "redis-1", "redis-1.dns-follow.test"));
-    connect(mesh, "redis-2", Seeds.redis(mesh, "redis-2", "10.40.0.2"));
+        proxies.join("redis-1", Seeds.redis(mesh, "redis-1", "redis-1.dns-follow.test"));
+    proxies.join("redis-2", Seeds.redis(mesh, "redis-2", "10.40.0.2"));
     SimulatedEnvoy backend =
-        connect(mesh, "backend-1", Seeds.backend(mesh, "backend-1", "10.40.0.9"));
+        proxies.join("backend-1", Seeds.backend(mesh, "backend-1", "10.40.0.9"));
 
     awaitRedis(backend, List.of("10.40.0.1:9000", "10.40.0.2:9000"));
     awaitInboundListener(redis1, "10.40.0.1");
@@ -87,12 +70,11 @@ class DomainNameEndpointsTest {
 
   @Test
   void aNameThatNeverResolvesIsNoEndpoint() {
-    String mesh = "dns-never";
-    await(store.create(Seeds.mesh(mesh)));
-    connect(mesh, "redis-1", Seeds.redis(mesh, "redis-1", "nowhere.dns-never.test"));
-    connect(mesh, "redis-2", Seeds.redis(mesh, "redis-2", "10.41.0.2"));
+    String mesh = mesh("dns-never");
+    proxies.join("redis-1", Seeds.redis(mesh, "redis-1", "nowhere.dns-never.test"));
+    proxies.join("redis-2", Seeds.redis(mesh, "redis-2", "10.41.0.2"));
     SimulatedEnvoy backend =
-        connect(mesh, "backend-1", Seeds.backend(mesh, "backend-1", "10.41.0.9"));
+        proxies.join("backend-1", Seeds.backend(mesh, "backend-1", "10.41.0.9"));
 
     awaitRedis(backend, List.of("10.41.0.2:9000"));
     sleep(600); // three lookups later, still out
@@ -101,18 +83,11 @@ class DomainNameEndpointsTest {
 
   // ---- helpers ----------------------------------------------------------------------------------
 
-  private SimulatedEnvoy connect(String mesh, String name, String resource) {
-    SimulatedEnvoy envoy =
-        SimulatedEnvoy.builder(mesh + "." + name)
-            .dataplaneResource(resource)
-            .token(await(ProxyTokens.issue(keys, mesh, name, Duration.ofHours(1))))
-            .build();
-    envoys.add(envoy);
-    envoy.connect(channel);
-    assertThat(envoy.await(WAIT, envoy::configured))
-        .as("configured, stream status " + envoy.closedWith())
-        .isTrue();
-    return envoy;
+  /** A mesh of the test's own, and the proxies that join it. */
+  private String mesh(String name) {
+    await(store.create(Seeds.mesh(name)));
+    proxies = new DirectProxies(name, XdsTestResources.grpcPort(), store, changes, WAIT);
+    return name;
   }
 
   private static void awaitRedis(SimulatedEnvoy consumer, List<String> expected) {
@@ -144,6 +119,6 @@ class DomainNameEndpointsTest {
   }
 
   private static <T> T await(Uni<T> uni) {
-    return uni.await().atMost(WAIT);
+    return DirectProxies.await(uni, WAIT);
   }
 }
