@@ -1,5 +1,6 @@
 package dev.quma.core.dns;
 
+import dev.quma.core.model.Dataplane;
 import dev.quma.core.validation.Addresses;
 import io.smallrye.mutiny.Uni;
 import java.net.Inet4Address;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,9 +88,7 @@ public final class DomainNames implements AutoCloseable {
    * Where other proxies reach an inbound, as written: the dataplane's advertised address, else the
    * inbound's, else the dataplane's; a domain name until resolved.
    */
-  public static String endpointAddress(
-      dev.quma.core.model.Dataplane.Networking networking,
-      dev.quma.core.model.Dataplane.Inbound inbound) {
+  public static String endpointAddress(Dataplane.Networking networking, Dataplane.Inbound inbound) {
     String advertised = networking.advertisedAddress();
     if (advertised != null && !advertised.isEmpty()) {
       return advertised;
@@ -120,7 +120,7 @@ public final class DomainNames implements AutoCloseable {
       known = names.putIfAbsent(name, fresh);
       if (known == null) {
         fresh.askedMillis = clock.millis();
-        lookups.execute(() -> lookUp(name, fresh));
+        lookups.execute(() -> firstLookUp(name, fresh));
         return null;
       }
     }
@@ -137,19 +137,9 @@ public final class DomainNames implements AutoCloseable {
     if (known != null) {
       return Uni.createFrom().item(known);
     }
+    Known entry = names.computeIfAbsent(name, any -> new Known()); // forgotten meanwhile
     return Uni.createFrom()
-        .completionStage(
-            CompletableFuture.supplyAsync(
-                () -> {
-                  Known entry = names.computeIfAbsent(name, any -> new Known());
-                  synchronized (entry) {
-                    if (entry.last == null) {
-                      lookUpNow(name, entry);
-                    }
-                    return entry.last;
-                  }
-                },
-                lookups));
+        .completionStage(CompletableFuture.supplyAsync(() -> firstLookUp(name, entry), lookups));
   }
 
   /** Looks every known name up again; drops those no one asked for since {@code forgetAfter}. */
@@ -171,6 +161,16 @@ public final class DomainNames implements AutoCloseable {
     }
   }
 
+  /** The name's first lookup, unless one already finished: current() and resolve() share it. */
+  private Resolution firstLookUp(String name, Known known) {
+    synchronized (known) {
+      if (known.last == null) {
+        lookUpNow(name, known);
+      }
+      return known.last;
+    }
+  }
+
   private void lookUpNow(String name, Known known) {
     Resolution before = known.last;
     Resolution now;
@@ -184,7 +184,7 @@ public final class DomainNames implements AutoCloseable {
               name, null, "could not be looked up (" + e.getMessage() + ")", clock.instant());
     }
     known.last = now;
-    boolean changed = before == null || !java.util.Objects.equals(before.address(), now.address());
+    boolean changed = before == null || !Objects.equals(before.address(), now.address());
     if (!changed) {
       return;
     }
