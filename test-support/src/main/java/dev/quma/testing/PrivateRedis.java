@@ -1,13 +1,16 @@
 package dev.quma.testing;
 
 import dev.quma.local.LocalRedis;
+import dev.quma.local.LocalRedisCluster;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
+import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import java.time.Duration;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -16,29 +19,67 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A real redis-server of the test class's own (on a free port, so it can be flushed freely: before
  * each test), with a Vert.x client connected to it. Register with {@code @RegisterExtension static
  * PrivateRedis redis = new PrivateRedis()}.
+ *
+ * <p>In a class annotated {@link OnRedisCluster} it is a local Redis Cluster of three masters
+ * instead, with a cluster client; after each test every master is asked whether it refused a
+ * command for keys in several slots (CROSSSLOT, its error statistics), and the test fails if one
+ * did. A client-side CROSSSLOT (a batch over several slots) fails the command itself.
  */
-public final class PrivateRedis implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+public final class PrivateRedis
+    implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
   private LocalRedis server;
+  private LocalRedisCluster cluster;
   private Vertx vertx;
   private Redis client;
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    server = LocalRedis.startEphemeral();
+    if (context.getRequiredTestClass().isAnnotationPresent(OnRedisCluster.class)) {
+      cluster = LocalRedisCluster.startThreeMasters();
+    } else {
+      server = LocalRedis.startEphemeral();
+    }
     vertx = Vertx.vertx();
     client = clientOn(vertx, 16);
   }
 
   @Override
   public void beforeEach(ExtensionContext context) {
-    client.send(Request.cmd(Command.FLUSHALL)).await().atMost(Duration.ofSeconds(5));
+    if (cluster == null) {
+      client.send(Request.cmd(Command.FLUSHALL)).await().atMost(Duration.ofSeconds(5));
+      return;
+    }
+    for (LocalRedisCluster.Node master : cluster.masters()) {
+      LocalRedisCluster.command(master.port(), "FLUSHALL");
+      LocalRedisCluster.command(master.port(), "CONFIG", "RESETSTAT");
+    }
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    if (cluster == null) {
+      return;
+    }
+    for (LocalRedisCluster.Node master : cluster.masters()) {
+      String errors = LocalRedisCluster.command(master.port(), "INFO", "errorstats");
+      if (errors.contains("errorstat_CROSSSLOT")) {
+        throw new AssertionError(
+            "Redis Cluster node " + master.url() + " refused a cross-slot command: " + errors);
+      }
+    }
   }
 
   @Override
   public void afterAll(ExtensionContext context) {
     client.close();
     vertx.closeAndAwait();
-    server.close();
+    if (cluster != null) {
+      cluster.close();
+      cluster = null;
+    } else {
+      server.close();
+      server = null;
+    }
   }
 
   public Redis client() {
@@ -51,25 +92,44 @@ public final class PrivateRedis implements BeforeAllCallback, AfterAllCallback, 
   }
 
   private Redis clientOn(Vertx owner, int poolSize) {
-    return Redis.createClient(
-        owner,
-        new RedisOptions()
-            .setConnectionString(server.url())
-            .setMaxPoolSize(poolSize)
-            .setMaxPoolWaiting(1024));
+    RedisOptions options = new RedisOptions().setMaxPoolSize(poolSize).setMaxPoolWaiting(1024);
+    if (cluster != null) {
+      options.setType(RedisClientType.CLUSTER);
+      cluster.nodes().forEach(node -> options.addConnectionString(node.url()));
+    } else {
+      options.setConnectionString(server.url());
+    }
+    return Redis.createClient(owner, options);
   }
 
+  /** True when this runs as a Redis Cluster ({@link OnRedisCluster}). */
+  public boolean isCluster() {
+    return cluster != null;
+  }
+
+  /** The cluster, in a class annotated {@link OnRedisCluster}. */
+  public LocalRedisCluster cluster() {
+    if (cluster == null) {
+      throw new IllegalStateException("not a Redis Cluster: annotate the class @OnRedisCluster");
+    }
+    return cluster;
+  }
+
+  /** The server (not on a cluster). */
   public LocalRedis server() {
+    if (server == null) {
+      throw new IllegalStateException("a Redis Cluster has no single server");
+    }
     return server;
   }
 
   /** Stops the server without saving (it has no persistence): its data is gone. */
   public void stopServer() {
-    server.close();
+    server().close();
   }
 
   /** Starts the server again on the same port, empty: the client reconnects to it. */
   public void startServerAgain() {
-    server = LocalRedis.start(server.port(), null);
+    server = LocalRedis.start(server().port(), null);
   }
 }

@@ -18,7 +18,7 @@ public class PrivateRedisResource implements QuarkusTestResourceLifecycleManager
   public Map<String, String> start() {
     redis = LocalRedis.startEphemeral();
     latest = this;
-    return Map.of("quarkus.redis.hosts", redis.url());
+    return Map.of("quma.redis.url", redis.url());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.quma.api.resources;
 
+import dev.quma.core.runtime.UrlCredentials;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -18,13 +19,11 @@ import org.eclipse.microprofile.config.Config;
  */
 @Path("/config")
 public class ConfigResource {
-  static final String REDACTED = "*****";
+  static final String REDACTED = UrlCredentials.REDACTED;
   private static final List<String> SHOWN =
       List.of("quma.", "quarkus.http.", "quarkus.redis.", "quarkus.application.");
   private static final Pattern SECRET_NAME =
       Pattern.compile("(?i).*(password|secret|credentials?|token|private-key)$");
-  private static final Pattern URL_CREDENTIALS =
-      Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://)[^@/\\s]+@");
 
   private final Config config;
 
@@ -56,6 +55,6 @@ public class ConfigResource {
     if (SECRET_NAME.matcher(lastSegment).matches()) {
       return REDACTED;
     }
-    return URL_CREDENTIALS.matcher(value).replaceAll("$1" + REDACTED + "@");
+    return UrlCredentials.redact(value);
   }
 }

@@ -59,7 +59,7 @@ public class ControlPlaneProcesses implements QuarkusTestResourceLifecycleManage
                       "QUMA_LIFECYCLE_LEASE_TTL", "2s",
                       "QUMA_LIFECYCLE_LEASE_RENEW_EVERY", "500ms")));
         });
-    return Map.of("quarkus.redis.hosts", redis.url());
+    return Map.of("quma.redis.url", redis.url());
   }
 
   /** The replica started with the control plane. */

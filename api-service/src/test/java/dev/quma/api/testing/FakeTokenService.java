@@ -69,7 +69,7 @@ public class FakeTokenService implements QuarkusTestResourceLifecycleManager {
         });
     server.start();
     return Map.of(
-        "quarkus.redis.hosts",
+        "quma.redis.url",
         redis.url(),
         "quma.api.token-service-url",
         "http://127.0.0.1:" + server.getAddress().getPort());

@@ -17,7 +17,7 @@ public class BootstrapTestResources implements QuarkusTestResourceLifecycleManag
     redis = LocalRedis.startEphemeral();
     redisUrl = redis.url();
     return Map.of(
-        "quarkus.redis.hosts",
+        "quma.redis.url",
         redis.url(),
         "quma.bootstrap.xds-host",
         "xds.test.internal",

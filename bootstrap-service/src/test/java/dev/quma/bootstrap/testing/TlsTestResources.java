@@ -33,7 +33,7 @@ public class TlsTestResources implements QuarkusTestResourceLifecycleManager {
               dir, ca.issueServer(List.of("localhost", "127.0.0.1"), now, Duration.ofDays(1)), ca);
       caFile = tls.ca();
       return Map.of(
-          "quarkus.redis.hosts", redis.url(),
+          "quma.redis.url", redis.url(),
           "quarkus.http.ssl.certificate.files", tls.certificate().toString(),
           "quarkus.http.ssl.certificate.key-files", tls.key().toString(),
           "quarkus.http.insecure-requests", "disabled",

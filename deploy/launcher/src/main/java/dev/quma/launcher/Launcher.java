@@ -70,6 +70,9 @@ public final class Launcher {
     }
     Map<String, String> environment = new HashMap<>();
     environment.put("QUMA_REDIS_URL", redisUrl);
+    if (options.redisClientType() != null) {
+      environment.put("QUMA_REDIS_CLIENT_TYPE", options.redisClientType());
+    }
     String databaseUrl = options.databaseUrl();
     if (databaseUrl == null) {
       LocalPostgres postgres =

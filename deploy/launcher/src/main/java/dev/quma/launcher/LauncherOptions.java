@@ -8,15 +8,25 @@ import java.util.Map;
  * --demo}, {@code --help}.
  */
 public record LauncherOptions(
-    String redisUrl, String databaseUrl, Path home, Path javaHome, boolean demo, boolean help) {
+    String redisUrl,
+    String redisClientType,
+    String databaseUrl,
+    Path home,
+    Path javaHome,
+    boolean demo,
+    boolean help) {
 
   static final String USAGE =
       """
-      usage: bin/run [--redis-url redis://host:6379] [--database-url postgresql://host:5432/quma]
-                     [--demo] [--rebuild]
+      usage: bin/run [--redis-url redis://host:6379] [--redis-client-type standalone]
+                     [--database-url postgresql://host:5432/quma] [--demo] [--rebuild]
 
         --redis-url URL     use this Redis (also QUMA_REDIS_URL); without it a local Redis is
-                            started, keeping its data in .quma/redis
+                            started, keeping its data in .quma/redis. Several comma-separated
+                            URLs name a cluster's nodes or the sentinels
+        --redis-client-type TYPE
+                            standalone (default), cluster or sentinel (also
+                            QUMA_REDIS_CLIENT_TYPE)
         --database-url URL  the token-service's PostgreSQL (also QUMA_DATABASE_URL; user and
                             password from QUMA_DATABASE_USERNAME / QUMA_DATABASE_PASSWORD); without
                             it a local PostgreSQL is started, keeping its data in .quma/postgres
@@ -30,8 +40,12 @@ public record LauncherOptions(
         --help              this text
       """;
 
+  private static final java.util.Set<String> CLIENT_TYPES =
+      java.util.Set.of("standalone", "cluster", "sentinel");
+
   static LauncherOptions parse(String[] args, Map<String, String> env) {
     String redisUrl = blankToNull(env.get("QUMA_REDIS_URL"));
+    String redisClientType = blankToNull(env.get("QUMA_REDIS_CLIENT_TYPE"));
     String databaseUrl = blankToNull(env.get("QUMA_DATABASE_URL"));
     Path home = Path.of(env.getOrDefault("QUMA_HOME", ".")).toAbsolutePath().normalize();
     boolean help = false;
@@ -39,6 +53,7 @@ public record LauncherOptions(
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--redis-url" -> redisUrl = value(args, ++i, "--redis-url");
+        case "--redis-client-type" -> redisClientType = value(args, ++i, "--redis-client-type");
         case "--database-url" -> databaseUrl = value(args, ++i, "--database-url");
         case "--home" -> home = Path.of(value(args, ++i, "--home")).toAbsolutePath().normalize();
         case "--demo" -> demo = true;
@@ -46,16 +61,30 @@ public record LauncherOptions(
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    if (redisUrl != null && !redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
+    if (redisUrl != null) {
+      for (String url : redisUrl.split(",")) {
+        if (!url.strip().startsWith("redis://") && !url.strip().startsWith("rediss://")) {
+          throw new IllegalArgumentException(
+              "--redis-url must start with redis:// or rediss://, got " + url.strip());
+        }
+      }
+    }
+    if (redisClientType != null && !CLIENT_TYPES.contains(redisClientType)) {
       throw new IllegalArgumentException(
-          "--redis-url must start with redis:// or rediss://, got " + redisUrl);
+          "--redis-client-type must be standalone, cluster or sentinel, got " + redisClientType);
+    }
+    if (redisUrl == null && redisClientType != null && !redisClientType.equals("standalone")) {
+      throw new IllegalArgumentException(
+          "--redis-client-type " + redisClientType + " needs --redis-url (the local Redis is one node)");
     }
     if (databaseUrl != null && !databaseUrl.startsWith("postgresql://")) {
       throw new IllegalArgumentException(
           "--database-url must start with postgresql://, got " + databaseUrl);
     }
     return new LauncherOptions(
-        redisUrl, databaseUrl, home, Path.of(System.getProperty("java.home")), demo, help);
+        redisUrl,
+        redisClientType,
+        databaseUrl, home, Path.of(System.getProperty("java.home")), demo, help);
   }
 
   private static String value(String[] args, int i, String option) {

@@ -24,6 +24,39 @@ class LauncherOptionsTest {
   }
 
   @Test
+  void aClusterIsNamedByItsNodesAndItsClientType() {
+    LauncherOptions cluster =
+        LauncherOptions.parse(
+            new String[] {
+              "--redis-url", "redis://a:7000,redis://b:7001", "--redis-client-type", "cluster"
+            },
+            Map.of());
+    assertThat(cluster.redisUrl()).isEqualTo("redis://a:7000,redis://b:7001");
+    assertThat(cluster.redisClientType()).isEqualTo("cluster");
+    assertThat(
+            LauncherOptions.parse(
+                    new String[0],
+                    Map.of("QUMA_REDIS_URL", "redis://a:1", "QUMA_REDIS_CLIENT_TYPE", "sentinel"))
+                .redisClientType())
+        .isEqualTo("sentinel");
+    assertThatThrownBy(
+            () ->
+                LauncherOptions.parse(
+                    new String[] {"--redis-url", "redis://a:1,b:2", "--redis-client-type", "cluster"},
+                    Map.of()))
+        .hasMessageContaining("must start with redis:// or rediss://, got b:2");
+    assertThatThrownBy(
+            () ->
+                LauncherOptions.parse(
+                    new String[] {"--redis-url", "redis://a:1", "--redis-client-type", "shard"},
+                    Map.of()))
+        .hasMessageContaining("standalone, cluster or sentinel");
+    assertThatThrownBy(
+            () -> LauncherOptions.parse(new String[] {"--redis-client-type", "cluster"}, Map.of()))
+        .hasMessageContaining("needs --redis-url");
+  }
+
+  @Test
   void badArgumentsAreClearErrors() {
     assertThatThrownBy(() -> LauncherOptions.parse(new String[] {"--redis-url"}, Map.of()))
         .hasMessage("--redis-url needs a value");

@@ -45,7 +45,8 @@ class RenderedOverlaysTest {
       List<String> names =
           dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()).sorted().toList();
       // A renamed or lost directory must not shrink the check to nothing.
-      assertThat(names).contains("bundled-stores", "external-stores", "knative");
+      assertThat(names)
+          .contains("bundled-stores", "external-stores", "external-cluster", "knative");
       return names.stream();
     }
   }
@@ -183,6 +184,20 @@ class RenderedOverlaysTest {
     assertThat(names(objects, StatefulSet.class)).isEmpty();
     assertThat(names(objects, Deployment.class)).containsExactlyInAnyOrderElementsOf(TIERS);
     assertThat(stores(objects)).containsKeys("QUMA_REDIS_URL", "QUMA_DATABASE_URL");
+  }
+
+  @Test
+  void anExternalClusterIsNamedByItsNodesAndTheClusterClientType() {
+    List<HasMetadata> objects =
+        Manifests.renderAndRead(Manifests.root().resolve("overlays/external-cluster"));
+
+    assertThat(names(objects, StatefulSet.class)).isEmpty();
+    assertThat(names(objects, Deployment.class)).containsExactlyInAnyOrderElementsOf(TIERS);
+    assertThat(stores(objects)).containsEntry("QUMA_REDIS_CLIENT_TYPE", "cluster");
+    assertThat(stores(objects).get("QUMA_REDIS_URL").split(","))
+        .hasSizeGreaterThan(1)
+        .allMatch(url -> url.startsWith("redis://"));
+    assertThat(stores(objects)).containsKey("QUMA_DATABASE_URL");
   }
 
   @Test

@@ -18,6 +18,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import org.jboss.logging.Logger;
 
 /**
  * Every service watches the store ({@link StoreWatch}); each part that must recover from a wiped
@@ -25,6 +26,7 @@ import java.time.Clock;
  */
 @ApplicationScoped
 public class StoreWatchBeans {
+  private static final Logger LOG = Logger.getLogger(StoreWatchBeans.class);
 
   @Produces
   @Singleton
@@ -46,7 +48,13 @@ public class StoreWatchBeans {
     return new TokenCacheRecovery(users, dataplanes);
   }
 
-  void onStart(@Observes StartupEvent event, StoreWatch watch, Instance<StoreRecovery> parts) {
+  void onStart(
+      @Observes StartupEvent event,
+      StoreWatch watch,
+      Instance<StoreRecovery> parts,
+      RedisConfig redis) {
+    // A setting that cannot describe a deployment (e.g. several hosts, standalone) stops the start.
+    LOG.infof("the store: Redis %s", redis.deployment().describe());
     parts.forEach(watch::register);
     watch.start();
   }

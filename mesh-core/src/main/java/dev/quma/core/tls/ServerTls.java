@@ -1,6 +1,7 @@
 package dev.quma.core.tls;
 
 import dev.quma.core.runtime.EarlyConfig;
+import dev.quma.core.runtime.RedisDeployment;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
 import io.vertx.mutiny.core.Vertx;
@@ -40,14 +41,13 @@ public final class ServerTls {
                         "quma-tls",
                         service + "-" + ProcessHandle.current().pid())
                     .toString()));
-    String redisUrl =
-        EarlyConfig.first("redis://127.0.0.1:6379", "quarkus.redis.hosts", "quma.redis.url");
+    RedisDeployment deployment = RedisDeployment.fromEarlyConfig();
     StoreSettings settings =
         new StoreSettings(
             EarlyConfig.get("quma.store.key-prefix", StoreSettings.DEFAULTS.keyPrefix()),
             StoreSettings.DEFAULTS.streamMaxLength());
     Vertx vertx = Vertx.vertx();
-    Redis redis = Redis.createClient(vertx, redisUrl);
+    Redis redis = deployment.client(vertx);
     try {
       ResourceStore store = new ResourceStore(redis, settings);
       CertificateAuthority ca =
@@ -62,8 +62,9 @@ public final class ServerTls {
     } catch (RuntimeException e) {
       throw new IllegalStateException(
           service
-              + " could not get a certificate from the control plane CA in Redis at "
-              + redisUrl
+              + " could not get a certificate from the control plane CA in Redis ("
+              + deployment.describe()
+              + ")"
               + ": "
               + e.getMessage(),
           e);

@@ -21,7 +21,7 @@ public class XdsTestResources implements QuarkusTestResourceLifecycleManager {
   /** The settings that point the service under test at {@code redis} and {@code grpcPort}. */
   static Map<String, String> config(LocalRedis redis, int grpcPort) {
     return Map.of(
-        "quarkus.redis.hosts",
+        "quma.redis.url",
         redis.url(),
         "quarkus.grpc.server.test-port",
         String.valueOf(grpcPort),
