@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -399,7 +400,12 @@ class OperatorViewsTest {
         .body("'quma.api.max-page-size'", equalTo("1000"))
         .body("'quma.api.insights-reconcile-interval'", equalTo("5m"))
         .body("'quarkus.http.cors.methods'", equalTo("GET,HEAD,OPTIONS"))
-        .body("$", hasKey("quarkus.redis.hosts"));
+        .body("$", hasKey("quarkus.redis.hosts"))
+        .body("'quma.redis.client-type'", equalTo("standalone"))
+        .body("'quarkus.redis.client-type'", equalTo("standalone"))
+        .body("'quarkus.redis.xds-dump.client-type'", equalTo("standalone"))
+        .body("'quarkus.redis.xds-dump.hosts'", startsWith("redis://127.0.0.1:"))
+        .body("'quma.redis.url'", startsWith("redis://127.0.0.1:"));
   }
 
   // ---- CORS -------------------------------------------------------------------------------------

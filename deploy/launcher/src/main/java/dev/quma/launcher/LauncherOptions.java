@@ -75,7 +75,9 @@ public record LauncherOptions(
     }
     if (redisUrl == null && redisClientType != null && !redisClientType.equals("standalone")) {
       throw new IllegalArgumentException(
-          "--redis-client-type " + redisClientType + " needs --redis-url (the local Redis is one node)");
+          "--redis-client-type "
+              + redisClientType
+              + " needs --redis-url (the local Redis is one node)");
     }
     if (databaseUrl != null && !databaseUrl.startsWith("postgresql://")) {
       throw new IllegalArgumentException(
@@ -84,7 +86,11 @@ public record LauncherOptions(
     return new LauncherOptions(
         redisUrl,
         redisClientType,
-        databaseUrl, home, Path.of(System.getProperty("java.home")), demo, help);
+        databaseUrl,
+        home,
+        Path.of(System.getProperty("java.home")),
+        demo,
+        help);
   }
 
   private static String value(String[] args, int i, String option) {

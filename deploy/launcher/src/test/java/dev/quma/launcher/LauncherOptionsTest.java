@@ -42,7 +42,9 @@ class LauncherOptionsTest {
     assertThatThrownBy(
             () ->
                 LauncherOptions.parse(
-                    new String[] {"--redis-url", "redis://a:1,b:2", "--redis-client-type", "cluster"},
+                    new String[] {
+                      "--redis-url", "redis://a:1,b:2", "--redis-client-type", "cluster"
+                    },
                     Map.of()))
         .hasMessageContaining("must start with redis:// or rediss://, got b:2");
     assertThatThrownBy(

@@ -13,8 +13,8 @@ import java.util.Locale;
  * The Redis every service shares, as one setting names it: its URLs ({@code QUMA_REDIS_URL}, one or
  * several, comma-separated) and its shape ({@code QUMA_REDIS_CLIENT_TYPE}: standalone, cluster or
  * sentinel). Quarkus' clients get theirs from the same two properties ({@code quma.redis.url} and
- * {@code quma.redis.client-type}, see the services' application.properties); code that runs
- * before Quarkus, and tools, build their client with {@link #client}.
+ * {@code quma.redis.client-type}, see the services' application.properties); code that runs before
+ * Quarkus, and tools, build their client with {@link #client}.
  */
 public record RedisDeployment(List<String> urls, ClientType type, String masterName) {
   public static final String DEFAULT_URL = "redis://127.0.0.1:6379";

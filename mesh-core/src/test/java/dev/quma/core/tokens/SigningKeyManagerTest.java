@@ -26,7 +26,6 @@ import dev.quma.testing.PrivateRedis;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -129,8 +128,7 @@ class SigningKeyManagerTest {
     try {
       List<SigningKeyManager> replicas = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
-        Redis client =
-            Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.server().url()));
+        Redis client = redis.clientOn(vertx);
         clients.add(client);
         ResourceStore replicaStore = new ResourceStore(client, StoreSettings.DEFAULTS);
         replicas.add(
