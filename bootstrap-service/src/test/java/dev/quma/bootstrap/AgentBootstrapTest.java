@@ -13,6 +13,7 @@ import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.dpagent.DpAgent;
 import dev.quma.dpagent.ExitCodes;
+import dev.quma.testing.SeedDataplanes;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
 @QuarkusTest
 @QuarkusTestResource(value = BootstrapTestResources.class, restrictToAnnotatedClass = true)
 class AgentBootstrapTest {
-  static final Path SEEDS = Path.of("src/test/resources/seeds");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TestHTTPResource("/")
@@ -80,7 +80,7 @@ class AgentBootstrapTest {
     Path config = dir.resolve("redis-1");
     int code =
         agent(
-            "--dataplane-file=" + SEEDS.resolve("redis-1.yaml"),
+            "--dataplane-file=" + SeedDataplanes.file(SeedDataplanes.REDIS_FILE, dir),
             "--dataplane-token-file=" + tokenFile("redis-1"),
             "--config-dir=" + config);
     assertThat(code).as(err.toString()).isZero();
@@ -104,7 +104,7 @@ class AgentBootstrapTest {
     Path config = dir.resolve("backend");
     int code =
         agent(
-            "--dataplane-file=" + SEEDS.resolve("backend-dp-tmpl.yaml"),
+            "--dataplane-file=" + SeedDataplanes.file(SeedDataplanes.BACKEND_TEMPLATE_FILE, dir),
             "--dataplane-var",
             "name=backend-1",
             "--dataplane-var",
@@ -127,7 +127,7 @@ class AgentBootstrapTest {
   void aRedisTokenWithTheBackendFileIsRefused() throws Exception {
     int code =
         agent(
-            "--dataplane-file=" + SEEDS.resolve("backend-dp-tmpl.yaml"),
+            "--dataplane-file=" + SeedDataplanes.file(SeedDataplanes.BACKEND_TEMPLATE_FILE, dir),
             "--dataplane-var=name=backend-1",
             "--dataplane-var=address=192.168.0.2",
             "--dataplane-token-file=" + tokenFile("redis-1"),
@@ -141,7 +141,7 @@ class AgentBootstrapTest {
   void anInvalidResourceNamesTheField() throws Exception {
     int code =
         agent(
-            "--dataplane-file=" + SEEDS.resolve("backend-dp-tmpl.yaml"),
+            "--dataplane-file=" + SeedDataplanes.file(SeedDataplanes.BACKEND_TEMPLATE_FILE, dir),
             "--dataplane-var=name=backend-9",
             "--dataplane-var=address=0.0.0.0",
             "--dataplane-token-file=" + tokenFile("backend-9"));
@@ -151,7 +151,7 @@ class AgentBootstrapTest {
 
   @Test
   void indirectModeForADataplaneCreatedInTheStore() throws Exception {
-    fixtures.store(Fixtures.redis("default", "redis-ind", "10.0.9.1"));
+    fixtures.store(SeedDataplanes.redis("default", "redis-ind", "10.0.9.1"));
     Path config = dir.resolve("indirect");
     int code =
         agent(

@@ -11,6 +11,7 @@ import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.dpagent.DpAgent;
 import dev.quma.dpagent.ExitCodes;
+import dev.quma.testing.SeedDataplanes;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -49,7 +50,7 @@ class TlsBootstrapTest {
     String[] common = {
       "run",
       "--cp-address=" + cp,
-      "--dataplane-file=" + AgentBootstrapTest.SEEDS.resolve("redis-1.yaml"),
+      "--dataplane-file=" + SeedDataplanes.file(SeedDataplanes.REDIS_FILE, dir),
       "--dataplane-token-file=" + token,
       "--config-dir=" + dir.resolve("config"),
       "--bootstrap-only",

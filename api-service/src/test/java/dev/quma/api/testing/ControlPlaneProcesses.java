@@ -2,17 +2,13 @@ package dev.quma.api.testing;
 
 import dev.quma.envoysim.XdsChannels;
 import dev.quma.launcher.ServiceProcess;
-import dev.quma.launcher.ServiceSpec;
 import dev.quma.local.LocalRedis;
+import dev.quma.testing.PackagedServices;
 import io.grpc.ManagedChannel;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * The rest of a control plane around the api-service under test, each in its own process as in
@@ -24,9 +20,8 @@ import java.util.function.Supplier;
  */
 public class ControlPlaneProcesses implements QuarkusTestResourceLifecycleManager {
   public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(5);
-  private static final Path HOME = Path.of("..").toAbsolutePath().normalize();
-  private static final List<AutoCloseable> RUNNING = new ArrayList<>();
   private static LocalRedis redis;
+  private static PackagedServices services;
   private static Replica first;
 
   /** An xds-service replica: its process and a gRPC channel to it. */
@@ -41,24 +36,19 @@ public class ControlPlaneProcesses implements QuarkusTestResourceLifecycleManage
   @Override
   public Map<String, String> start() {
     redis = LocalRedis.startEphemeral();
+    services = new PackagedServices(redis.url());
     first = startReplica("xds-service");
-    withRetries(
-        () -> {
-          int port = LocalRedis.freePort();
-          return run(
-              new ServiceSpec(
-                  "lifecycle-worker",
-                  jar("lifecycle-worker"),
-                  port,
-                  "lifecycle worker",
-                  Map.of(
-                      "QUMA_LIFECYCLE_HTTP_PORT", String.valueOf(port),
-                      "KUMA_METRICS_DATAPLANE_IDLE_TIMEOUT", IDLE_TIMEOUT.toMillis() + "ms",
-                      "KUMA_RUNTIME_UNIVERSAL_DATAPLANE_CLEANUP_AGE", "1h",
-                      "QUMA_LIFECYCLE_SWEEP_INTERVAL", "300ms",
-                      "QUMA_LIFECYCLE_LEASE_TTL", "2s",
-                      "QUMA_LIFECYCLE_LEASE_RENEW_EVERY", "500ms")));
-        });
+    services.start(
+        "lifecycle-worker",
+        "lifecycle-worker",
+        ports ->
+            Map.of(
+                "QUMA_LIFECYCLE_HTTP_PORT", String.valueOf(ports.http()),
+                "KUMA_METRICS_DATAPLANE_IDLE_TIMEOUT", IDLE_TIMEOUT.toMillis() + "ms",
+                "KUMA_RUNTIME_UNIVERSAL_DATAPLANE_CLEANUP_AGE", "1h",
+                "QUMA_LIFECYCLE_SWEEP_INTERVAL", "300ms",
+                "QUMA_LIFECYCLE_LEASE_TTL", "2s",
+                "QUMA_LIFECYCLE_LEASE_RENEW_EVERY", "500ms"));
     return Map.of("quma.redis.url", redis.url());
   }
 
@@ -69,97 +59,42 @@ public class ControlPlaneProcesses implements QuarkusTestResourceLifecycleManage
 
   /** Another xds-service replica on the same Redis. */
   public static Replica startReplica(String id) {
-    int[] grpcPort = new int[1];
-    ServiceProcess process =
-        withRetries(
-            () -> {
-              grpcPort[0] = LocalRedis.freePort();
-              int httpPort = LocalRedis.freePort();
-              return run(
-                  new ServiceSpec(
-                      id,
-                      jar("xds-service"),
-                      httpPort,
-                      "xDS replica",
-                      Map.of(
-                          "QUMA_XDS_PORT",
-                          String.valueOf(grpcPort[0]),
-                          "QUMA_XDS_HTTP_PORT",
-                          String.valueOf(httpPort),
-                          "QUMA_XDS_INSTANCE_ID",
-                          id,
-                          "QUMA_XDS_DEREGISTRATION_DELAY",
-                          "500ms",
-                          "QUMA_XDS_HEARTBEAT_INTERVAL",
-                          "500ms",
-                          "QUMA_XDS_STATS_FLUSH_INTERVAL",
-                          "100ms",
-                          "QUMA_TLS_DIR",
-                          tlsDir(id).toString())));
-            });
+    PackagedServices.Started replica =
+        services.start(
+            id,
+            "xds-service",
+            ports ->
+                Map.of(
+                    "QUMA_XDS_PORT",
+                    String.valueOf(ports.serving()),
+                    "QUMA_XDS_HTTP_PORT",
+                    String.valueOf(ports.http()),
+                    "QUMA_XDS_INSTANCE_ID",
+                    id,
+                    "QUMA_XDS_DEREGISTRATION_DELAY",
+                    "500ms",
+                    "QUMA_XDS_HEARTBEAT_INTERVAL",
+                    "500ms",
+                    "QUMA_XDS_STATS_FLUSH_INTERVAL",
+                    "100ms",
+                    "QUMA_TLS_DIR",
+                    tlsDir(id).toString()));
     // Over TLS, trusting the control plane's CA, as Envoy does.
     ManagedChannel channel =
-        XdsChannels.tls("localhost", grpcPort[0], tlsDir(id).resolve("ca.crt"));
-    RUNNING.add(channel::shutdownNow);
-    return new Replica(id, process, channel);
+        XdsChannels.tls("localhost", replica.ports().serving(), tlsDir(id).resolve("ca.crt"));
+    services.closeWithServices(channel::shutdownNow);
+    return new Replica(id, replica.process(), channel);
   }
 
-  private static java.nio.file.Path tlsDir(String replica) {
-    return java.nio.file.Path.of("target", "tls-" + replica).toAbsolutePath();
-  }
-
-  /**
-   * Starts a process until it is ready, three tries at most: a port found free may be taken by
-   * another process of this busy machine before the service binds it.
-   */
-  private static ServiceProcess withRetries(Supplier<ServiceProcess> starter) {
-    IllegalStateException failure = null;
-    for (int attempt = 0; attempt < 3; attempt++) {
-      ServiceProcess process = starter.get();
-      try {
-        process.awaitReady(Duration.ofSeconds(60));
-        return process;
-      } catch (IllegalStateException e) {
-        failure = e;
-        process.close();
-        RUNNING.remove(process);
-      }
-    }
-    throw failure;
-  }
-
-  private static ServiceProcess run(ServiceSpec spec) {
-    ServiceProcess process =
-        ServiceProcess.start(
-            spec,
-            Path.of(System.getProperty("java.home")),
-            Map.of("QUMA_REDIS_URL", redis.url()),
-            List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"),
-            System.out);
-    RUNNING.add(process);
-    return process;
-  }
-
-  private static Path jar(String module) {
-    Path jar = HOME.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(
-          jar
-              + " is missing: build the reactor (mvn verify from the root, or -pl api-service -am)");
-    }
-    return jar;
+  private static Path tlsDir(String replica) {
+    return Path.of("target", "tls-" + replica).toAbsolutePath();
   }
 
   @Override
   public void stop() {
-    for (int i = RUNNING.size() - 1; i >= 0; i--) {
-      try {
-        RUNNING.get(i).close();
-      } catch (Exception e) {
-        // already gone
-      }
+    if (services != null) {
+      services.close();
     }
-    RUNNING.clear();
     if (redis != null) {
       redis.close();
     }

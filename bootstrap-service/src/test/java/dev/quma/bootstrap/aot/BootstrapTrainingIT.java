@@ -12,6 +12,7 @@ import dev.quma.core.insight.InsightWriter;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
 import dev.quma.local.LocalRedis;
+import dev.quma.testing.SeedDataplanes;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
@@ -77,7 +78,7 @@ class BootstrapTrainingIT {
             request(
                 name,
                 fixtures.token("default", name),
-                Fixtures.redis("default", name, "10.0.0." + i));
+                SeedDataplanes.redis("default", name, "10.0.0." + i));
         // The Envoy bootstrap as YAML (kuma-dp's default), then in the JSON envelope.
         for (String accept : List.of("*/*", "application/json")) {
           https()
@@ -92,7 +93,10 @@ class BootstrapTrainingIT {
       https()
           .contentType("application/json")
           .body(
-              request("redis-x", "not.a.token", Fixtures.redis("default", "redis-x", "10.0.0.99")))
+              request(
+                  "redis-x",
+                  "not.a.token",
+                  SeedDataplanes.redis("default", "redis-x", "10.0.0.99")))
           .post("/bootstrap")
           .then()
           .statusCode(anyOf(is(401), is(403)));

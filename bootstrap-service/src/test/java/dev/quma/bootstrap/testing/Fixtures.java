@@ -36,24 +36,6 @@ public final class Fixtures {
     this.keys = new SigningKeyManager(store, changes, Optional.empty());
   }
 
-  public static String redis(String mesh, String name, String address) {
-    return """
-        {"type": "Dataplane", "mesh": "%s", "name": "%s",
-         "networking": {"address": "%s", "inbound": [{"port": 9000, "servicePort": 6379, "tags": {"kuma.io/service": "redis"}}]}}
-        """
-        .formatted(mesh, name, address);
-  }
-
-  public static String backend(String mesh, String name, String address) {
-    return """
-        {"type": "Dataplane", "mesh": "%s", "name": "%s",
-         "networking": {"address": "%s",
-           "inbound": [{"port": 8000, "servicePort": 80, "tags": {"kuma.io/service": "backend", "kuma.io/protocol": "http"}}],
-           "outbound": [{"port": 10000, "tags": {"kuma.io/service": "redis"}}]}}
-        """
-        .formatted(mesh, name, address);
-  }
-
   public void mesh(String name) {
     await(
         store

@@ -18,6 +18,7 @@ import dev.quma.core.store.ResourceStore;
 import dev.quma.core.tls.ControlPlaneCa;
 import dev.quma.core.tokens.DataplaneTokenClaims;
 import dev.quma.core.tokens.TokenRevocations;
+import dev.quma.testing.SeedDataplanes;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -82,7 +83,7 @@ class BootstrapResourceTest {
   @Test
   void directModeAnswersTheEnvoyBootstrapAsYaml() throws Exception {
     String token = fixtures.token("default", "redis-1");
-    String resource = Fixtures.redis("default", "redis-1", "192.168.0.1");
+    String resource = SeedDataplanes.redis("default", "redis-1", "192.168.0.1");
     String yaml =
         post(request("default", "redis-1", token, resource))
             .statusCode(200)
@@ -138,7 +139,8 @@ class BootstrapResourceTest {
   void kumasEnvelopeWithAcceptJsonAndPlainJsonOnRequest() throws Exception {
     String token = fixtures.token("default", "redis-e1");
     String body =
-        request("default", "redis-e1", token, Fixtures.redis("default", "redis-e1", "10.0.0.5"));
+        request(
+            "default", "redis-e1", token, SeedDataplanes.redis("default", "redis-e1", "10.0.0.5"));
     JsonNode envelope =
         JSON.readTree(
             given()
@@ -185,7 +187,7 @@ class BootstrapResourceTest {
 
   @Test
   void tokensThatAreMissingInvalidExpiredOrRevokedAre401() {
-    String resource = Fixtures.redis("default", "redis-t1", "10.0.1.1");
+    String resource = SeedDataplanes.redis("default", "redis-t1", "10.0.1.1");
     post(request("default", "redis-t1", null, resource))
         .statusCode(401)
         .body("detail", containsString("no dataplane token"));
@@ -218,7 +220,7 @@ class BootstrapResourceTest {
             "default",
             "backend-1",
             redisToken,
-            Fixtures.backend("default", "backend-1", "192.168.0.2")))
+            SeedDataplanes.backend("default", "backend-1", "192.168.0.2")))
         .statusCode(403)
         .body("detail", containsString("\"redis-1\""))
         .body("detail", containsString("\"backend-1\""));
@@ -247,14 +249,15 @@ class BootstrapResourceTest {
   @Test
   void theResourceMustNameTheRequestedDataplane() {
     String token = fixtures.token("default", "redis-n1");
-    post(request("default", "redis-n1", token, Fixtures.redis("default", "redis-n2", "10.0.0.1")))
+    post(request(
+            "default", "redis-n1", token, SeedDataplanes.redis("default", "redis-n2", "10.0.0.1")))
         .statusCode(400)
         .body("invalid_parameters.field", hasItems("dataplaneResource.name"));
   }
 
   @Test
   void whetherAMeshExistsIsNotToldWithoutAValidToken() {
-    post(request("nope", "redis-1", "x.y.z", Fixtures.redis("nope", "redis-1", "10.0.0.1")))
+    post(request("nope", "redis-1", "x.y.z", SeedDataplanes.redis("nope", "redis-1", "10.0.0.1")))
         .statusCode(401)
         .body("detail", not(containsString("does not exist")));
   }
@@ -265,7 +268,7 @@ class BootstrapResourceTest {
     post(request("default", "web-i1", token, null))
         .statusCode(404)
         .body("detail", containsString("Dataplane \"web-i1\" does not exist in mesh \"default\""));
-    fixtures.store(Fixtures.backend("default", "web-i1", "10.0.2.1"));
+    fixtures.store(SeedDataplanes.backend("default", "web-i1", "10.0.2.1"));
     String yaml =
         post(request("default", "web-i1", token, null)).statusCode(200).extract().asString();
     JsonNode bootstrap = new YAMLMapper().readTree(yaml);
@@ -278,29 +281,38 @@ class BootstrapResourceTest {
 
   @Test
   void aConnectedDataplaneOfThatNameWithAnotherIdentityIs409() {
-    fixtures.store(Fixtures.backend("default", "backend-c1", "10.0.3.1"));
+    fixtures.store(SeedDataplanes.backend("default", "backend-c1", "10.0.3.1"));
     fixtures.connected("default", "backend-c1");
     String token = fixtures.token("default", "backend-c1");
     post(request(
-            "default", "backend-c1", token, Fixtures.backend("default", "backend-c1", "10.0.3.2")))
+            "default",
+            "backend-c1",
+            token,
+            SeedDataplanes.backend("default", "backend-c1", "10.0.3.2")))
         .statusCode(409)
         .body("detail", containsString("connected"))
         .body("detail", containsString("10.0.3.1"));
     // The same proxy coming back (a restart before its old stream was closed) is served.
     post(request(
-            "default", "backend-c1", token, Fixtures.backend("default", "backend-c1", "10.0.3.1")))
+            "default",
+            "backend-c1",
+            token,
+            SeedDataplanes.backend("default", "backend-c1", "10.0.3.1")))
         .statusCode(200);
   }
 
   @Test
   void aSubscriptionWhoseReplicaWentSilentDoesNotBlockTheName() {
     // An xDS replica that crashed leaves the subscription open, but writes no more heartbeats.
-    fixtures.store(Fixtures.backend("default", "backend-c2", "10.0.3.1"));
+    fixtures.store(SeedDataplanes.backend("default", "backend-c2", "10.0.3.1"));
     fixtures.connected(
         "default", "backend-c2", java.time.Instant.now().minus(Duration.ofMinutes(2)));
     String token = fixtures.token("default", "backend-c2");
     post(request(
-            "default", "backend-c2", token, Fixtures.backend("default", "backend-c2", "10.0.3.2")))
+            "default",
+            "backend-c2",
+            token,
+            SeedDataplanes.backend("default", "backend-c2", "10.0.3.2")))
         .statusCode(200);
   }
 
@@ -346,10 +358,14 @@ class BootstrapResourceTest {
   void healthAndMetrics() {
     given().get("/q/health/ready").then().statusCode(200);
     String token = fixtures.token("default", "redis-m1");
-    post(request("default", "redis-m1", token, Fixtures.redis("default", "redis-m1", "10.0.4.1")))
+    post(request(
+            "default", "redis-m1", token, SeedDataplanes.redis("default", "redis-m1", "10.0.4.1")))
         .statusCode(200);
     post(request(
-            "default", "redis-m1", "forged", Fixtures.redis("default", "redis-m1", "10.0.4.1")))
+            "default",
+            "redis-m1",
+            "forged",
+            SeedDataplanes.redis("default", "redis-m1", "10.0.4.1")))
         .statusCode(401);
     given()
         .get("/q/metrics")

@@ -6,10 +6,11 @@ import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceMeta;
 import dev.quma.core.model.ResourceType;
+import dev.quma.testing.SeedDataplanes;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** Dataplane documents of the seeds' walkthrough, for tests. */
+/** The walkthrough's dataplanes (from test-support) in the default mesh, and decoded. */
 public final class Seeds {
   private Seeds() {}
 
@@ -18,11 +19,7 @@ public final class Seeds {
   }
 
   public static String redis(String mesh, String name, String address) {
-    return """
-        {"type": "Dataplane", "mesh": "%s", "name": "%s",
-         "networking": {"address": "%s", "inbound": [{"port": 9000, "servicePort": 6379, "tags": {"kuma.io/service": "redis"}}]}}
-        """
-        .formatted(mesh, name, address);
+    return SeedDataplanes.redis(mesh, name, address);
   }
 
   public static String backend(String name, String address) {
@@ -30,13 +27,7 @@ public final class Seeds {
   }
 
   public static String backend(String mesh, String name, String address) {
-    return """
-        {"type": "Dataplane", "mesh": "%s", "name": "%s",
-         "networking": {"address": "%s",
-           "inbound": [{"port": 8000, "servicePort": 80, "tags": {"kuma.io/service": "backend", "kuma.io/protocol": "http"}}],
-           "outbound": [{"port": 10000, "tags": {"kuma.io/service": "redis"}}]}}
-        """
-        .formatted(mesh, name, address);
+    return SeedDataplanes.backend(mesh, name, address);
   }
 
   public static Resource<Dataplane> resource(String json) {

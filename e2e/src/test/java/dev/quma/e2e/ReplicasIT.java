@@ -1,9 +1,12 @@
-package dev.quma.xds;
+package dev.quma.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.core.events.ChangeStream;
 import dev.quma.core.insight.InsightReader;
+import dev.quma.core.model.Mesh;
+import dev.quma.core.model.Resource;
+import dev.quma.core.model.ResourceMeta;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
@@ -13,9 +16,9 @@ import dev.quma.envoyrules.EnvoyRules;
 import dev.quma.envoysim.SimulatedEnvoy;
 import dev.quma.envoysim.XdsChannels;
 import dev.quma.launcher.ServiceProcess;
-import dev.quma.launcher.ServiceSpec;
 import dev.quma.local.LocalRedis;
-import dev.quma.xds.testing.Seeds;
+import dev.quma.testing.PackagedServices;
+import dev.quma.testing.SeedDataplanes;
 import io.grpc.ManagedChannel;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
@@ -43,6 +46,7 @@ class ReplicasIT {
   private static InsightReader insights;
   private static SigningKeyManager keys;
   private static final List<AutoCloseable> closeables = new ArrayList<>();
+  private static PackagedServices services;
 
   @BeforeAll
   static void redisAndMesh() {
@@ -52,7 +56,9 @@ class ReplicasIT {
     store = new ResourceStore(redis, StoreSettings.DEFAULTS);
     insights = new InsightReader(redis, store.keys());
     keys = new SigningKeyManager(store, new ChangeStream(redis, store.keys()), Optional.empty());
-    store.create(Seeds.defaultMesh()).await().atMost(WAIT);
+    store.create(mesh("default")).await().atMost(WAIT);
+    services = new PackagedServices(redisServer.url(), List.of("-Xmx256m"));
+    closeables.add(services);
   }
 
   @AfterAll
@@ -70,9 +76,12 @@ class ReplicasIT {
     Replica a = start("xds-a");
     Replica b = start("xds-b");
 
-    SimulatedEnvoy redis1 = join(a, "redis-1", Seeds.redis("redis-1", "192.168.0.1"));
-    SimulatedEnvoy backend = join(a, "backend-1", Seeds.backend("backend-1", "192.168.0.2"));
-    SimulatedEnvoy redis2 = join(b, "redis-2", Seeds.redis("redis-2", "192.168.0.3"));
+    SimulatedEnvoy redis1 =
+        join(a, "redis-1", SeedDataplanes.redis("default", "redis-1", "192.168.0.1"));
+    SimulatedEnvoy backend =
+        join(a, "backend-1", SeedDataplanes.backend("default", "backend-1", "192.168.0.2"));
+    SimulatedEnvoy redis2 =
+        join(b, "redis-2", SeedDataplanes.redis("default", "redis-2", "192.168.0.3"));
 
     assertThat(
             backend.await(
@@ -113,8 +122,9 @@ class ReplicasIT {
         .isPresent();
 
     // They reconnect to the other replica and are served there.
-    SimulatedEnvoy backendAgain = join(b, "backend-1", Seeds.backend("backend-1", "192.168.0.2"));
-    join(b, "redis-1", Seeds.redis("redis-1", "192.168.0.1"));
+    SimulatedEnvoy backendAgain =
+        join(b, "backend-1", SeedDataplanes.backend("default", "backend-1", "192.168.0.2"));
+    join(b, "redis-1", SeedDataplanes.redis("default", "redis-1", "192.168.0.1"));
     assertThat(
             backendAgain.await(
                 WAIT,
@@ -144,20 +154,24 @@ class ReplicasIT {
   @Test
   void proxiesOfAKilledReplicaFailOverWithoutAFlapAndWhenTheyLeaveAreDeregisteredEverywhere()
       throws Exception {
-    store.create(Seeds.mesh("crash")).await().atMost(WAIT);
+    store.create(mesh("crash")).await().atMost(WAIT);
     Map<String, String> fast =
         Map.of("QUMA_XDS_HEARTBEAT_INTERVAL", "300ms", "QUMA_XDS_STATS_FLUSH_INTERVAL", "300ms");
     Replica a = start("xds-ka", fast);
     Replica b = start("xds-kb", fast);
     SimulatedEnvoy consumer =
-        join(b, "crash", "backend-k", Seeds.backend("crash", "backend-k", "10.9.0.9"));
+        join(b, "crash", "backend-k", SeedDataplanes.backend("crash", "backend-k", "10.9.0.9"));
     // Half the redis proxies on the replica that will be killed, half on the one that stays.
     List<SimulatedEnvoy> onA = new ArrayList<>();
     List<String> addresses = new ArrayList<>();
     for (int i = 1; i <= 6; i++) {
       Replica replica = i <= 3 ? a : b;
       SimulatedEnvoy redis =
-          join(replica, "crash", "redis-k" + i, Seeds.redis("crash", "redis-k" + i, "10.9.0." + i));
+          join(
+              replica,
+              "crash",
+              "redis-k" + i,
+              SeedDataplanes.redis("crash", "redis-k" + i, "10.9.0." + i));
       if (replica == a) {
         onA.add(redis);
       }
@@ -176,7 +190,11 @@ class ReplicasIT {
       SimulatedEnvoy lost = onA.get(i - 1);
       assertThat(lost.await(WAIT, () -> lost.closedWith() != null)).as("stream broke").isTrue();
       failedOver.add(
-          join(b, "crash", "redis-k" + i, Seeds.redis("crash", "redis-k" + i, "10.9.0." + i)));
+          join(
+              b,
+              "crash",
+              "redis-k" + i,
+              SeedDataplanes.redis("crash", "redis-k" + i, "10.9.0." + i)));
     }
     sleep(Duration.ofSeconds(1)); // what the reconnects set reaches the consumer
     assertThat(seen)
@@ -205,7 +223,7 @@ class ReplicasIT {
             consumer.endpointAddresses("redis"))
         .isTrue();
     SimulatedEnvoy newcomer =
-        join(b, "crash", "backend-k2", Seeds.backend("crash", "backend-k2", "10.9.0.10"));
+        join(b, "crash", "backend-k2", SeedDataplanes.backend("crash", "backend-k2", "10.9.0.10"));
     assertThat(newcomer.endpointAddresses("redis"))
         .as("a new consumer sees only those that stayed")
         .isEqualTo(stayed);
@@ -218,52 +236,36 @@ class ReplicasIT {
   }
 
   private static Replica start(String id, Map<String, String> extraEnv) {
-    int grpcPort = LocalRedis.freePort();
-    int httpPort = LocalRedis.freePort();
-    ServiceSpec spec =
-        new ServiceSpec(
+    PackagedServices.Started replica =
+        services.start(
             id,
-            Path.of("target/quarkus-app/quarkus-run.jar"),
-            httpPort,
-            "xDS replica",
-            withExtra(
-                extraEnv,
-                "QUMA_XDS_PORT",
-                String.valueOf(grpcPort),
-                "QUMA_XDS_HTTP_PORT",
-                String.valueOf(httpPort),
-                "QUMA_XDS_INSTANCE_ID",
-                id,
-                "QUMA_XDS_DEREGISTRATION_DELAY",
-                "500ms",
-                "QUMA_TLS_DIR",
-                tlsDir(id).toString()));
-    StringBuffer output = new StringBuffer();
-    ServiceProcess process =
-        ServiceProcess.start(
-            spec,
-            Path.of(System.getProperty("java.home")),
-            Map.of("QUMA_REDIS_URL", redisServer.url()),
-            List.of("-Xmx256m"),
-            new java.io.PrintStream(
-                new java.io.OutputStream() {
-                  @Override
-                  public void write(int b) {
-                    System.out.write(b);
-                    output.append((char) b);
-                  }
-                },
-                true));
-    closeables.add(process);
-    process.awaitReady(Duration.ofSeconds(60));
+            "xds-service",
+            ports ->
+                withExtra(
+                    extraEnv,
+                    "QUMA_XDS_PORT",
+                    String.valueOf(ports.serving()),
+                    "QUMA_XDS_HTTP_PORT",
+                    String.valueOf(ports.http()),
+                    "QUMA_XDS_INSTANCE_ID",
+                    id,
+                    "QUMA_XDS_DEREGISTRATION_DELAY",
+                    "500ms",
+                    "QUMA_TLS_DIR",
+                    tlsDir(id).toString()));
     // It serves TLS, and its start-up line says so (it once said "TLS enabled: false").
-    assertThat(output.toString())
+    assertThat(replica.output().toString())
         .contains("TLS enabled: true")
         .doesNotContain("TLS enabled: false");
     // Over TLS, trusting the CA the replica got its certificate from, as Envoy does.
-    ManagedChannel channel = XdsChannels.tls("localhost", grpcPort, tlsDir(id).resolve("ca.crt"));
+    ManagedChannel channel =
+        XdsChannels.tls("localhost", replica.ports().serving(), tlsDir(id).resolve("ca.crt"));
     closeables.add(channel::shutdownNow);
-    return new Replica(process, channel);
+    return new Replica(replica.process(), channel);
+  }
+
+  private static Resource<Mesh> mesh(String name) {
+    return new Resource<>(ResourceMeta.of(ResourceType.MESH, null, name, Map.of()), Mesh.EMPTY);
   }
 
   private static Map<String, String> withExtra(Map<String, String> extra, String... pairs) {

@@ -1,10 +1,9 @@
-package dev.quma.bootstrap;
+package dev.quma.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.quma.bootstrap.testing.ServiceProcesses;
 import dev.quma.core.events.ChangeStream;
 import dev.quma.core.model.Mesh;
 import dev.quma.core.model.Resource;
@@ -19,6 +18,8 @@ import dev.quma.envoysim.SimulatedEnvoy;
 import dev.quma.envoysim.XdsChannels;
 import dev.quma.envoysim.standin.EnvoyStandIn;
 import dev.quma.local.LocalRedis;
+import dev.quma.testing.PackagedServices;
+import dev.quma.testing.SeedDataplanes;
 import io.grpc.ManagedChannel;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
@@ -37,7 +38,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,9 +63,6 @@ class ReadinessDrainIT {
 
   @Test
   void aDrainingProxyLeavesItsConsumersEndpointsBeforeEnvoyStops() throws Exception {
-    Assumptions.assumeTrue(
-        Files.exists(ServiceProcesses.XDS_JAR),
-        "xds-service is not packaged (run the full build: mvn verify)");
     LocalRedis redisServer = LocalRedis.startEphemeral();
     closeables.add(redisServer);
     Vertx vertx = Vertx.vertx();
@@ -85,38 +82,44 @@ class ReadinessDrainIT {
     Files.writeString(
         token, ProxyTokens.issue(keys, "default", "redis-1", WAIT).await().atMost(WAIT));
 
-    int xdsPort = LocalRedis.freePort();
-    closeables.add(
-        ServiceProcesses.start(
-            "xds-service",
-            ServiceProcesses.XDS_JAR,
-            Map.of(
-                "QUMA_XDS_PORT",
-                String.valueOf(xdsPort),
-                "QUMA_XDS_HTTP_PORT",
-                String.valueOf(LocalRedis.freePort()),
-                "QUMA_TLS_DIR",
-                dir.resolve("xds-tls").toString(),
-                // Envoy reports every 200 ms and checks the reporter every 100 ms.
-                "KUMA_DP_SERVER_HDS_INTERVAL",
-                "200ms",
-                "KUMA_DP_SERVER_HDS_CHECK_INTERVAL",
-                "100ms",
-                "KUMA_DP_SERVER_HDS_CHECK_TIMEOUT",
-                "500ms"),
-            redisServer));
-    int bootstrapPort = LocalRedis.freePort();
-    closeables.add(
-        ServiceProcesses.start(
-            "bootstrap-service",
-            ServiceProcesses.BOOTSTRAP_JAR,
-            Map.of(
-                "QUMA_BOOTSTRAP_PORT", String.valueOf(bootstrapPort),
-                "QUMA_BOOTSTRAP_MANAGEMENT_PORT", String.valueOf(LocalRedis.freePort()),
-                "QUMA_BOOTSTRAP_XDS_HOST", "localhost",
-                "QUMA_BOOTSTRAP_XDS_PORT", String.valueOf(xdsPort),
-                "QUMA_TLS_DIR", dir.resolve("bootstrap-tls").toString()),
-            redisServer));
+    PackagedServices services = new PackagedServices(redisServer.url());
+    closeables.add(services);
+    int xdsPort =
+        services
+            .start(
+                "xds-service",
+                "xds-service",
+                ports ->
+                    Map.of(
+                        "QUMA_XDS_PORT",
+                        String.valueOf(ports.serving()),
+                        "QUMA_XDS_HTTP_PORT",
+                        String.valueOf(ports.http()),
+                        "QUMA_TLS_DIR",
+                        dir.resolve("xds-tls").toString(),
+                        // Envoy reports every 200 ms and checks the reporter every 100 ms.
+                        "KUMA_DP_SERVER_HDS_INTERVAL",
+                        "200ms",
+                        "KUMA_DP_SERVER_HDS_CHECK_INTERVAL",
+                        "100ms",
+                        "KUMA_DP_SERVER_HDS_CHECK_TIMEOUT",
+                        "500ms"))
+            .ports()
+            .serving();
+    int bootstrapPort =
+        services
+            .start(
+                "bootstrap-service",
+                "bootstrap-service",
+                ports ->
+                    Map.of(
+                        "QUMA_BOOTSTRAP_PORT", String.valueOf(ports.serving()),
+                        "QUMA_BOOTSTRAP_MANAGEMENT_PORT", String.valueOf(ports.http()),
+                        "QUMA_BOOTSTRAP_XDS_HOST", "localhost",
+                        "QUMA_BOOTSTRAP_XDS_PORT", String.valueOf(xdsPort),
+                        "QUMA_TLS_DIR", dir.resolve("bootstrap-tls").toString()))
+            .ports()
+            .serving();
 
     int readinessPort = LocalRedis.freePort();
     Path output = dir.resolve("agent.out");
@@ -129,7 +132,7 @@ class ReadinessDrainIT {
                 "run",
                 "--cp-address=https://localhost:" + bootstrapPort,
                 "--ca-cert-file=" + dir.resolve("bootstrap-tls/ca.crt"),
-                "--dataplane-file=" + AgentBootstrapTest.SEEDS.resolve("redis-1.yaml"),
+                "--dataplane-file=" + SeedDataplanes.file(SeedDataplanes.REDIS_FILE, dir),
                 "--dataplane-token-file=" + token,
                 "--config-dir=" + dir.resolve("config"),
                 "--binary-path=" + standInScript(),

@@ -1,10 +1,9 @@
-package dev.quma.bootstrap;
+package dev.quma.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.quma.bootstrap.testing.ServiceProcesses;
 import dev.quma.core.events.ChangeStream;
 import dev.quma.core.model.Labels;
 import dev.quma.core.model.Mesh;
@@ -20,6 +19,8 @@ import dev.quma.envoyrules.EnvoyRules;
 import dev.quma.envoysim.SimulatedEnvoy;
 import dev.quma.envoysim.XdsChannels;
 import dev.quma.local.LocalRedis;
+import dev.quma.testing.PackagedServices;
+import dev.quma.testing.SeedDataplanes;
 import io.grpc.ManagedChannel;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
@@ -33,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +45,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BootstrapToXdsIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final Path XDS_JAR = ServiceProcesses.XDS_JAR;
 
   @TempDir Path dir;
   private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -59,8 +58,6 @@ class BootstrapToXdsIT {
 
   @Test
   void anEnvoyConfiguredByTheBootstrapJoinsThroughTheXdsTier() throws Exception {
-    Assumptions.assumeTrue(
-        Files.exists(XDS_JAR), "xds-service is not packaged (run the full build: mvn verify)");
     LocalRedis redisServer = LocalRedis.startEphemeral();
     closeables.add(redisServer);
     Vertx vertx = Vertx.vertx();
@@ -81,26 +78,34 @@ class BootstrapToXdsIT {
         token,
         ProxyTokens.issue(keys, "default", "redis-1", Duration.ofHours(1)).await().atMost(WAIT));
 
-    int xdsPort = LocalRedis.freePort();
-    start(
-        "xds-service",
-        XDS_JAR,
-        Map.of(
-            "QUMA_XDS_PORT", String.valueOf(xdsPort),
-            "QUMA_XDS_HTTP_PORT", String.valueOf(LocalRedis.freePort()),
-            "QUMA_TLS_DIR", dir.resolve("xds-tls").toString()),
-        redisServer);
-    int bootstrapPort = LocalRedis.freePort();
-    start(
-        "bootstrap-service",
-        Path.of("target/quarkus-app/quarkus-run.jar"),
-        Map.of(
-            "QUMA_BOOTSTRAP_PORT", String.valueOf(bootstrapPort),
-            "QUMA_BOOTSTRAP_MANAGEMENT_PORT", String.valueOf(LocalRedis.freePort()),
-            "QUMA_BOOTSTRAP_XDS_HOST", "localhost",
-            "QUMA_BOOTSTRAP_XDS_PORT", String.valueOf(xdsPort),
-            "QUMA_TLS_DIR", dir.resolve("bootstrap-tls").toString()),
-        redisServer);
+    PackagedServices services = new PackagedServices(redisServer.url());
+    closeables.add(services);
+    int xdsPort =
+        services
+            .start(
+                "xds-service",
+                "xds-service",
+                ports ->
+                    Map.of(
+                        "QUMA_XDS_PORT", String.valueOf(ports.serving()),
+                        "QUMA_XDS_HTTP_PORT", String.valueOf(ports.http()),
+                        "QUMA_TLS_DIR", dir.resolve("xds-tls").toString()))
+            .ports()
+            .serving();
+    int bootstrapPort =
+        services
+            .start(
+                "bootstrap-service",
+                "bootstrap-service",
+                ports ->
+                    Map.of(
+                        "QUMA_BOOTSTRAP_PORT", String.valueOf(ports.serving()),
+                        "QUMA_BOOTSTRAP_MANAGEMENT_PORT", String.valueOf(ports.http()),
+                        "QUMA_BOOTSTRAP_XDS_HOST", "localhost",
+                        "QUMA_BOOTSTRAP_XDS_PORT", String.valueOf(xdsPort),
+                        "QUMA_TLS_DIR", dir.resolve("bootstrap-tls").toString()))
+            .ports()
+            .serving();
 
     StringWriter err = new StringWriter();
     int code =
@@ -110,7 +115,7 @@ class BootstrapToXdsIT {
             "run",
             "--cp-address=https://localhost:" + bootstrapPort,
             "--ca-cert-file=" + dir.resolve("bootstrap-tls/ca.crt"),
-            "--dataplane-file=" + AgentBootstrapTest.SEEDS.resolve("redis-1.yaml"),
+            "--dataplane-file=" + SeedDataplanes.file(SeedDataplanes.REDIS_FILE, dir),
             "--dataplane-token-file=" + token,
             "--config-dir=" + dir.resolve("config"),
             "--bootstrap-only");
@@ -162,9 +167,5 @@ class BootstrapToXdsIT {
     held.addAll(envoy.clusters().values());
     held.addAll(envoy.endpoints().values());
     assertThat(EnvoyRules.checkPush(held)).as("Envoy's rules").isEmpty();
-  }
-
-  private void start(String name, Path jar, Map<String, String> environment, LocalRedis redis) {
-    closeables.add(ServiceProcesses.start(name, jar, environment, redis));
   }
 }
