@@ -80,7 +80,8 @@ class ReadinessDrainIT {
         new SigningKeyManager(store, new ChangeStream(redis, store.keys()), Optional.empty());
     Path token = dir.resolve("token");
     Files.writeString(
-        token, ProxyTokens.issue(keys, "default", "redis-1", Duration.ofHours(1)).await().atMost(WAIT));
+        token,
+        ProxyTokens.issue(keys, "default", "redis-1", Duration.ofHours(1)).await().atMost(WAIT));
 
     PackagedServices services = new PackagedServices(redisServer.url());
     closeables.add(services);
@@ -195,7 +196,10 @@ class ReadinessDrainIT {
     SimulatedEnvoy envoy =
         SimulatedEnvoy.builder("default.backend-1")
             .dataplaneResource(resource)
-            .token(ProxyTokens.issue(keys, "default", "backend-1", Duration.ofHours(1)).await().atMost(WAIT))
+            .token(
+                ProxyTokens.issue(keys, "default", "backend-1", Duration.ofHours(1))
+                    .await()
+                    .atMost(WAIT))
             .build();
     envoy.connect(channel);
     closeables.add(envoy);
