@@ -31,7 +31,7 @@ class NativeProfileTest {
 
   /** Modules that are not Quarkus services and never go into a native image. */
   private static final List<String> NOT_IN_A_SERVICE =
-      List.of("bench", "envoy-sim", "qumactl", "local-infra", "deploy");
+      List.of("bench", "envoy-sim", "qumactl", "local-infra", "deploy", "test-support", "e2e");
 
   @Test
   void theNativeProfileIsOffByDefaultAndUsesQuarkus3Names() throws Exception {
