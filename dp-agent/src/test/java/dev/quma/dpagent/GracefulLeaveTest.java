@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.dpagent.testing.FakeControlPlane;
 import dev.quma.dpagent.testing.StandInEnvoy;
+import dev.quma.testing.JavaProcesses;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +31,7 @@ class GracefulLeaveTest {
             + adminPort
             + "\n";
     Path log = dir.resolve("envoy.log");
-    Path envoy = standInScript();
+    Path envoy = JavaProcesses.script(dir, "envoy", StandInEnvoy.class);
     Path dataplane = dir.resolve("dp.yaml");
     Files.writeString(
         dataplane,
@@ -40,10 +40,8 @@ class GracefulLeaveTest {
     try (FakeControlPlane cp = new FakeControlPlane(FakeControlPlane.bootstrap(bootstrap))) {
       ProcessBuilder builder =
           new ProcessBuilder(
-              javaBin(),
-              "-cp",
-              classPath(),
-              DpAgent.class.getName(),
+              JavaProcesses.command(
+                DpAgent.class,
               "run",
               "--cp-address=" + cp.url(),
               "--dataplane-file=" + dataplane,
@@ -52,7 +50,7 @@ class GracefulLeaveTest {
               "--config-dir=" + dir.resolve("config"),
               "--binary-path=" + envoy,
               "--readiness-port=" + readinessPort,
-              "--drain-time=1500ms");
+              "--drain-time=1500ms"));
       builder.environment().put("STANDIN_LOG", log.toString());
       builder.redirectErrorStream(true).redirectOutput(dir.resolve("agent.out").toFile());
       Process agent = builder.start();
@@ -104,7 +102,7 @@ class GracefulLeaveTest {
             "--cp-address=http://127.0.0.1:1",
             "--dataplane-file=" + dataplane,
             "--dataplane-token=t",
-            "--binary-path=" + standInScript(),
+            "--binary-path=" + JavaProcesses.script(dir, "envoy", StandInEnvoy.class),
             "--admin-port=" + port,
             "--readiness-port=" + port);
 
@@ -142,30 +140,8 @@ class GracefulLeaveTest {
     return Files.exists(out) ? Files.readString(out) : "";
   }
 
-  private Path standInScript() throws Exception {
-    Path script = dir.resolve("envoy");
-    Files.writeString(
-        script,
-        "#!/bin/sh\nexec '"
-            + javaBin()
-            + "' -cp '"
-            + classPath()
-            + "' "
-            + StandInEnvoy.class.getName()
-            + " \"$@\"\n");
-    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-    return script;
-  }
 
-  private static String javaBin() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
 
-  /** Surefire's real test class path (java.class.path may be its booter jar only). */
-  private static String classPath() {
-    String path = System.getProperty("surefire.test.class.path");
-    return path != null && !path.isBlank() ? path : System.getProperty("java.class.path");
-  }
 
   private void await(java.util.concurrent.Callable<Boolean> condition, Process agent)
       throws Exception {

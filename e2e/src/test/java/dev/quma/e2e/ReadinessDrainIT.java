@@ -18,6 +18,7 @@ import dev.quma.envoysim.SimulatedEnvoy;
 import dev.quma.envoysim.XdsChannels;
 import dev.quma.envoysim.standin.EnvoyStandIn;
 import dev.quma.local.LocalRedis;
+import dev.quma.testing.JavaProcesses;
 import dev.quma.testing.PackagedServices;
 import dev.quma.testing.SeedDataplanes;
 import io.grpc.ManagedChannel;
@@ -29,7 +30,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,20 +126,18 @@ class ReadinessDrainIT {
     Path output = dir.resolve("agent.out");
     Process agent =
         new ProcessBuilder(
-                javaBin(),
-                "-cp",
-                classPath(),
-                DpAgent.class.getName(),
+                JavaProcesses.command(
+                DpAgent.class,
                 "run",
                 "--cp-address=https://localhost:" + bootstrapPort,
                 "--ca-cert-file=" + dir.resolve("bootstrap-tls/ca.crt"),
                 "--dataplane-file=" + SeedDataplanes.file(SeedDataplanes.REDIS_FILE, dir),
                 "--dataplane-token-file=" + token,
                 "--config-dir=" + dir.resolve("config"),
-                "--binary-path=" + standInScript(),
+                "--binary-path=" + JavaProcesses.script(dir, "envoy", EnvoyStandIn.class),
                 "--admin-port=" + LocalRedis.freePort(),
                 "--readiness-port=" + readinessPort,
-                "--drain-time=" + DRAIN.toSeconds() + "s")
+                "--drain-time=" + DRAIN.toSeconds() + "s"))
             .redirectErrorStream(true)
             .redirectOutput(output.toFile())
             .start();
@@ -211,20 +209,6 @@ class ReadinessDrainIT {
     return consumer.endpointAddresses("redis");
   }
 
-  private Path standInScript() throws Exception {
-    Path script = dir.resolve("envoy");
-    Files.writeString(
-        script,
-        "#!/bin/sh\nexec '"
-            + javaBin()
-            + "' -cp '"
-            + classPath()
-            + "' "
-            + EnvoyStandIn.class.getName()
-            + " \"$@\"\n");
-    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-    return script;
-  }
 
   private static String readiness(int port) {
     try (HttpClient http = HttpClient.newHttpClient()) {
@@ -248,15 +232,7 @@ class ReadinessDrainIT {
     }
   }
 
-  private static String javaBin() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
 
-  /** The test class path (java.class.path may be the runner's booter jar only). */
-  private static String classPath() {
-    String path = System.getProperty("surefire.test.class.path");
-    return path != null && !path.isBlank() ? path : System.getProperty("java.class.path");
-  }
 
   private static boolean eventually(BooleanSupplier condition) {
     long deadline = System.nanoTime() + WAIT.toNanos();

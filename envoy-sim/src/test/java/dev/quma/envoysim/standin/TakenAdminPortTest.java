@@ -2,6 +2,7 @@ package dev.quma.envoysim.standin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quma.testing.JavaProcesses;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -47,12 +48,10 @@ class TakenAdminPortTest {
               .formatted(taken.getLocalPort()));
       Process standIn =
           new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  EnvoyStandIn.class.getName(),
-                  "-c",
-                  bootstrap.toString())
+                JavaProcesses.command(
+                    EnvoyStandIn.class,
+                    "-c",
+                  bootstrap.toString()))
               .redirectErrorStream(true)
               .start();
       assertThat(standIn.waitFor(30, TimeUnit.SECONDS)).isTrue();

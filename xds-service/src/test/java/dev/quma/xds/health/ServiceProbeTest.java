@@ -12,6 +12,7 @@ import dev.quma.core.tokens.TokenRevocations;
 import dev.quma.envoysim.HdsClient;
 import dev.quma.envoysim.SimulatedEnvoy;
 import dev.quma.envoysim.standin.EnvoyStandIn;
+import dev.quma.testing.JavaProcesses;
 import dev.quma.xds.testing.Seeds;
 import dev.quma.xds.testing.XdsTestResources;
 import io.envoyproxy.envoy.config.core.v3.Node;
@@ -193,12 +194,10 @@ class ServiceProbeTest {
     Files.writeString(bootstrap, bootstrap(mesh, name, resource, token(mesh, name)));
     Process envoy =
         new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                EnvoyStandIn.class.getName(),
-                "-c",
-                bootstrap.toString())
+                JavaProcesses.command(
+                    EnvoyStandIn.class,
+                    "-c",
+                bootstrap.toString()))
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve(name + ".log").toFile())
             .start();

@@ -10,6 +10,7 @@ import dev.quma.core.store.ResourceStore;
 import dev.quma.core.tokens.ProxyTokens;
 import dev.quma.core.tokens.SigningKeyManager;
 import dev.quma.envoysim.standin.EnvoyStandIn;
+import dev.quma.testing.JavaProcesses;
 import dev.quma.xds.snapshot.ProxySnapshots;
 import dev.quma.xds.testing.JudgingCache;
 import dev.quma.xds.testing.Seeds;
@@ -68,15 +69,13 @@ class EnvoyStandInProcessTest {
 
     Process envoy =
         new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                EnvoyStandIn.class.getName(),
-                "-c",
+                JavaProcesses.command(
+                    EnvoyStandIn.class,
+                    "-c",
                 bootstrap.toString(),
                 "--drain-time-s",
                 "1",
-                "--disable-hot-restart")
+                "--disable-hot-restart"))
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("envoy.log").toFile())
             .start();
