@@ -41,16 +41,16 @@ class GracefulLeaveTest {
       ProcessBuilder builder =
           new ProcessBuilder(
               JavaProcesses.command(
-                DpAgent.class,
-              "run",
-              "--cp-address=" + cp.url(),
-              "--dataplane-file=" + dataplane,
-              "--dataplane-var=name=web-1",
-              "--dataplane-token=t",
-              "--config-dir=" + dir.resolve("config"),
-              "--binary-path=" + envoy,
-              "--readiness-port=" + readinessPort,
-              "--drain-time=1500ms"));
+                  DpAgent.class,
+                  "run",
+                  "--cp-address=" + cp.url(),
+                  "--dataplane-file=" + dataplane,
+                  "--dataplane-var=name=web-1",
+                  "--dataplane-token=t",
+                  "--config-dir=" + dir.resolve("config"),
+                  "--binary-path=" + envoy,
+                  "--readiness-port=" + readinessPort,
+                  "--drain-time=1500ms"));
       builder.environment().put("STANDIN_LOG", log.toString());
       builder.redirectErrorStream(true).redirectOutput(dir.resolve("agent.out").toFile());
       Process agent = builder.start();
@@ -139,9 +139,6 @@ class GracefulLeaveTest {
     Path out = dir.resolve("agent.out");
     return Files.exists(out) ? Files.readString(out) : "";
   }
-
-
-
 
   private void await(java.util.concurrent.Callable<Boolean> condition, Process agent)
       throws Exception {

@@ -127,17 +127,17 @@ class ReadinessDrainIT {
     Process agent =
         new ProcessBuilder(
                 JavaProcesses.command(
-                DpAgent.class,
-                "run",
-                "--cp-address=https://localhost:" + bootstrapPort,
-                "--ca-cert-file=" + dir.resolve("bootstrap-tls/ca.crt"),
-                "--dataplane-file=" + SeedDataplanes.file(SeedDataplanes.REDIS_FILE, dir),
-                "--dataplane-token-file=" + token,
-                "--config-dir=" + dir.resolve("config"),
-                "--binary-path=" + JavaProcesses.script(dir, "envoy", EnvoyStandIn.class),
-                "--admin-port=" + LocalRedis.freePort(),
-                "--readiness-port=" + readinessPort,
-                "--drain-time=" + DRAIN.toSeconds() + "s"))
+                    DpAgent.class,
+                    "run",
+                    "--cp-address=https://localhost:" + bootstrapPort,
+                    "--ca-cert-file=" + dir.resolve("bootstrap-tls/ca.crt"),
+                    "--dataplane-file=" + SeedDataplanes.file(SeedDataplanes.REDIS_FILE, dir),
+                    "--dataplane-token-file=" + token,
+                    "--config-dir=" + dir.resolve("config"),
+                    "--binary-path=" + JavaProcesses.script(dir, "envoy", EnvoyStandIn.class),
+                    "--admin-port=" + LocalRedis.freePort(),
+                    "--readiness-port=" + readinessPort,
+                    "--drain-time=" + DRAIN.toSeconds() + "s"))
             .redirectErrorStream(true)
             .redirectOutput(output.toFile())
             .start();
@@ -209,7 +209,6 @@ class ReadinessDrainIT {
     return consumer.endpointAddresses("redis");
   }
 
-
   private static String readiness(int port) {
     try (HttpClient http = HttpClient.newHttpClient()) {
       HttpResponse<String> response =
@@ -231,8 +230,6 @@ class ReadinessDrainIT {
       return "(unreadable)";
     }
   }
-
-
 
   private static boolean eventually(BooleanSupplier condition) {
     long deadline = System.nanoTime() + WAIT.toNanos();

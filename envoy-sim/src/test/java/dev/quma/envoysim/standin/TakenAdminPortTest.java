@@ -47,11 +47,7 @@ class TakenAdminPortTest {
           """
               .formatted(taken.getLocalPort()));
       Process standIn =
-          new ProcessBuilder(
-                JavaProcesses.command(
-                    EnvoyStandIn.class,
-                    "-c",
-                  bootstrap.toString()))
+          new ProcessBuilder(JavaProcesses.command(EnvoyStandIn.class, "-c", bootstrap.toString()))
               .redirectErrorStream(true)
               .start();
       assertThat(standIn.waitFor(30, TimeUnit.SECONDS)).isTrue();

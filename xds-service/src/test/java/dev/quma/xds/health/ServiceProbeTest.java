@@ -193,11 +193,7 @@ class ServiceProbeTest {
     Path bootstrap = dir.resolve(name + ".yaml");
     Files.writeString(bootstrap, bootstrap(mesh, name, resource, token(mesh, name)));
     Process envoy =
-        new ProcessBuilder(
-                JavaProcesses.command(
-                    EnvoyStandIn.class,
-                    "-c",
-                bootstrap.toString()))
+        new ProcessBuilder(JavaProcesses.command(EnvoyStandIn.class, "-c", bootstrap.toString()))
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve(name + ".log").toFile())
             .start();

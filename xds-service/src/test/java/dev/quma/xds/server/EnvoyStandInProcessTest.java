@@ -72,10 +72,10 @@ class EnvoyStandInProcessTest {
                 JavaProcesses.command(
                     EnvoyStandIn.class,
                     "-c",
-                bootstrap.toString(),
-                "--drain-time-s",
-                "1",
-                "--disable-hot-restart"))
+                    bootstrap.toString(),
+                    "--drain-time-s",
+                    "1",
+                    "--disable-hot-restart"))
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("envoy.log").toFile())
             .start();
