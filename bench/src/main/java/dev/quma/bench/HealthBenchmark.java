@@ -52,6 +52,7 @@ public final class HealthBenchmark {
   }
 
   private final XdsBenchmark fleet = new XdsBenchmark();
+  private final GcPauses fleetPauses = new GcPauses();
 
   private void run(Path home, int services, int instances, int flips) throws Exception {
     int proxies = services * instances;
@@ -180,6 +181,7 @@ public final class HealthBenchmark {
         Set<Integer> used = new java.util.HashSet<>();
         Latencies unhealthy = new Latencies("unhealthy report -> consumers ACKed");
         Latencies healthyAgain = new Latencies("healthy report -> consumers ACKed");
+        Pauses probePauses = pausesFrom(base);
         for (int f = 0; f < flips; f++) {
           int instance = pick(random, proxies, used);
           String address = XdsBenchmark.address(instance) + ":9000";
@@ -200,10 +202,13 @@ public final class HealthBenchmark {
             unhealthy.percentileMillis(99),
             healthyAgain.percentileMillis(50),
             healthyAgain.percentileMillis(99));
+        Map<String, Object> probeGc = until(probePauses, base);
+        System.out.println("  GC pauses meanwhile: " + probeGc);
 
         // ---- graceful leave -> every consumer ACKed endpoints without it ----
         Latencies leaves = new Latencies("graceful leave -> consumers ACKed");
         Set<Integer> left = new java.util.HashSet<>();
+        Pauses leavePauses = pausesFrom(base);
         for (int f = 0; f < flips; f++) {
           int instance = pick(random, proxies, used);
           String address = XdsBenchmark.address(instance) + ":9000";
@@ -232,6 +237,8 @@ public final class HealthBenchmark {
         System.out.printf(
             "graceful leave -> every consumer ACKed without it: p50 %.1f ms, p99 %.1f ms%n",
             leaves.percentileMillis(50), leaves.percentileMillis(99));
+        Map<String, Object> leaveGc = until(leavePauses, base);
+        System.out.println("  GC pauses meanwhile: " + leaveGc);
 
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("benchmark", "health");
@@ -249,6 +256,8 @@ public final class HealthBenchmark {
         report.put("unhealthy_report_to_consumers_acked", unhealthy.summary());
         report.put("healthy_report_to_consumers_acked", healthyAgain.summary());
         report.put("graceful_leave_to_consumers_acked", leaves.summary());
+        report.put("gc_pauses_during_probe_flips", probeGc);
+        report.put("gc_pauses_during_leaves", leaveGc);
         BenchSupport.writeResults(home.resolve("bench/results"), "health", report);
         for (int i = 0; i < proxies; i++) {
           health[i].close();
@@ -260,6 +269,31 @@ public final class HealthBenchmark {
       redis.close();
       vertx.closeAndAwait();
     }
+  }
+
+  /** Where the GC pause counts of both sides stood when a phase began. */
+  private record Pauses(int fleetMark, double replicaCount, double replicaSeconds) {}
+
+  private Pauses pausesFrom(String base) throws Exception {
+    return new Pauses(
+        fleetPauses.mark(),
+        fleet.metric(base, "jvm_gc_pause_seconds_count"),
+        fleet.metric(base, "jvm_gc_pause_seconds_sum"));
+  }
+
+  /** The pauses of the simulated fleet's JVM (in detail) and of the replica since {@code from}. */
+  private Map<String, Object> until(Pauses from, String base) throws Exception {
+    Map<String, Object> replica = new LinkedHashMap<>();
+    replica.put(
+        "pauses", (long) (fleet.metric(base, "jvm_gc_pause_seconds_count") - from.replicaCount()));
+    replica.put(
+        "total_ms",
+        XdsBenchmark.round(
+            (fleet.metric(base, "jvm_gc_pause_seconds_sum") - from.replicaSeconds()) * 1000));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("fleet", fleetPauses.since(from.fleetMark()));
+    out.put("replica", replica);
+    return out;
   }
 
   /** The fleet's dataplane, with a TCP service probe on its inbound. */

@@ -194,7 +194,8 @@ public final class LifecycleBenchmark {
                 ? insights.open("default", name(i), open(idleSince), idleSince).replaceWithVoid()
                 : insights
                     .open("default", name(i), open(goneSince.minusSeconds(3600)), goneSince)
-                    .flatMap(x -> insights.close("default", name(i), closed(goneSince))));
+                    .flatMap(x -> insights.close("default", name(i), closed(goneSince)))
+                    .replaceWithVoid());
   }
 
   private Map<String, Object> measure(int size, int stale, int runs) {

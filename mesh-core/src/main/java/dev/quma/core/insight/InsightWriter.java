@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -200,16 +201,16 @@ public final class InsightWriter {
   }
 
   /** Closes a subscription whose proxy closed its stream ({@link Departure.Kind#LEFT}). */
-  public Uni<Void> close(String mesh, String name, DiscoverySubscription closed) {
+  public Uni<Optional<Departure>> close(String mesh, String name, DiscoverySubscription closed) {
     return close(mesh, name, closed, Departure.Kind.LEFT);
   }
 
   /**
    * Closes a subscription: its disconnect time and final counters are those of {@code closed}. When
    * no subscription of the dataplane is left open, it leaves the online set and the proxy has
-   * departed ({@code how}, since the disconnect time).
+   * departed ({@code how}, since the disconnect time): the departure written is answered.
    */
-  public Uni<Void> close(
+  public Uni<Optional<Departure>> close(
       String mesh, String name, DiscoverySubscription closed, Departure.Kind how) {
     LuaScript.Call call =
         counted(new LuaScript.Call().key("insight", keys.insight(mesh, name)), mesh, name)
@@ -225,7 +226,14 @@ public final class InsightWriter {
             .arg("mesh", mesh)
             .arg("maxlen", streamMaxLength)
             .arg("eventType", Departures.EVENT_TYPE);
-    return CLOSE.run(redis, call).replaceWithVoid();
+    long since = closed.disconnectTime().toEpochMilli();
+    return CLOSE
+        .run(redis, call)
+        .map(
+            reply ->
+                reply != null && reply.toInteger() == 2
+                    ? Optional.of(new Departure(how, since))
+                    : Optional.empty());
   }
 
   private LuaScript.Call counted(LuaScript.Call call, String mesh, String name) {

@@ -9,6 +9,7 @@
 -- K: insight, online, record (the dataplane's), departures, events, replicas, stats, services, names
 -- A: id (the subscription's), disconnectTime (RFC 3339), status (json), name (the dataplane's),
 --    departure, nowMillis, mesh, maxlen (of the stream), eventType
+-- Returns 2 when the proxy departed, 1 when the subscription was closed, 0 when there is no insight.
 local raw = redis.call('GET', K.insight)
 if not raw then
   redis.call('ZREM', K.online, A.name)
@@ -38,6 +39,8 @@ if open == 0 then redis.call('ZREM', K.online, A.name) end
 if open == 0 and closedNow and redis.call('EXISTS', K.record) == 1 then
   redis.call('HSET', K.departures, A.name, A.departure .. ':' .. A.nowMillis)
   redis.call('XADD', K.events, 'MAXLEN', '~', A.maxlen, '*', 'op', 'update', 'type', A.eventType, 'mesh', A.mesh, 'name', A.name, 'version', '0')
+  qs_restat(K, A.name, {})
+  return 2
 end
 qs_restat(K, A.name, {})
 return 1

@@ -2,7 +2,9 @@ package dev.quma.xds.follow;
 
 import dev.quma.core.events.ChangeEvent;
 import dev.quma.core.events.ChangeFollower;
+import dev.quma.core.insight.Departure;
 import dev.quma.core.insight.Departures;
+import dev.quma.core.insight.ProbeHealth;
 import dev.quma.core.insight.ProbeResults;
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Resource;
@@ -27,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -114,6 +117,31 @@ public final class ViewSync {
   /** Lost proxies whose grace period is over lose their endpoints (on the view thread). */
   public Uni<Integer> expireDepartures() {
     return onViewThread(snapshots::expireDepartures);
+  }
+
+  /**
+   * Applies a departure this replica wrote itself (the proxy's last stream closed here) without
+   * waiting for the change stream to bring it back: this replica's consumers follow a Redis round
+   * trip and a follower round sooner. Its event is still read and applied like any other (the same
+   * again: nothing is pushed), and other replicas follow it. Should a read of an older event land
+   * after this, the view is wrong only until this write's own event is read, which comes next.
+   */
+  public void departedHere(String mesh, String name, Departure departure) {
+    appliedHere(() -> snapshots.depart(mesh, Map.of(name, departure)));
+  }
+
+  /** Applies probe results this replica stored itself, as {@link #departedHere} does. */
+  public void probedHere(String mesh, String name, ProbeHealth health) {
+    appliedHere(() -> snapshots.probe(mesh, Map.of(name, health)));
+  }
+
+  private void appliedHere(Supplier<ChangeResult> change) {
+    long started = clock.millis();
+    try {
+      viewThread.execute(() -> onChange.accept(clock.millis() - started, change.get()));
+    } catch (RejectedExecutionException stopping) {
+      // The replica is stopping: its view goes with it.
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.quma.xds.health;
 import dev.quma.core.insight.ProbeResults;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.xds.admission.ProxyAdmission;
+import dev.quma.xds.follow.ViewSync;
 import dev.quma.xds.snapshot.ProxySnapshots;
 import dev.quma.xds.streams.HeldTokens;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,16 +28,16 @@ public class HdsBeans {
       @Named("xds-timers") ScheduledExecutorService timers,
       Clock clock,
       HdsConfig config,
-      HeldTokens heldTokens) {
+      HeldTokens heldTokens,
+      ViewSync views) {
     return new HealthStream.HdsContext(
         admission,
         new HealthChecks(config.interval(), config.checkDefaults().probeDefaults()),
-        new ProbeRecorder(results),
+        new ProbeRecorder(results, views::probedHere),
         store,
         snapshots::viewVersion,
         new HdsMetrics(registry),
-        timers,
-        config.refreshInterval(),
+        new SpecifierRefresh(timers, config.refreshInterval()),
         clock,
         heldTokens);
   }

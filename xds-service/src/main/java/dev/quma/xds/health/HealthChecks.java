@@ -12,17 +12,20 @@ import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
 import io.envoyproxy.envoy.service.health.v3.ClusterHealthCheck;
 import io.envoyproxy.envoy.service.health.v3.HealthCheckSpecifier;
 import io.envoyproxy.envoy.service.health.v3.LocalityEndpoints;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * Builds a proxy's {@link HealthCheckSpecifier}, as Kuma's HDS does: per inbound with a {@code
  * serviceProbe}, a check of the local service ({@code serviceAddress:servicePort}) named after its
  * local cluster; and, when the agent runs a readiness reporter, an HTTP check of it ({@code
- * kuma:readiness}, {@code GET /ready}). Pure: no I/O.
+ * kuma:readiness}, {@code GET /ready}). No I/O. Proxies with the same checks (a fleet's instances
+ * usually have them) share one plan and its specifier.
  */
 public final class HealthChecks {
   /** Kuma's name of the readiness reporter's cluster (also in the bootstrap). */
@@ -34,13 +37,16 @@ public final class HealthChecks {
   private final Duration reportInterval;
   private final ProbeDefaults defaults;
 
+  /** The plans in use, each once; held weakly, so a plan goes with the last stream using it. */
+  private final Map<HealthCheckPlan, WeakReference<HealthCheckPlan>> shared = new WeakHashMap<>();
+
   public HealthChecks(Duration reportInterval, ProbeDefaults defaults) {
     this.reportInterval = reportInterval;
     this.defaults = defaults;
   }
 
-  /** The checks for {@code spec}; {@code readinessPort} 0 or null when there is no reporter. */
-  public HealthCheckPlan plan(Dataplane spec, Integer readinessPort) {
+  /** The checks for {@code spec}; {@code readinessPort} 0 when there is no reporter. */
+  public HealthCheckPlan plan(Dataplane spec, int readinessPort) {
     HealthCheckSpecifier.Builder specifier =
         HealthCheckSpecifier.newBuilder()
             .setInterval(Durations.fromMillis(reportInterval.toMillis()));
@@ -66,7 +72,7 @@ public final class HealthChecks {
       }
     }
     clusters.values().forEach(specifier::addClusterHealthChecks);
-    boolean readiness = readinessPort != null && readinessPort > 0;
+    boolean readiness = readinessPort > 0;
     if (readiness) {
       specifier.addClusterHealthChecks(
           ClusterHealthCheck.newBuilder()
@@ -81,7 +87,17 @@ public final class HealthChecks {
                           HealthCheck.HttpHealthCheck.newBuilder().setPath(READINESS_PATH)))
               .addLocalityEndpoints(endpoint(READINESS_ADDRESS, readinessPort)));
     }
-    return new HealthCheckPlan(specifier.build(), ports, readiness);
+    return shared(new HealthCheckPlan(specifier.build(), ports, readiness));
+  }
+
+  private synchronized HealthCheckPlan shared(HealthCheckPlan plan) {
+    WeakReference<HealthCheckPlan> held = shared.get(plan);
+    HealthCheckPlan existing = held == null ? null : held.get();
+    if (existing != null) {
+      return existing;
+    }
+    shared.put(plan, new WeakReference<>(plan));
+    return plan;
   }
 
   private HealthCheck serviceCheck(Dataplane.Inbound.ServiceProbe probe) {

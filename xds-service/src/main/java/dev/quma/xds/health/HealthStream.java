@@ -16,10 +16,6 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,15 +41,17 @@ final class HealthStream
   private final String token;
   private final HdsContext context;
   private State state = State.NEW;
+
+  /** Until admitted: afterwards only its readiness port is kept (an Envoy node can be large). */
   private Node node;
+
   private String mesh;
   private String name;
-  private Integer readinessPort;
+  private int readinessPort;
   private long builtFrom = Long.MIN_VALUE;
   private HealthCheckPlan plan;
   private ProbeHealth health;
   private ProbeRecorder.Writer writer;
-  private ScheduledFuture<?> refresh;
 
   HealthStream(StreamObserver<HealthCheckSpecifier> specifiers, String token, HdsContext context) {
     this.specifiers = specifiers;
@@ -117,19 +115,18 @@ final class HealthStream
     mesh = admitted.mesh();
     name = admitted.name();
     readinessPort = readinessPort(node);
+    node = null;
     writer = context.recorder().writer(mesh, name);
     builtFrom = context.dataplaneVersion(mesh, name);
     state = State.SERVING;
     context.metrics().streamOpened();
     context.heldTokens().add(this);
     send(admitted.spec());
-    long every = context.refreshInterval().toMillis();
-    refresh =
-        context.timers().scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
+    context.refresh().add(this);
   }
 
   /** A new specifier when the dataplane changed since the last one was built. */
-  private void refresh() {
+  void refresh() {
     long version;
     synchronized (this) {
       if (state != State.SERVING) {
@@ -201,9 +198,7 @@ final class HealthStream
       context.heldTokens().remove(this);
     }
     state = State.CLOSED;
-    if (refresh != null) {
-      refresh.cancel(false);
-    }
+    context.refresh().remove(this);
   }
 
   @Override
@@ -236,19 +231,20 @@ final class HealthStream
     specifiers.onError(status.asRuntimeException());
   }
 
-  private static Integer readinessPort(Node node) {
+  /** The agent's readiness reporter port from the node's metadata; 0 when it has none. */
+  private static int readinessPort(Node node) {
     var value = node.getMetadata().getFieldsMap().get(READINESS_PORT_METADATA);
     if (value == null) {
-      return null;
+      return 0;
     }
     try {
       int port =
           value.hasNumberValue()
               ? (int) value.getNumberValue()
               : Integer.parseInt(value.getStringValue());
-      return port > 0 && port <= 65535 ? port : null;
+      return port > 0 && port <= 65535 ? port : 0;
     } catch (NumberFormatException e) {
-      return null;
+      return 0;
     }
   }
 
@@ -260,8 +256,7 @@ final class HealthStream
       ResourceStore store,
       DataplaneVersions versions,
       HdsMetrics metrics,
-      ScheduledExecutorService timers,
-      Duration refreshInterval,
+      SpecifierRefresh refresh,
       Clock clock,
       HeldTokens heldTokens) {
     long dataplaneVersion(String mesh, String name) {

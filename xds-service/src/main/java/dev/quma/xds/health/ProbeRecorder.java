@@ -10,18 +10,28 @@ import org.jboss.logging.Logger;
  * stream gets a {@link Writer}, offered every report: it writes what differs from the last result
  * it stored, one write in flight at a time and always the latest, so that a quick flip and flop
  * cannot land in the wrong order. A write that failed, or found no dataplane yet (a Direct proxy's
- * health stream may come before its registration), is tried again with the next report.
+ * health stream may come before its registration), is tried again with the next report. What is
+ * stored is applied to this replica's view at once ({@link Stored}); other replicas follow the
+ * change stream.
  */
 public final class ProbeRecorder {
   private static final Logger LOG = Logger.getLogger(ProbeRecorder.class);
 
   private final ProbeResults results;
+  private final Stored onStored;
+
+  /** Told each result once the store holds it. */
+  @FunctionalInterface
+  interface Stored {
+    void stored(String mesh, String name, ProbeHealth health);
+  }
 
   /** Set while writes fail: one line when they start failing, one when they work again. */
   private final AtomicBoolean failing = new AtomicBoolean();
 
-  public ProbeRecorder(ProbeResults results) {
+  public ProbeRecorder(ProbeResults results, Stored stored) {
     this.results = results;
+    this.onStored = stored;
   }
 
   Writer writer(String mesh, String name) {
@@ -59,7 +69,11 @@ public final class ProbeRecorder {
                 if (failing.compareAndSet(true, false)) {
                   LOG.info("probe results are written again");
                 }
-                done(health, outcome != ProbeResults.Outcome.NO_DATAPLANE);
+                boolean inStore = outcome != ProbeResults.Outcome.NO_DATAPLANE;
+                if (inStore) {
+                  onStored.stored(mesh, name, health);
+                }
+                done(health, inStore);
               },
               failure -> {
                 if (failing.compareAndSet(false, true)) {

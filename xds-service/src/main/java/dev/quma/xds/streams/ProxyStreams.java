@@ -299,9 +299,19 @@ public final class ProxyStreams {
     return insights.open(key.mesh(), key.name(), session.subscription(null), clock.instant(), run);
   }
 
+  /**
+   * Closes the subscription in the insight; a departure it wrote is applied to this replica's view
+   * at once, rather than after the change stream's round trip (other replicas follow the stream).
+   */
   private Uni<Void> closeSubscription(StreamSession session, Departure.Kind how) {
     ProxyKey key = session.key();
-    return insights.close(key.mesh(), key.name(), session.subscription(clock.instant()), how);
+    return insights
+        .close(key.mesh(), key.name(), session.subscription(clock.instant()), how)
+        .invoke(
+            departed ->
+                departed.ifPresent(
+                    departure -> views.departedHere(key.mesh(), key.name(), departure)))
+        .replaceWithVoid();
   }
 
   /** Refreshes the heartbeats; answers the sessions that fell out of the online set. */

@@ -66,10 +66,28 @@ class HealthChecksTest {
 
   @Test
   void anInboundWithoutAProbeIsNotCheckedAndNoReporterMeansNoReadinessCheck() {
-    HealthCheckPlan plan = checks.plan(spec(Seeds.redis("m", "r", "10.0.0.1")), null);
+    HealthCheckPlan plan = checks.plan(spec(Seeds.redis("m", "r", "10.0.0.1")), 0);
 
     assertThat(plan.specifier().getClusterHealthChecksList()).isEmpty();
     assertThat(plan.readiness()).isFalse();
+  }
+
+  @Test
+  void proxiesWithTheSameChecksShareOnePlanAndOthersGetTheirOwn() {
+    HealthCheckPlan first =
+        checks.plan(spec(ServiceProbeTest.probed("m", "r-1", "10.0.0.1", 6379)), 9902);
+    HealthCheckPlan second =
+        checks.plan(spec(ServiceProbeTest.probed("m", "r-2", "10.0.0.2", 6379)), 9902);
+    HealthCheckPlan otherService =
+        checks.plan(spec(ServiceProbeTest.probed("m", "r-3", "10.0.0.3", 6380)), 9902);
+    HealthCheckPlan otherReporter =
+        checks.plan(spec(ServiceProbeTest.probed("m", "r-4", "10.0.0.4", 6379)), 9903);
+
+    assertThat(second).as("the same checks of another instance").isSameAs(first);
+    assertThat(otherService).isNotSameAs(first);
+    assertThat(otherService.inboundPorts()).isEqualTo(first.inboundPorts());
+    assertThat(otherService.specifier()).isNotEqualTo(first.specifier());
+    assertThat(otherReporter.specifier()).isNotEqualTo(first.specifier());
   }
 
   @Test
