@@ -181,6 +181,7 @@ public final class HealthBenchmark {
         Set<Integer> used = new java.util.HashSet<>();
         Latencies unhealthy = new Latencies("unhealthy report -> consumers ACKed");
         Latencies healthyAgain = new Latencies("healthy report -> consumers ACKed");
+        System.gc(); // each phase starts from a collected fleet heap; its pauses are reported
         Pauses probePauses = pausesFrom(base);
         for (int f = 0; f < flips; f++) {
           int instance = pick(random, proxies, used);
@@ -208,6 +209,7 @@ public final class HealthBenchmark {
         // ---- graceful leave -> every consumer ACKed endpoints without it ----
         Latencies leaves = new Latencies("graceful leave -> consumers ACKed");
         Set<Integer> left = new java.util.HashSet<>();
+        System.gc();
         Pauses leavePauses = pausesFrom(base);
         for (int f = 0; f < flips; f++) {
           int instance = pick(random, proxies, used);

@@ -57,6 +57,7 @@ public final class ViewSync {
   private final BiConsumer<Long, ChangeResult> onChange;
   private final List<Consumer<String>> tokenStateListeners = new CopyOnWriteArrayList<>();
   private final List<BiConsumer<String, String>> deletionListeners = new CopyOnWriteArrayList<>();
+  private final OwnWrites ownWrites = new OwnWrites();
   private volatile boolean loaded;
 
   /**
@@ -127,20 +128,60 @@ public final class ViewSync {
    * after this, the view is wrong only until this write's own event is read, which comes next.
    */
   public void departedHere(String mesh, String name, Departure departure) {
-    appliedHere(() -> snapshots.depart(mesh, Map.of(name, departure)));
+    ownWrites.add(mesh, name, departure, null);
   }
 
   /** Applies probe results this replica stored itself, as {@link #departedHere} does. */
   public void probedHere(String mesh, String name, ProbeHealth health) {
-    appliedHere(() -> snapshots.probe(mesh, Map.of(name, health)));
+    ownWrites.add(mesh, name, null, health);
   }
 
-  private void appliedHere(Supplier<ChangeResult> change) {
-    long started = clock.millis();
-    try {
-      viewThread.execute(() -> onChange.accept(clock.millis() - started, change.get()));
-    } catch (RejectedExecutionException stopping) {
-      // The replica is stopping: its view goes with it.
+  /**
+   * This replica's own writes waiting for the view thread. What comes while the thread is busy is
+   * applied together, as the follower applies a batch of events: a fleet reporting at once costs
+   * each consumer one push per batch, not one per report.
+   */
+  private final class OwnWrites {
+    private Map<String, Map<String, Departure>> departures = new HashMap<>();
+    private Map<String, Map<String, ProbeHealth>> probes = new HashMap<>();
+    private boolean scheduled;
+    private long oldest;
+
+    synchronized void add(String mesh, String name, Departure departure, ProbeHealth health) {
+      if (departure != null) {
+        departures.computeIfAbsent(mesh, m -> new HashMap<>()).put(name, departure);
+      } else {
+        probes.computeIfAbsent(mesh, m -> new HashMap<>()).put(name, health);
+      }
+      if (scheduled) {
+        return;
+      }
+      scheduled = true;
+      oldest = clock.millis();
+      try {
+        viewThread.execute(this::apply);
+      } catch (RejectedExecutionException stopping) {
+        scheduled = false; // the replica is stopping: its view goes with it
+      }
+    }
+
+    private void apply() {
+      Map<String, Map<String, Departure>> departed;
+      Map<String, Map<String, ProbeHealth>> probed;
+      long since;
+      synchronized (this) {
+        departed = departures;
+        probed = probes;
+        since = oldest;
+        departures = new HashMap<>();
+        probes = new HashMap<>();
+        scheduled = false;
+      }
+      departed.forEach(
+          (mesh, byName) ->
+              onChange.accept(clock.millis() - since, snapshots.depart(mesh, byName)));
+      probed.forEach(
+          (mesh, byName) -> onChange.accept(clock.millis() - since, snapshots.probe(mesh, byName)));
     }
   }
 
