@@ -13,7 +13,8 @@ import javax.management.openmbean.CompositeData;
 /**
  * The stop-the-world pauses of this JVM (the benchmark's simulated fleet), as its collectors report
  * them, so that a latency figure can be read next to the load side's own pauses. Concurrent cycles
- * (ZGC's "Cycles", G1's "Concurrent GC") are not pauses and are left out.
+ * (ZGC's "Cycles", G1's "Concurrent GC") are not pauses and are left out, and so are the
+ * benchmark's own collections between its phases ({@code System.gc()}).
  */
 final class GcPauses {
   private final List<Long> pauseMillis = new ArrayList<>();
@@ -29,11 +30,13 @@ final class GcPauses {
               (notification, handback) -> {
                 if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
                     notification.getType())) {
-                  long millis =
+                  GarbageCollectionNotificationInfo info =
                       GarbageCollectionNotificationInfo.from(
-                              (CompositeData) notification.getUserData())
-                          .getGcInfo()
-                          .getDuration();
+                          (CompositeData) notification.getUserData());
+                  if (info.getGcCause().equals("System.gc()")) {
+                    return; // the benchmark's own, between its phases
+                  }
+                  long millis = info.getGcInfo().getDuration();
                   synchronized (pauseMillis) {
                     pauseMillis.add(millis);
                   }
