@@ -47,7 +47,12 @@ public final class HealthBenchmark {
     int instances = BenchSupport.intArg(args, "--instances", 10);
     int flips = BenchSupport.intArg(args, "--flips", 200);
     Path home = Path.of(System.getProperty("quma.home", ".")).toAbsolutePath().normalize();
-    new HealthBenchmark().run(home, services, instances, flips);
+    try {
+      new HealthBenchmark().run(home, services, instances, flips);
+    } catch (Throwable failure) {
+      failure.printStackTrace();
+      System.exit(1); // the fleet's gRPC threads would keep this JVM alive
+    }
     System.exit(0);
   }
 
@@ -321,6 +326,10 @@ public final class HealthBenchmark {
       throws InterruptedException {
     CountDownLatch done = new CountDownLatch(consumers.size());
     Set<Integer> seen = ConcurrentHashMap.newKeySet();
+    long alreadyThere =
+        consumers.stream()
+            .filter(c -> envoys[c].endpointAddresses(cluster).contains(address) == present)
+            .count();
     for (int consumer : consumers) {
       envoys[consumer].onUpdate(
           type -> {
@@ -341,7 +350,10 @@ public final class HealthBenchmark {
               + consumers.size()
               + " consumers saw "
               + address
-              + (present ? " back" : " gone"));
+              + (present ? " back" : " gone")
+              + " ("
+              + alreadyThere
+              + " of them had it so before)");
     }
     return System.nanoTime() - start;
   }
