@@ -4,26 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.quma.core.events.ChangeStream;
 import dev.quma.core.model.Labels;
-import dev.quma.core.model.Mesh;
 import dev.quma.core.model.Resource;
-import dev.quma.core.model.ResourceMeta;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceStore;
-import dev.quma.core.store.StoreSettings;
-import dev.quma.core.tokens.ProxyTokens;
-import dev.quma.core.tokens.SigningKeyManager;
 import dev.quma.dpagent.DpAgent;
+import dev.quma.e2e.testing.JoinTier;
 import dev.quma.envoyrules.EnvoyRules;
 import dev.quma.envoysim.SimulatedEnvoy;
 import dev.quma.envoysim.XdsChannels;
-import dev.quma.local.LocalRedis;
-import dev.quma.testing.PackagedServices;
 import dev.quma.testing.SeedDataplanes;
 import io.grpc.ManagedChannel;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -32,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,54 +48,10 @@ class BootstrapToXdsIT {
 
   @Test
   void anEnvoyConfiguredByTheBootstrapJoinsThroughTheXdsTier() throws Exception {
-    LocalRedis redisServer = LocalRedis.startEphemeral();
-    closeables.add(redisServer);
-    Vertx vertx = Vertx.vertx();
-    closeables.add(vertx::closeAndAwait);
-    Redis redis = Redis.createClient(vertx, redisServer.url());
-    closeables.add(redis::close);
-    ResourceStore store = new ResourceStore(redis, StoreSettings.DEFAULTS);
-    store
-        .create(
-            new Resource<>(
-                ResourceMeta.of(ResourceType.MESH, null, "default", Map.of()), Mesh.EMPTY))
-        .await()
-        .atMost(WAIT);
-    SigningKeyManager keys =
-        new SigningKeyManager(store, new ChangeStream(redis, store.keys()), Optional.empty());
-    Path token = dir.resolve("token");
-    Files.writeString(
-        token,
-        ProxyTokens.issue(keys, "default", "redis-1", Duration.ofHours(1)).await().atMost(WAIT));
-
-    PackagedServices services = new PackagedServices(redisServer.url());
-    closeables.add(services);
-    int xdsPort =
-        services
-            .start(
-                "xds-service",
-                "xds-service",
-                ports ->
-                    Map.of(
-                        "QUMA_XDS_PORT", String.valueOf(ports.serving()),
-                        "QUMA_XDS_HTTP_PORT", String.valueOf(ports.http()),
-                        "QUMA_TLS_DIR", dir.resolve("xds-tls").toString()))
-            .ports()
-            .serving();
-    int bootstrapPort =
-        services
-            .start(
-                "bootstrap-service",
-                "bootstrap-service",
-                ports ->
-                    Map.of(
-                        "QUMA_BOOTSTRAP_PORT", String.valueOf(ports.serving()),
-                        "QUMA_BOOTSTRAP_MANAGEMENT_PORT", String.valueOf(ports.http()),
-                        "QUMA_BOOTSTRAP_XDS_HOST", "localhost",
-                        "QUMA_BOOTSTRAP_XDS_PORT", String.valueOf(xdsPort),
-                        "QUMA_TLS_DIR", dir.resolve("bootstrap-tls").toString()))
-            .ports()
-            .serving();
+    JoinTier tier = JoinTier.start(dir, Map.of());
+    closeables.add(tier);
+    ResourceStore store = tier.store();
+    Path token = tier.tokenFile("default", "redis-1");
 
     StringWriter err = new StringWriter();
     int code =
@@ -113,8 +59,8 @@ class BootstrapToXdsIT {
             new PrintWriter(new StringWriter()),
             new PrintWriter(err, true),
             "run",
-            "--cp-address=https://localhost:" + bootstrapPort,
-            "--ca-cert-file=" + dir.resolve("bootstrap-tls/ca.crt"),
+            "--cp-address=" + tier.bootstrapAddress(),
+            "--ca-cert-file=" + tier.bootstrapCa(),
             "--dataplane-file=" + SeedDataplanes.file(SeedDataplanes.REDIS_FILE, dir),
             "--dataplane-token-file=" + token,
             "--config-dir=" + dir.resolve("config"),

@@ -4,26 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.quma.core.events.ChangeStream;
-import dev.quma.core.model.Mesh;
-import dev.quma.core.model.Resource;
-import dev.quma.core.model.ResourceMeta;
-import dev.quma.core.model.ResourceType;
-import dev.quma.core.store.ResourceStore;
-import dev.quma.core.store.StoreSettings;
-import dev.quma.core.tokens.ProxyTokens;
-import dev.quma.core.tokens.SigningKeyManager;
 import dev.quma.dpagent.DpAgent;
+import dev.quma.e2e.testing.JoinTier;
 import dev.quma.envoysim.SimulatedEnvoy;
 import dev.quma.envoysim.XdsChannels;
 import dev.quma.envoysim.standin.EnvoyStandIn;
 import dev.quma.local.LocalRedis;
 import dev.quma.testing.JavaProcesses;
-import dev.quma.testing.PackagedServices;
 import dev.quma.testing.SeedDataplanes;
 import io.grpc.ManagedChannel;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -63,64 +51,19 @@ class ReadinessDrainIT {
 
   @Test
   void aDrainingProxyLeavesItsConsumersEndpointsBeforeEnvoyStops() throws Exception {
-    LocalRedis redisServer = LocalRedis.startEphemeral();
-    closeables.add(redisServer);
-    Vertx vertx = Vertx.vertx();
-    closeables.add(vertx::closeAndAwait);
-    Redis redis = Redis.createClient(vertx, redisServer.url());
-    closeables.add(redis::close);
-    ResourceStore store = new ResourceStore(redis, StoreSettings.DEFAULTS);
-    store
-        .create(
-            new Resource<>(
-                ResourceMeta.of(ResourceType.MESH, null, "default", Map.of()), Mesh.EMPTY))
-        .await()
-        .atMost(WAIT);
-    SigningKeyManager keys =
-        new SigningKeyManager(store, new ChangeStream(redis, store.keys()), Optional.empty());
-    Path token = dir.resolve("token");
-    Files.writeString(
-        token,
-        ProxyTokens.issue(keys, "default", "redis-1", Duration.ofHours(1)).await().atMost(WAIT));
-
-    PackagedServices services = new PackagedServices(redisServer.url());
-    closeables.add(services);
-    int xdsPort =
-        services
-            .start(
-                "xds-service",
-                "xds-service",
-                ports ->
-                    Map.of(
-                        "QUMA_XDS_PORT",
-                        String.valueOf(ports.serving()),
-                        "QUMA_XDS_HTTP_PORT",
-                        String.valueOf(ports.http()),
-                        "QUMA_TLS_DIR",
-                        dir.resolve("xds-tls").toString(),
-                        // Envoy reports every 200 ms and checks the reporter every 100 ms.
-                        "KUMA_DP_SERVER_HDS_INTERVAL",
-                        "200ms",
-                        "KUMA_DP_SERVER_HDS_CHECK_INTERVAL",
-                        "100ms",
-                        "KUMA_DP_SERVER_HDS_CHECK_TIMEOUT",
-                        "500ms"))
-            .ports()
-            .serving();
-    int bootstrapPort =
-        services
-            .start(
-                "bootstrap-service",
-                "bootstrap-service",
-                ports ->
-                    Map.of(
-                        "QUMA_BOOTSTRAP_PORT", String.valueOf(ports.serving()),
-                        "QUMA_BOOTSTRAP_MANAGEMENT_PORT", String.valueOf(ports.http()),
-                        "QUMA_BOOTSTRAP_XDS_HOST", "localhost",
-                        "QUMA_BOOTSTRAP_XDS_PORT", String.valueOf(xdsPort),
-                        "QUMA_TLS_DIR", dir.resolve("bootstrap-tls").toString()))
-            .ports()
-            .serving();
+    JoinTier tier =
+        JoinTier.start(
+            dir,
+            Map.of(
+                // Envoy reports every 200 ms and checks the reporter every 100 ms.
+                "KUMA_DP_SERVER_HDS_INTERVAL",
+                "200ms",
+                "KUMA_DP_SERVER_HDS_CHECK_INTERVAL",
+                "100ms",
+                "KUMA_DP_SERVER_HDS_CHECK_TIMEOUT",
+                "500ms"));
+    closeables.add(tier);
+    Path token = tier.tokenFile("default", "redis-1");
 
     int readinessPort = LocalRedis.freePort();
     Path output = dir.resolve("agent.out");
@@ -129,8 +72,8 @@ class ReadinessDrainIT {
                 JavaProcesses.command(
                     DpAgent.class,
                     "run",
-                    "--cp-address=https://localhost:" + bootstrapPort,
-                    "--ca-cert-file=" + dir.resolve("bootstrap-tls/ca.crt"),
+                    "--cp-address=" + tier.bootstrapAddress(),
+                    "--ca-cert-file=" + tier.bootstrapCa(),
                     "--dataplane-file=" + SeedDataplanes.file(SeedDataplanes.REDIS_FILE, dir),
                     "--dataplane-token-file=" + token,
                     "--config-dir=" + dir.resolve("config"),
@@ -146,7 +89,7 @@ class ReadinessDrainIT {
         .as("the reporter is ready once Envoy is; agent said: %s", read(output))
         .isTrue();
 
-    SimulatedEnvoy backend = consumer(keys, dir.resolve("config/bootstrap.yaml"));
+    SimulatedEnvoy backend = consumer(tier, dir.resolve("config/bootstrap.yaml"));
     assertThat(backend.await(WAIT, () -> redis(backend).equals(List.of("192.168.0.1:9000"))))
         .as("the consumer sees redis-1; agent said: %s", read(output))
         .isTrue();
@@ -169,7 +112,7 @@ class ReadinessDrainIT {
   }
 
   /** A consumer of redis, trusting the xDS tier's CA as the agent's bootstrap does. */
-  private SimulatedEnvoy consumer(SigningKeyManager keys, Path agentBootstrap) throws Exception {
+  private SimulatedEnvoy consumer(JoinTier tier, Path agentBootstrap) throws Exception {
     JsonNode bootstrap = new YAMLMapper().readTree(agentBootstrap.toFile());
     JsonNode xds =
         bootstrap.at(
@@ -194,10 +137,7 @@ class ReadinessDrainIT {
     SimulatedEnvoy envoy =
         SimulatedEnvoy.builder("default.backend-1")
             .dataplaneResource(resource)
-            .token(
-                ProxyTokens.issue(keys, "default", "backend-1", Duration.ofHours(1))
-                    .await()
-                    .atMost(WAIT))
+            .token(tier.token("default", "backend-1"))
             .build();
     envoy.connect(channel);
     closeables.add(envoy);
