@@ -40,6 +40,9 @@ import org.jboss.logging.Logger;
  */
 public final class ProxyStreams {
   private static final Logger LOG = Logger.getLogger(ProxyStreams.class);
+  private static final Duration CLOSE_RETRY_FIRST = Duration.ofMillis(50);
+  private static final Duration CLOSE_RETRY_MAX = Duration.ofSeconds(2);
+  private static final int CLOSE_ATTEMPTS = 10;
 
   private final ProxySnapshots snapshots;
   private final ViewSync views;
@@ -133,7 +136,14 @@ public final class ProxyStreams {
             : deregistrationDelay;
     // The delay starts once the subscription is closed in the insight: the check reads "online"
     // from there, and a close still in flight would look like a proxy that came back.
+    // A close that failed (Redis busy: "waiting queue is full" under a fleet's insight writes) is
+    // tried again: until it lands, the proxy is no departure anywhere and stays an endpoint. The
+    // script is idempotent (it closes its own subscription once; a second run writes nothing).
     closeSubscription(session, shuttingDown ? Departure.Kind.LOST : how)
+        .onFailure(e -> !shuttingDown)
+        .retry()
+        .withBackOff(CLOSE_RETRY_FIRST, CLOSE_RETRY_MAX)
+        .atMost(CLOSE_ATTEMPTS)
         .subscribe()
         .with(
             x -> scheduleDeregistration(deregister, session.key(), delay),
