@@ -100,6 +100,24 @@ class AgentBootstrapTest {
   }
 
   @Test
+  void everyBootstrapStartsANewProxyInstance() throws Exception {
+    // The xDS tier tells a proxy reconnecting (same instance) from a second one under its name.
+    List<String> instances = new ArrayList<>();
+    for (String run : List.of("first", "second")) {
+      Path config = dir.resolve("redis-1-" + run);
+      int code =
+          agent(
+              "--dataplane-file=" + SeedDataplanes.file(SeedDataplanes.REDIS_FILE, dir),
+              "--dataplane-token-file=" + tokenFile("redis-1"),
+              "--config-dir=" + config);
+      assertThat(code).as(err.toString()).isZero();
+      instances.add(bootstrap(config).at("/node/metadata/quma.proxyInstance").asText());
+    }
+    assertThat(instances).allSatisfy(id -> assertThat(id).isNotBlank());
+    assertThat(instances.get(0)).isNotEqualTo(instances.get(1));
+  }
+
+  @Test
   void backendTemplateWithVarsAndAnAdminPort() throws Exception {
     Path config = dir.resolve("backend");
     int code =

@@ -145,6 +145,49 @@ class ReplicasIT {
   }
 
   /**
+   * Issue 15, item 7: two proxies with one name on two replicas were both kept, and the stored
+   * address flipped between them. The second is refused (ALREADY_EXISTS), with the same resource as
+   * with another; the first proxy, moving to the other replica (its connection broke), is served.
+   */
+  @Test
+  void aSecondProxyUnderANameHeldOnAnotherReplicaIsAlreadyExists() {
+    Replica a = start("xds-na");
+    Replica b = start("xds-nb");
+    String resource = SeedDataplanes.redis("default", "shared-1", "192.168.7.1");
+    SimulatedEnvoy first =
+        join(a, proxy("default", "shared-1", "host-1").dataplaneResource(resource));
+
+    for (String offered :
+        List.of(resource, SeedDataplanes.redis("default", "shared-1", "192.168.7.2"))) {
+      SimulatedEnvoy second =
+          proxy("default", "shared-1", "host-2").dataplaneResource(offered).build();
+      second.connect(b.channel());
+      closeables.add(second);
+      assertThat(second.await(WAIT, () -> second.closedWith() != null)).as("refused").isTrue();
+      assertThat(second.closedWith().getCode()).isEqualTo(io.grpc.Status.Code.ALREADY_EXISTS);
+      assertThat(second.closedWith().getDescription()).contains("connected to the control plane");
+    }
+    assertThat(first.closedWith()).isNull();
+    assertThat(
+            store
+                .get(
+                    ResourceType.DATAPLANE,
+                    "default",
+                    "shared-1",
+                    dev.quma.core.model.Dataplane.class)
+                .await()
+                .atMost(WAIT)
+                .spec()
+                .networking()
+                .address())
+        .as("the stored address stays the first proxy's")
+        .isEqualTo("192.168.7.1");
+
+    // The first proxy reconnects through the other replica before replica a noticed: it is served.
+    join(b, proxy("default", "shared-1", "host-1").dataplaneResource(resource));
+  }
+
+  /**
    * Issue 16's reproduction: a replica is killed (-9) while it serves half the proxies, which fail
    * over to the other replica: within the grace period no endpoint flaps at their consumer. Later
    * they leave. The dead replica's subscriptions stay open in the insights, but nothing may read
@@ -286,15 +329,26 @@ class ReplicasIT {
   }
 
   private static SimulatedEnvoy join(Replica replica, String mesh, String name, String resource) {
-    SimulatedEnvoy envoy =
+    return join(
+        replica,
         SimulatedEnvoy.builder(mesh + "." + name)
             .dataplaneResource(resource)
-            .token(ProxyTokens.issue(keys, mesh, name, Duration.ofHours(1)).await().atMost(WAIT))
-            .build();
+            .token(ProxyTokens.issue(keys, mesh, name, Duration.ofHours(1)).await().atMost(WAIT)));
+  }
+
+  /** A proxy process ({@code instance}) with a token for its name. */
+  private static SimulatedEnvoy.Builder proxy(String mesh, String name, String instance) {
+    return SimulatedEnvoy.builder(mesh + "." + name)
+        .proxyInstance(instance)
+        .token(ProxyTokens.issue(keys, mesh, name, Duration.ofHours(1)).await().atMost(WAIT));
+  }
+
+  private static SimulatedEnvoy join(Replica replica, SimulatedEnvoy.Builder builder) {
+    SimulatedEnvoy envoy = builder.build();
     envoy.connect(replica.channel());
     closeables.add(envoy);
     assertThat(envoy.await(WAIT, envoy::configured))
-        .as(name + " configured; stream status " + envoy.closedWith())
+        .as("configured; stream status " + envoy.closedWith())
         .isTrue();
     assertHoldsValidConfig(envoy);
     return envoy;

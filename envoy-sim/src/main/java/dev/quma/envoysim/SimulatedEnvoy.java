@@ -91,6 +91,9 @@ public final class SimulatedEnvoy implements AutoCloseable {
     if (builder.dataplaneResource != null) {
       metadata.putFields("dataplane.resource", string(builder.dataplaneResource));
     }
+    if (builder.proxyInstance != null) {
+      metadata.putFields("quma.proxyInstance", string(builder.proxyInstance));
+    }
     this.node =
         Node.newBuilder()
             .setId(builder.nodeId)
@@ -474,6 +477,7 @@ public final class SimulatedEnvoy implements AutoCloseable {
     private final String nodeId;
     private String service;
     private String dataplaneResource;
+    private String proxyInstance;
     private String token;
     private Mode mode = Mode.SOTW;
     private Predicate<Update> rejects = update -> false;
@@ -492,6 +496,15 @@ public final class SimulatedEnvoy implements AutoCloseable {
     /** Direct mode: the Dataplane resource (JSON or YAML) in the node metadata. */
     public Builder dataplaneResource(String resource) {
       this.dataplaneResource = resource;
+      return this;
+    }
+
+    /**
+     * The proxy instance id a bootstrap from bootstrap-service puts in the node metadata ({@code
+     * quma.proxyInstance}): the same for streams of one proxy process, a new one for each process.
+     */
+    public Builder proxyInstance(String instance) {
+      this.proxyInstance = instance;
       return this;
     }
 

@@ -13,6 +13,8 @@ import dev.quma.core.model.Resource;
  * @param requestedAdminPort the agent's admin port, used when the resource names none; may be null
  * @param version the agent's and Envoy's versions as the request gave them; may be null
  * @param readinessPort the agent's readiness reporter port; may be null
+ * @param proxyInstance the id of the proxy instance this bootstrap starts (one per bootstrap
+ *     served), which the xDS tier tells reconnects from a second proxy by; may be null
  */
 public record BootstrapInput(
     Resource<Dataplane> dataplane,
@@ -20,4 +22,17 @@ public record BootstrapInput(
     String token,
     Integer requestedAdminPort,
     JsonNode version,
-    Integer readinessPort) {}
+    Integer readinessPort,
+    String proxyInstance) {
+
+  /** Without a proxy instance id. */
+  public BootstrapInput(
+      Resource<Dataplane> dataplane,
+      boolean direct,
+      String token,
+      Integer requestedAdminPort,
+      JsonNode version,
+      Integer readinessPort) {
+    this(dataplane, direct, token, requestedAdminPort, version, readinessPort, null);
+  }
+}

@@ -58,6 +58,12 @@ public final class EnvoyBootstrapFactory {
   public static final String READINESS_PORT_KEY = "dataplane.readinessReporter.port";
   public static final String VERSION_KEY = "version";
 
+  /**
+   * Not Kuma's: the id of the proxy instance the bootstrap starts, so that the xDS tier can tell
+   * this proxy reconnecting from a second one under its name.
+   */
+  public static final String PROXY_INSTANCE_KEY = "quma.proxyInstance";
+
   /** The static cluster of the xDS tier (Kuma 2.9's name). */
   public static final String ADS_CLUSTER = "ads_cluster";
 
@@ -143,6 +149,9 @@ public final class EnvoyBootstrapFactory {
     }
     if (input.readinessPort() != null && input.readinessPort() > 0) {
       metadata.putFields(READINESS_PORT_KEY, text(input.readinessPort().toString()));
+    }
+    if (input.proxyInstance() != null) {
+      metadata.putFields(PROXY_INSTANCE_KEY, text(input.proxyInstance()));
     }
     if (input.version() != null && input.version().isObject()) {
       metadata.putFields(

@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.UUID;
 
 /**
  * Kuma's {@code POST /bootstrap}. With {@code Accept: application/json} the answer is Kuma's
@@ -81,7 +82,9 @@ public class BootstrapResource {
                 request.dataplaneToken(),
                 request.adminPort(),
                 request.version(),
-                request.readinessPort()));
+                request.readinessPort(),
+                // Every bootstrap starts a new proxy instance: an Envoy (re)started from it.
+                UUID.randomUUID().toString()));
     if ("json".equalsIgnoreCase(format)) {
       return Response.ok(BootstrapRenderer.json(bootstrap), MediaType.APPLICATION_JSON_TYPE)
           .build();

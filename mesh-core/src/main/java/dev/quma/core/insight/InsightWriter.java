@@ -15,6 +15,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Response;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,7 +40,9 @@ public final class InsightWriter {
 
   private static final int SUBSCRIPTIONS_KEPT = 10;
   private static final int HEARTBEATS_PER_SCRIPT = 500;
-  private static final LuaScript OPEN = counting("open-subscription.lua");
+  private static final LuaScript OPEN =
+      LuaScript.load(
+          InsightWriter.class, MeshStatsStore.LUA_LIBRARY, LIVE_LIBRARY, "open-subscription.lua");
   private static final LuaScript UPDATE =
       LuaScript.load(InsightWriter.class, "update-subscription.lua");
   private static final LuaScript CLOSE =
@@ -65,11 +68,6 @@ public final class InsightWriter {
     this.streamMaxLength = streamMaxLength;
   }
 
-  /** A script that changes what the mesh's counters count (their library goes in front). */
-  private static LuaScript counting(String script) {
-    return LuaScript.load(InsightWriter.class, MeshStatsStore.LUA_LIBRARY, script);
-  }
-
   /**
    * Adds an open subscription to the dataplane's insight and records the heartbeat {@code now} (in
    * {@code lastseen} and {@code online}); a departure of the proxy goes. False when the dataplane
@@ -86,6 +84,47 @@ public final class InsightWriter {
    */
   public Uni<Boolean> open(
       String mesh, String name, DiscoverySubscription subscription, Instant now, ReplicaRun run) {
+    return openAs(mesh, name, subscription, null, now, run)
+        .map(opening -> opening.outcome() == Opening.Outcome.OPENED);
+  }
+
+  /** What {@link #openAs} did, and who holds the name when it opened nothing. */
+  public record Opening(Outcome outcome, Holder holder) {
+    public enum Outcome {
+      OPENED,
+      /** The dataplane does not exist: nothing written. */
+      NO_DATAPLANE,
+      /** Another proxy instance holds a live subscription under the name: nothing written. */
+      HELD
+    }
+  }
+
+  /** The claim a proxy instance makes on its name, and what a live claim of another one is. */
+  public record Claim(String proxyInstance, Duration heartbeatWithin) {}
+
+  /**
+   * The holder of a live subscription: the replica serving it ({@code controlPlaneInstanceId}) and
+   * since when (its {@code connectTime}, as stored).
+   */
+  public record Holder(String replica, String since) {}
+
+  /**
+   * As {@link #open(String, String, DiscoverySubscription, Instant, ReplicaRun)}, for a stream of
+   * the proxy instance {@code claim} names (null or no instance: unknown). Nothing is opened while
+   * another known instance holds a subscription that is live (its replica's heartbeat vouches for
+   * it) under a name whose heartbeat is at most {@code claim.heartbeatWithin} old: the check and
+   * the open are one script, so two replicas admitting two proxies at once cannot both win.
+   */
+  public Uni<Opening> openAs(
+      String mesh,
+      String name,
+      DiscoverySubscription subscription,
+      Claim claim,
+      Instant now,
+      ReplicaRun run) {
+    String instance = claim == null || claim.proxyInstance() == null ? "" : claim.proxyInstance();
+    long heldSince =
+        claim == null ? now.toEpochMilli() : now.minus(claim.heartbeatWithin()).toEpochMilli();
     LuaScript.Call call =
         counted(new LuaScript.Call(), mesh, name)
             .key("insight", keys.insight(mesh, name))
@@ -103,8 +142,20 @@ public final class InsightWriter {
             .arg("eventType", Departures.EVENT_TYPE)
             .key("replicas", keys.replicas(mesh))
             .arg("instance", run == null ? "" : run.instanceId())
-            .arg("replica", run == null ? "" : run.stored(now));
-    return OPEN.run(redis, call).map(r -> r.toInteger() == 1);
+            .arg("replica", run == null ? "" : run.stored(now))
+            .arg("proxyInstance", instance)
+            .arg("heldSince", heldSince);
+    return OPEN.run(redis, call)
+        .map(
+            reply ->
+                switch (reply.get(0).toInteger()) {
+                  case 1 -> new Opening(Opening.Outcome.OPENED, null);
+                  case 2 ->
+                      new Opening(
+                          Opening.Outcome.HELD,
+                          new Holder(reply.get(1).toString(), reply.get(2).toString()));
+                  default -> new Opening(Opening.Outcome.NO_DATAPLANE, null);
+                });
   }
 
   /** New counters of one open subscription. */

@@ -158,6 +158,56 @@ class InsightWriterTest {
     assertThat(await(writer.heartbeat(Map.of(), later))).isEmpty();
   }
 
+  @Test
+  void aLiveSubscriptionOfAnotherProxyInstanceHoldsTheName() {
+    await(store.create(dataplane("default", "a", "web", "10.0.0.1", 80)));
+    ReplicaRun replica = new ReplicaRun("cp-1", NOW.toEpochMilli(), Duration.ofSeconds(30));
+    Duration within = Duration.ofSeconds(30);
+    assertThat(await(writer.openAs("default", "a", open("s-1"), claim("p-1"), NOW, replica)))
+        .extracting(InsightWriter.Opening::outcome)
+        .isEqualTo(InsightWriter.Opening.Outcome.OPENED);
+
+    var held = await(writer.openAs("default", "a", open("s-2"), claim("p-2"), NOW, replica));
+    assertThat(held.outcome()).isEqualTo(InsightWriter.Opening.Outcome.HELD);
+    assertThat(held.holder().replica()).isEqualTo("cp-1");
+    assertThat(held.holder().since()).isEqualTo(NOW.toString());
+    assertThat(await(insights.get("default", "a")).subscriptions())
+        .as("nothing written for the refused one")
+        .extracting(DiscoverySubscription::id)
+        .containsExactly("s-1");
+
+    // The same instance (a reconnect) and one that does not say which it is are not held off.
+    assertThat(await(writer.openAs("default", "a", open("s-3"), claim("p-1"), NOW, replica)))
+        .extracting(InsightWriter.Opening::outcome)
+        .isEqualTo(InsightWriter.Opening.Outcome.OPENED);
+    assertThat(await(writer.open("default", "a", open("s-4"), NOW, replica))).isTrue();
+
+    // Once the holder's subscriptions are closed, another instance gets the name.
+    for (String id : List.of("s-1", "s-3", "s-4")) {
+      await(writer.close("default", "a", closed(id, NOW.plusSeconds(1))));
+    }
+    assertThat(await(writer.openAs("default", "a", open("s-5"), claim("p-2"), NOW, replica)))
+        .extracting(InsightWriter.Opening::outcome)
+        .isEqualTo(InsightWriter.Opening.Outcome.OPENED);
+    // A holder whose name's heartbeat is older than the claim allows does not hold it.
+    Instant later = NOW.plus(within).plusSeconds(1);
+    assertThat(
+            await(
+                writer.openAs(
+                    "default",
+                    "a",
+                    new DiscoverySubscription("s-6", "cp-1", later, null, status(0), null, 0),
+                    claim("p-3"),
+                    later,
+                    new ReplicaRun("cp-1", NOW.toEpochMilli(), Duration.ofMinutes(5)))))
+        .extracting(InsightWriter.Opening::outcome)
+        .isEqualTo(InsightWriter.Opening.Outcome.OPENED);
+  }
+
+  private static InsightWriter.Claim claim(String proxyInstance) {
+    return new InsightWriter.Claim(proxyInstance, Duration.ofSeconds(30));
+  }
+
   private static DiscoverySubscription open(String id) {
     return new DiscoverySubscription(id, "cp-1", NOW, null, status(0), null, 0);
   }

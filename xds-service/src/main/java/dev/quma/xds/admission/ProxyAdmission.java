@@ -34,6 +34,12 @@ public final class ProxyAdmission {
   static final String RESOURCE_METADATA = "dataplane.resource";
   static final String PROXY_TYPE_METADATA = "dataplane.proxyType";
 
+  /**
+   * The proxy process's instance id (a new one for every bootstrap, so for every Envoy started),
+   * which tells a reconnect of the same proxy from a second proxy under the same name.
+   */
+  public static final String PROXY_INSTANCE_METADATA = "quma.proxyInstance";
+
   private final ResourceStore store;
   private final DataplaneAdmission admission;
 
@@ -160,6 +166,12 @@ public final class ProxyAdmission {
                       .collect(Collectors.joining("; ")));
       default -> error;
     };
+  }
+
+  /** The proxy instance id its node carries; null when it carries none. */
+  public static String proxyInstance(Node node) {
+    String instance = metadata(node.getMetadata(), PROXY_INSTANCE_METADATA);
+    return instance == null || instance.isBlank() ? null : instance;
   }
 
   private static String metadata(Struct metadata, String field) {

@@ -142,6 +142,7 @@ abstract class ProxyStream<Q, R> implements StreamObserver<Q> {
                           session =
                               new StreamSession(
                                   admitted.key(),
+                                  ProxyAdmission.proxyInstance(node),
                                   admitted.direct(),
                                   instanceId,
                                   clock.instant(),

@@ -104,21 +104,37 @@ public final class ProxyStreams {
               synchronized (this) {
                 sessions.computeIfAbsent(proxy.key(), k -> new HashSet<>()).add(session);
               }
-              return openSubscription(session).replaceWithVoid();
+              return openSubscription(session)
+                  .onFailure()
+                  .invoke(e -> remove(session))
+                  .flatMap(
+                      opening -> {
+                        if (opening.outcome() == InsightWriter.Opening.Outcome.HELD) {
+                          remove(session);
+                          return Uni.createFrom()
+                              .failure(
+                                  new AdmissionException(
+                                      io.grpc.Status.Code.ALREADY_EXISTS,
+                                      heldMessage(session.key(), opening.holder())));
+                        }
+                        supersede(session);
+                        return Uni.createFrom().voidItem();
+                      });
             });
   }
 
   /**
-   * A stream ended: the proxy left or the stream broke ({@code how}), or this replica is stopping
-   * (a break: the proxy will connect to another replica).
+   * Ends a session and forgets it (a closed one, or one never served: refused, or its subscription
+   * not written): null when it was not here; else whether it was its proxy's last here (whose
+   * snapshot goes then).
    */
-  public void closed(StreamSession session, Departure.Kind how) {
+  private Boolean remove(StreamSession session) {
     session.end();
     boolean last;
     synchronized (this) {
       Set<StreamSession> ofProxy = sessions.get(session.key());
       if (ofProxy == null || !ofProxy.remove(session)) {
-        return;
+        return null;
       }
       last = ofProxy.isEmpty();
       if (last) {
@@ -128,6 +144,51 @@ public final class ProxyStreams {
     if (last) {
       snapshots.disconnect(session.key());
     }
+    return last;
+  }
+
+  /**
+   * The same proxy instance opened a new stream here: it gave up its older ones (their connection
+   * broke without this replica noticing yet), so they end now rather than at their keepalive.
+   */
+  private void supersede(StreamSession newer) {
+    if (newer.proxyInstance() == null) {
+      return;
+    }
+    for (StreamSession older : sessionsOf(newer.key())) {
+      if (older != newer && newer.proxyInstance().equals(older.proxyInstance())) {
+        LOG.infof("ending an older stream of %s: the same proxy opened a new one", newer.key());
+        older.terminate(
+            io.grpc.Status.ABORTED.withDescription(
+                "superseded by a newer stream of the same proxy"));
+      }
+    }
+  }
+
+  /** Why a second proxy under a held name is refused, in the words of the bootstrap's 409. */
+  private static String heldMessage(ProxyKey key, InsightWriter.Holder holder) {
+    return "another proxy named \""
+        + key.name()
+        + "\" of mesh \""
+        + key.mesh()
+        + "\" is connected to the control plane right now (xDS replica "
+        + (holder.replica().isEmpty() ? "unknown" : holder.replica())
+        + (holder.since().isEmpty() ? "" : ", since " + holder.since())
+        + "); two proxies cannot share a name: give this one its own (--dataplane-var name=...)"
+        + " or stop the other first. A restarted proxy is let in once the old one's stream has"
+        + " ended";
+  }
+
+  /**
+   * A stream ended: the proxy left or the stream broke ({@code how}), or this replica is stopping
+   * (a break: the proxy will connect to another replica).
+   */
+  public void closed(StreamSession session, Departure.Kind how) {
+    Boolean removed = remove(session);
+    if (removed == null) {
+      return;
+    }
+    boolean last = removed;
     boolean deregister = last && !shuttingDown && session.direct();
     // A proxy whose stream broke may be reconnecting: it keeps its dataplane for its grace period.
     Duration delay =
@@ -304,9 +365,19 @@ public final class ProxyStreams {
     return lost.flatMap(this::reopen).flatMap(x -> writeCounters(all)).flatMap(this::reopen);
   }
 
-  private Uni<Boolean> openSubscription(StreamSession session) {
+  /**
+   * Opens the session's subscription, unless another instance of the proxy holds the name: a live
+   * subscription whose name's heartbeat is at most as old as this replica's heartbeats vouch for.
+   */
+  private Uni<InsightWriter.Opening> openSubscription(StreamSession session) {
     ProxyKey key = session.key();
-    return insights.open(key.mesh(), key.name(), session.subscription(null), clock.instant(), run);
+    return insights.openAs(
+        key.mesh(),
+        key.name(),
+        session.subscription(null),
+        new InsightWriter.Claim(session.proxyInstance(), run.aliveFor()),
+        clock.instant(),
+        run);
   }
 
   /**
@@ -394,10 +465,20 @@ public final class ProxyStreams {
       reopened.add(
           openSubscription(session)
               .flatMap(
-                  x ->
-                      session.ended()
-                          ? closeSubscription(session, Departure.Kind.LOST)
-                          : Uni.createFrom().voidItem()));
+                  opening -> {
+                    if (opening.outcome() == InsightWriter.Opening.Outcome.HELD) {
+                      // Another proxy took the name while this one's subscription was closed.
+                      LOG.infof(
+                          "ending the stream of %s: another proxy holds the name", session.key());
+                      session.terminate(
+                          io.grpc.Status.ALREADY_EXISTS.withDescription(
+                              heldMessage(session.key(), opening.holder())));
+                      return Uni.createFrom().voidItem();
+                    }
+                    return session.ended()
+                        ? closeSubscription(session, Departure.Kind.LOST)
+                        : Uni.createFrom().voidItem();
+                  }));
     }
     return reopened.isEmpty()
         ? Uni.createFrom().voidItem()

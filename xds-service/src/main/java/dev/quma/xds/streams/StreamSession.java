@@ -40,6 +40,7 @@ public final class StreamSession {
   }
 
   private final ProxyKey key;
+  private final String proxyInstance;
   private final boolean direct;
   private final String controlPlaneInstanceId;
   private final Instant connectTime;
@@ -55,14 +56,20 @@ public final class StreamSession {
   private volatile java.util.function.Consumer<io.grpc.Status> terminator;
   private volatile AdmittedProxy admitted;
 
+  /**
+   * @param proxyInstance the proxy process's instance id from its node metadata; null when it sent
+   *     none
+   */
   public StreamSession(
       ProxyKey key,
+      String proxyInstance,
       boolean direct,
       String controlPlaneInstanceId,
       Instant connectTime,
       DataplaneInsight.Version version,
       ConfigMemory config) {
     this.key = key;
+    this.proxyInstance = proxyInstance;
     this.direct = direct;
     this.controlPlaneInstanceId = controlPlaneInstanceId;
     this.connectTime = connectTime;
@@ -75,6 +82,11 @@ public final class StreamSession {
 
   public ProxyKey key() {
     return key;
+  }
+
+  /** Which process of the proxy this stream is of; null when it does not say. */
+  public String proxyInstance() {
+    return proxyInstance;
   }
 
   /**

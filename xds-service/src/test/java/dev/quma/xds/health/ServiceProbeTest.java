@@ -145,6 +145,37 @@ class ServiceProbeTest {
   }
 
   @Test
+  void aProxysOwnHealthStreamIsServedBesideItsAdsStream() {
+    // One name, one proxy: the rule holds ADS streams to it, never the proxy's own HDS stream.
+    String mesh = mesh("probe-own");
+    String token = token(mesh, "redis-1");
+    SimulatedEnvoy proxy =
+        connect(
+            SimulatedEnvoy.builder(mesh + ".redis-1")
+                .proxyInstance("redis-1-process")
+                .dataplaneResource(probed(mesh, "redis-1", "10.7.3.1", 1))
+                .token(token));
+    Node node =
+        Node.newBuilder()
+            .setId(mesh + ".redis-1")
+            .setMetadata(
+                com.google.protobuf.Struct.newBuilder()
+                    .putFields(
+                        "quma.proxyInstance",
+                        com.google.protobuf.Value.newBuilder()
+                            .setStringValue("redis-1-process")
+                            .build()))
+            .build();
+    HdsClient health = HdsClient.builder(node).token(token).build();
+    closeables.add(health);
+    health.connect(channel);
+
+    assertThat(eventually(() -> health.specifier() != null)).as("health checks received").isTrue();
+    assertThat(health.closedWith()).isNull();
+    assertThat(proxy.closedWith()).isNull();
+  }
+
+  @Test
   void revokingAProxysTokenEndsItsHealthStreamAsItEndsItsAdsStream() {
     String mesh = mesh("probe-revoked");
     String token = token(mesh, "redis-1");
@@ -209,6 +240,7 @@ class ServiceProbeTest {
           metadata:
             dataplane.proxyType: dataplane
             dataplane.resource: '%s'
+            quma.proxyInstance: %s-process
         admin:
           address:
             socketAddress: {address: 127.0.0.1, portValue: 0}
@@ -244,6 +276,7 @@ class ServiceProbeTest {
             mesh,
             name,
             resource.strip().replace("\n", " ").replace("'", "''"),
+            name,
             token,
             token,
             XdsTestResources.grpcPort());

@@ -9,6 +9,7 @@ import dev.quma.core.tokens.SigningKeyManager;
 import dev.quma.envoysim.SimulatedEnvoy;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,8 +18,9 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
- * Simulated Envoys of one mesh that join the xDS server under test with their own resource (Direct)
- * and a token of the mesh's key, over one plaintext channel; {@link #close} drops them all.
+ * Simulated Envoys of one mesh that join the xDS server under test with their own resource (Direct,
+ * or none: Indirect) and a token of the mesh's key, over one plaintext channel; {@link #close}
+ * drops them all.
  */
 public final class DirectProxies implements AutoCloseable {
   private final String mesh;
@@ -37,16 +39,35 @@ public final class DirectProxies implements AutoCloseable {
 
   /** Connects a proxy and waits until it is configured. */
   public SimulatedEnvoy join(String name, String resource) {
-    SimulatedEnvoy envoy =
-        SimulatedEnvoy.builder(mesh + "." + name)
-            .dataplaneResource(resource)
-            .token(await(ProxyTokens.issue(keys, mesh, name, Duration.ofHours(1)), wait))
-            .build();
+    return join(proxy(name).dataplaneResource(resource));
+  }
+
+  /**
+   * A proxy of the mesh with a token for {@code name}: Direct once given its resource, else
+   * Indirect.
+   */
+  public SimulatedEnvoy.Builder proxy(String name) {
+    return SimulatedEnvoy.builder(mesh + "." + name)
+        .token(await(ProxyTokens.issue(keys, mesh, name, Duration.ofHours(1)), wait));
+  }
+
+  /** Connects a proxy and waits until it is configured. */
+  public SimulatedEnvoy join(SimulatedEnvoy.Builder builder) {
+    SimulatedEnvoy envoy = builder.build();
     envoys.add(envoy.connect(channel));
     assertThat(envoy.await(wait, envoy::configured))
-        .as(name + " configured, stream status " + envoy.closedWith())
+        .as("configured, stream status " + envoy.closedWith())
         .isTrue();
     return envoy;
+  }
+
+  /** Connects a proxy that must be refused; answers the status its stream ended with. */
+  public Status refusal(SimulatedEnvoy.Builder builder) {
+    SimulatedEnvoy envoy = builder.build();
+    envoys.add(envoy.connect(channel));
+    assertThat(envoy.await(wait, () -> envoy.closedWith() != null)).as("refused").isTrue();
+    assertThat(envoy.configured()).isFalse();
+    return envoy.closedWith();
   }
 
   @Override
