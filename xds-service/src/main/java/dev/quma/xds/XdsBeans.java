@@ -21,6 +21,7 @@ import dev.quma.xds.follow.ViewSync;
 import dev.quma.xds.health.HdsConfig;
 import dev.quma.xds.mesh.EndpointAddresses;
 import dev.quma.xds.mesh.EndpointHealth;
+import dev.quma.xds.server.StreamCounters;
 import dev.quma.xds.snapshot.ProxySnapshots;
 import dev.quma.xds.streams.HeldTokens;
 import dev.quma.xds.streams.ProxyStreams;
@@ -80,12 +81,19 @@ public class XdsBeans {
         clock);
   }
 
+  /** Counts each ADS stream's responses, ACKs and NACKs from the discovery server's callbacks. */
   @Produces
   @Singleton
-  V3DiscoveryServer discoveryServer(ProxySnapshots snapshots) {
+  StreamCounters streamCounters(XdsMetrics metrics, Clock clock) {
+    return new StreamCounters(metrics::nacked, clock);
+  }
+
+  @Produces
+  @Singleton
+  V3DiscoveryServer discoveryServer(ProxySnapshots snapshots, StreamCounters counters) {
     // The cached serializer packs a resource shared by many snapshots once, not once per proxy.
     return new V3DiscoveryServer(
-        List.of(),
+        List.of(counters),
         snapshots.cache(),
         new DefaultExecutorGroup(),
         new CachedProtoResourcesSerializer());
@@ -154,8 +162,7 @@ public class XdsBeans {
       ResourceStore store,
       @Named("xds-timers") ScheduledExecutorService timers,
       Clock clock,
-      XdsConfig config,
-      XdsMetrics metrics) {
+      XdsConfig config) {
     return new ProxyStreams(
         snapshots,
         views,
@@ -172,7 +179,6 @@ public class XdsBeans {
             config.instanceId(),
             clock.millis(),
             max(config.heartbeatInterval(), config.statsFlushInterval()).multipliedBy(3)),
-        metrics::nacked,
         new AdmissionGate(config.admissionConcurrency()));
   }
 

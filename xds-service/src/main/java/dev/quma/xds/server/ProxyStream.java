@@ -23,8 +23,9 @@ import org.jboss.logging.Logger;
  * request's node is admitted (token, registration), then hands every request over with the node
  * filled in: Envoy started from a Kuma-style bootstrap sends its node only on the first message
  * ({@code set_node_on_first_message_only}), while java-control-plane's cache looks up the node of
- * every request. It also counts responses, ACKs and NACKs for the insight, for SotW and Delta
- * alike.
+ * every request. What the stream sends and the proxy acknowledges or rejects is counted by {@link
+ * StreamCounters}, from java-control-plane's callbacks; the subclasses only mend what the library
+ * would misread (see SotwProxyStream, DeltaProxyStream).
  */
 abstract class ProxyStream<Q, R> implements StreamObserver<Q> {
   private static final Logger LOG = Logger.getLogger(ProxyStream.class);
@@ -41,12 +42,12 @@ abstract class ProxyStream<Q, R> implements StreamObserver<Q> {
   private final ProxyAdmission admission;
   private final ProxyStreams streams;
   private final String instanceId;
-  protected final Clock clock;
+  private final Clock clock;
   private final List<Q> pending = new ArrayList<>();
   private State state = State.NEW;
   private Node node;
   private StreamObserver<Q> handler;
-  protected StreamSession session;
+  private StreamSession session;
   private Departure.Kind closedHow = Departure.Kind.LOST;
 
   ProxyStream(
@@ -68,12 +69,8 @@ abstract class ProxyStream<Q, R> implements StreamObserver<Q> {
     }
   }
 
-  ProxyStreams streams() {
-    return streams;
-  }
-
-  /** java-control-plane's handler, answering through {@code counted}. */
-  abstract StreamObserver<Q> openHandler(StreamObserver<R> counted);
+  /** java-control-plane's handler, answering through {@code responses}. */
+  abstract StreamObserver<Q> openHandler(StreamObserver<R> responses);
 
   abstract Node nodeOf(Q request);
 
@@ -82,13 +79,10 @@ abstract class ProxyStream<Q, R> implements StreamObserver<Q> {
 
   abstract Q withNode(Q request, Node node);
 
-  /**
-   * Counts what the request acknowledges or rejects; may rewrite it (see SotwProxyStream), or
-   * return null to drop it.
-   */
+  /** The request as the library is to see it: rewritten (see SotwProxyStream), or null: dropped. */
   abstract Q observeRequest(Q request);
 
-  /** Counts the response before it goes out. */
+  /** Notes what {@link #observeRequest} needs of a response before it goes out. */
   abstract void observeResponse(R response);
 
   @Override
@@ -162,7 +156,7 @@ abstract class ProxyStream<Q, R> implements StreamObserver<Q> {
         streams.closed(session, closedHow); // the proxy went away while it was being admitted
         return;
       }
-      handler = openHandler(new CountingObserver());
+      handler = StreamCounters.opening(session, () -> openHandler(new ObservedResponses()));
       state = State.SERVING;
       queued = new ArrayList<>(pending);
       pending.clear();
@@ -289,8 +283,8 @@ abstract class ProxyStream<Q, R> implements StreamObserver<Q> {
         null);
   }
 
-  /** The response side of the stream, counting before sending. */
-  private final class CountingObserver implements StreamObserver<R> {
+  /** The response side of the stream, observed before sending. */
+  private final class ObservedResponses implements StreamObserver<R> {
     @Override
     public void onNext(R response) {
       observeResponse(response);

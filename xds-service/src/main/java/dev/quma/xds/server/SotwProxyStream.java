@@ -11,16 +11,14 @@ import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jboss.logging.Logger;
 
 /**
  * A state-of-the-world ADS stream. A NACK names the last version Envoy accepted, which differs from
  * the snapshot's, so java-control-plane would answer it at once with the same rejected config, and
  * again, forever. The NACK is handed over naming the rejected version instead: the cache then waits
- * for the next change.
+ * for the next change (and {@link StreamCounters} logs that version).
  */
 final class SotwProxyStream extends ProxyStream<DiscoveryRequest, DiscoveryResponse> {
-  private static final Logger LOG = Logger.getLogger(SotwProxyStream.class);
   private final V3DiscoveryServer server;
   private final Map<String, String> versionsByNonce = new ConcurrentHashMap<>();
 
@@ -62,39 +60,14 @@ final class SotwProxyStream extends ProxyStream<DiscoveryRequest, DiscoveryRespo
       return request;
     }
     String sentVersion = versionsByNonce.remove(request.getResponseNonce());
-    if (!request.hasErrorDetail()) {
-      session.acknowledged(request.getTypeUrl(), clock.instant());
-      session
-          .config()
-          .acknowledged(request.getTypeUrl(), request.getResponseNonce(), clock.instant());
+    if (!request.hasErrorDetail() || sentVersion == null) {
       return request;
     }
-    session.rejected(request.getTypeUrl(), request.getErrorDetail().getMessage(), clock.instant());
-    session
-        .config()
-        .rejected(
-            request.getTypeUrl(),
-            request.getResponseNonce(),
-            request.getErrorDetail().getMessage(),
-            clock.instant());
-    streams().nacked();
-    LOG.warnf(
-        "%s rejected %s version %s: %s",
-        session.key(), request.getTypeUrl(), sentVersion, request.getErrorDetail().getMessage());
-    return sentVersion == null ? request : request.toBuilder().setVersionInfo(sentVersion).build();
+    return request.toBuilder().setVersionInfo(sentVersion).build();
   }
 
   @Override
   void observeResponse(DiscoveryResponse response) {
     versionsByNonce.put(response.getNonce(), response.getVersionInfo());
-    session.sent(response.getTypeUrl(), clock.instant());
-    session
-        .config()
-        .sentAll(
-            response.getTypeUrl(),
-            response.getVersionInfo(),
-            response.getNonce(),
-            response.getResourcesList(),
-            clock.instant());
   }
 }

@@ -54,7 +54,6 @@ public final class ProxyStreams {
   private final Duration deregistrationDelay;
   private final Duration connectionGrace;
   private final ReplicaRun run;
-  private final Runnable onNack;
   private final AdmissionGate gate;
   private final Map<ProxyKey, Set<StreamSession>> sessions = new HashMap<>();
   private volatile boolean shuttingDown;
@@ -71,7 +70,6 @@ public final class ProxyStreams {
       Duration deregistrationDelay,
       Duration connectionGrace,
       ReplicaRun run,
-      Runnable onNack,
       AdmissionGate gate) {
     this.snapshots = snapshots;
     this.views = views;
@@ -83,7 +81,6 @@ public final class ProxyStreams {
     this.deregistrationDelay = deregistrationDelay;
     this.connectionGrace = connectionGrace;
     this.run = run;
-    this.onNack = onNack;
     this.gate = gate;
   }
 
@@ -301,11 +298,6 @@ public final class ProxyStreams {
   /** Where admissions wait their turn to talk to Redis. */
   public AdmissionGate gate() {
     return gate;
-  }
-
-  /** A proxy rejected a config (its stream counts it in the insight; this counts it in metrics). */
-  public void nacked() {
-    onNack.run();
   }
 
   public synchronized boolean connectedHere(ProxyKey key) {

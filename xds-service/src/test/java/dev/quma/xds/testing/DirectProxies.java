@@ -51,10 +51,16 @@ public final class DirectProxies implements AutoCloseable {
         .token(await(ProxyTokens.issue(keys, mesh, name, Duration.ofHours(1)), wait));
   }
 
-  /** Connects a proxy and waits until it is configured. */
-  public SimulatedEnvoy join(SimulatedEnvoy.Builder builder) {
+  /** Connects a proxy, without waiting for anything. */
+  public SimulatedEnvoy connect(SimulatedEnvoy.Builder builder) {
     SimulatedEnvoy envoy = builder.build();
     envoys.add(envoy.connect(channel));
+    return envoy;
+  }
+
+  /** Connects a proxy and waits until it is configured. */
+  public SimulatedEnvoy join(SimulatedEnvoy.Builder builder) {
+    SimulatedEnvoy envoy = connect(builder);
     assertThat(envoy.await(wait, envoy::configured))
         .as("configured, stream status " + envoy.closedWith())
         .isTrue();
@@ -63,8 +69,7 @@ public final class DirectProxies implements AutoCloseable {
 
   /** Connects a proxy that must be refused; answers the status its stream ended with. */
   public Status refusal(SimulatedEnvoy.Builder builder) {
-    SimulatedEnvoy envoy = builder.build();
-    envoys.add(envoy.connect(channel));
+    SimulatedEnvoy envoy = connect(builder);
     assertThat(envoy.await(wait, () -> envoy.closedWith() != null)).as("refused").isTrue();
     assertThat(envoy.configured()).isFalse();
     return envoy.closedWith();
