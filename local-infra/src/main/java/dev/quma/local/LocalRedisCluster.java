@@ -169,14 +169,9 @@ public final class LocalRedisCluster implements AutoCloseable {
   /** The nodes that are masters now, as the first live node sees it. */
   public List<Node> masters() {
     Node seen = nodes.stream().filter(Node::alive).findFirst().orElseThrow();
-    String table = command(seen.port, "CLUSTER", "NODES");
     List<Node> masters = new ArrayList<>();
-    for (String line : table.split("\n")) {
-      String[] fields = line.trim().split(" ");
-      if (fields.length > 2 && fields[2].contains("master") && !fields[2].contains("fail")) {
-        int port = Integer.parseInt(fields[1].replaceAll(".*:(\\d+)@.*", "$1"));
-        nodes.stream().filter(n -> n.port == port).findFirst().ifPresent(masters::add);
-      }
+    for (Master master : mastersSeenBy(seen.port)) {
+      nodes.stream().filter(n -> n.port == master.port()).findFirst().ifPresent(masters::add);
     }
     return masters;
   }
@@ -184,34 +179,68 @@ public final class LocalRedisCluster implements AutoCloseable {
   /** The node that serves {@code key}'s slot now. */
   public Node masterOf(String key) {
     Node seen = nodes.stream().filter(Node::alive).findFirst().orElseThrow();
-    long slot = Long.parseLong(command(seen.port, "CLUSTER", "KEYSLOT", key).trim());
-    for (Node master : masters()) {
-      if (ownsSlot(master, slot)) {
-        return master;
-      }
-    }
-    throw new IllegalStateException("no master serves slot " + slot);
+    int port = masterPortOf(seen.port, key);
+    return nodes.stream().filter(n -> n.port == port).findFirst().orElseThrow();
   }
 
-  private boolean ownsSlot(Node master, long slot) {
-    for (String line : command(master.port, "CLUSTER", "NODES").split("\n")) {
+  /** A master as {@code CLUSTER NODES} lists it: its port and its slot ranges. */
+  private record Master(int port, List<long[]> slots) {
+    boolean serves(long slot) {
+      return slots.stream().anyMatch(range -> slot >= range[0] && slot <= range[1]);
+    }
+  }
+
+  /** The masters (not failed) that the node on {@code port} knows. */
+  private static List<Master> mastersSeenBy(int port) {
+    List<Master> masters = new ArrayList<>();
+    for (String line : command(port, "CLUSTER", "NODES").split("\n")) {
       String[] fields = line.trim().split(" ");
-      if (fields.length < 9 || !fields[2].contains("myself")) {
+      if (fields.length < 8 || !fields[2].contains("master") || fields[2].contains("fail")) {
         continue;
       }
+      List<long[]> slots = new ArrayList<>();
       for (int i = 8; i < fields.length; i++) {
+        if (fields[i].startsWith("[")) {
+          continue; // a slot being migrated
+        }
         String[] range = fields[i].split("-");
-        if (range[0].startsWith("[")) {
-          continue;
-        }
         long from = Long.parseLong(range[0]);
-        long to = range.length > 1 ? Long.parseLong(range[1]) : from;
-        if (slot >= from && slot <= to) {
-          return true;
-        }
+        slots.add(new long[] {from, range.length > 1 ? Long.parseLong(range[1]) : from});
+      }
+      masters.add(new Master(Integer.parseInt(fields[1].replaceAll(".*:(\\d+)@.*", "$1")), slots));
+    }
+    return masters;
+  }
+
+  private static int masterPortOf(int anyPort, String key) {
+    long slot = Long.parseLong(command(anyPort, "CLUSTER", "KEYSLOT", key).trim());
+    return mastersSeenBy(anyPort).stream()
+        .filter(m -> m.serves(slot))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no master serves slot " + slot))
+        .port();
+  }
+
+  /**
+   * Empties every master of the cluster that the node on {@code anyPort} belongs to, except for
+   * {@code keep}, whose master empties itself around it in one script (so that no reader sees the
+   * key missing): a test's reset of a store that must keep its identity.
+   */
+  public static void flushAllKeeping(int anyPort, String keep) {
+    int keeper = masterPortOf(anyPort, keep);
+    for (Master master : mastersSeenBy(anyPort)) {
+      if (master.port() == keeper) {
+        command(
+            keeper,
+            "EVAL",
+            "local v = redis.call('GET', KEYS[1]) redis.call('FLUSHALL')"
+                + " if v then redis.call('SET', KEYS[1], v) end return 1",
+            "1",
+            keep);
+      } else {
+        command(master.port(), "FLUSHALL");
       }
     }
-    return false;
   }
 
   /** Kills a node at once (SIGKILL): no goodbye to its clients or its peers. */

@@ -9,6 +9,7 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -100,6 +101,38 @@ public final class PrivateRedis
       options.setConnectionString(server.url());
     }
     return Redis.createClient(owner, options);
+  }
+
+  /**
+   * Closes, on every node, the client connections whose last command is {@code command} (e.g.
+   * {@code xread}: a follower blocked in its read); answers how many it closed.
+   */
+  public int killConnectionsRunning(String command) {
+    int killed = 0;
+    List<Integer> ports =
+        cluster == null
+            ? List.of(server.port())
+            : cluster.masters().stream().map(LocalRedisCluster.Node::port).toList();
+    for (int port : ports) {
+      for (String line : LocalRedisCluster.command(port, "CLIENT", "LIST").split("\n")) {
+        if (line.contains(" cmd=" + command + " ")) {
+          String id =
+              line.substring(line.indexOf("id=") + 3, line.indexOf(' ', line.indexOf("id=")));
+          LocalRedisCluster.command(port, "CLIENT", "KILL", "ID", id);
+          killed++;
+        }
+      }
+    }
+    return killed;
+  }
+
+  /**
+   * Runs a command on the node that holds {@code key} (the one node, or its master on a cluster),
+   * for what concerns a node rather than a key (its statistics); answers the reply's text.
+   */
+  public String onNodeOf(String key, String... command) {
+    int port = cluster == null ? server.port() : cluster.masterOf(key).port();
+    return LocalRedisCluster.command(port, command);
   }
 
   /** True when this runs as a Redis Cluster ({@link OnRedisCluster}). */

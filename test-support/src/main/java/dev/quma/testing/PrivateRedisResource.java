@@ -6,19 +6,26 @@ import java.util.Map;
 
 /**
  * Starts a redis-server of the test run's own (a free port) and points the service under test at
- * it. {@link #stopRedis()} and {@link #restartRedis()} let a test take the latest started one away
- * and bring it back, empty, on the same port.
+ * it; under {@link OnRedisClusterProfile}, a local Redis Cluster instead. {@link #stopRedis()} and
+ * {@link #restartRedis()} let a test take the latest started (single) one away and bring it back,
+ * empty, on the same port.
  */
 public class PrivateRedisResource implements QuarkusTestResourceLifecycleManager {
   private static volatile PrivateRedisResource latest;
 
-  private volatile LocalRedis redis;
+  private volatile ServiceRedis redis;
+  private volatile Context context;
+
+  @Override
+  public void setContext(Context context) {
+    this.context = context;
+  }
 
   @Override
   public Map<String, String> start() {
-    redis = LocalRedis.startEphemeral();
+    redis = ServiceRedis.start(context);
     latest = this;
-    return Map.of("quma.redis.url", redis.url());
+    return redis.config();
   }
 
   @Override
@@ -28,16 +35,22 @@ public class PrivateRedisResource implements QuarkusTestResourceLifecycleManager
     }
   }
 
-  /** The latest started server's URL, for a test that runs outside the service (an IT). */
+  /** The latest started Redis's URL(s), for a test that runs outside the service (an IT). */
   public static String url() {
     return latest.redis.url();
   }
 
+  /** The latest started Redis, for a test that must know its shape. */
+  public static ServiceRedis redis() {
+    return latest.redis;
+  }
+
   public static void stopRedis() {
-    latest.redis.close();
+    latest.redis.server().close();
   }
 
   public static void restartRedis() {
-    latest.redis = LocalRedis.start(latest.redis.port(), null);
+    LocalRedis old = latest.redis.server();
+    latest.redis = ServiceRedis.restarted(LocalRedis.start(old.port(), null));
   }
 }

@@ -1,11 +1,15 @@
 package dev.quma.api.testing;
 
 import dev.quma.api.startup.Defaults;
+import dev.quma.core.runtime.RedisConfig;
+import dev.quma.core.runtime.RedisDeployment;
 import dev.quma.core.store.ResourceStore;
+import dev.quma.local.LocalRedisCluster;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
 import java.time.Duration;
 
 /**
@@ -23,14 +27,24 @@ public class CleanStore {
   private final Redis redis;
   private final Defaults defaults;
   private final ResourceStore store;
+  private final RedisConfig redisConfig;
 
-  public CleanStore(Redis redis, Defaults defaults, ResourceStore store) {
+  public CleanStore(Redis redis, Defaults defaults, ResourceStore store, RedisConfig redisConfig) {
     this.redis = redis;
     this.defaults = defaults;
     this.store = store;
+    this.redisConfig = redisConfig;
   }
 
   public void reset() {
+    RedisDeployment deployment = redisConfig.deployment();
+    if (deployment.type() == RedisDeployment.ClientType.CLUSTER) {
+      // A script runs on one node: each master is emptied, the store id's one around it.
+      LocalRedisCluster.flushAllKeeping(
+          URI.create(deployment.urls().get(0)).getPort(), store.keys().storeId());
+      defaults.ensure().await().atMost(Duration.ofSeconds(30));
+      return;
+    }
     redis
         .send(Request.cmd(Command.EVAL).arg(FLUSH_KEEPING_ID).arg(1).arg(store.keys().storeId()))
         .await()

@@ -22,9 +22,7 @@ import dev.quma.local.LocalRedis;
 import dev.quma.testing.MutableClock;
 import dev.quma.testing.PrivateRedis;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.Request;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -263,12 +261,13 @@ class SweeperTest {
         fleet.disconnected("default", "stale-" + i, quiet, quiet);
       }
     }
-    await(redis.client().send(Request.cmd(Command.CONFIG).arg("RESETSTAT")));
+    // The mesh's node: on a cluster, the one whose statistics count the sweep.
+    String meshKey = store.keys().online("default");
+    redis.onNodeOf(meshKey, "CONFIG", "RESETSTAT");
     SweepReport report = await(sweeper(settings(true, 100), TestLease.held(1)).sweep());
     assertThat(report.markedOffline()).isEqualTo(5);
     assertThat(report.deleted()).isEqualTo(5);
-    String stats =
-        await(redis.client().send(Request.cmd(Command.INFO).arg("commandstats"))).toString();
+    String stats = redis.onNodeOf(meshKey, "INFO", "commandstats");
     long calls = 0;
     for (String line : stats.split("\r?\n")) {
       if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_config")) {

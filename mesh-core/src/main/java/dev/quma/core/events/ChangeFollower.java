@@ -1,5 +1,6 @@
 package dev.quma.core.events;
 
+import dev.quma.core.store.SlotBatches;
 import dev.quma.core.store.StoreUnavailable;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -28,7 +30,10 @@ import org.jboss.logging.Logger;
  *       that no change falls between (events just before the load are applied again: subscribers
  *       apply by version);
  *   <li>reads every followed stream with one blocking XREAD on a connection of its own, and hands
- *       each subscriber its events in stream order, one stream after the other;
+ *       each subscriber its events in stream order, one stream after the other; on a Redis Cluster,
+ *       where one XREAD cannot span hash slots, one blocking XREAD per slot (a "lane", each on a
+ *       connection of its own), and a round applies what the lanes that answered first read while
+ *       the others go on waiting;
  *   <li>loads a stream anew when its position is lost (trimmed past it, or reset), which it checks
  *       after every read that returned events and after every reconnect;
  *   <li>loads every stream anew each {@code resyncInterval}, as a safety net;
@@ -67,7 +72,11 @@ public final class ChangeFollower {
   // Insertion order is resync order: a stream that decides what else is followed comes first.
   private final Map<String, Followed> followed = new LinkedHashMap<>(); // guarded by itself
   private volatile boolean stopped;
-  private volatile RedisConnection connection;
+  // By lane: 0 on a single Redis, the streams' hash slot on a cluster. Touched by one round at a
+  // time.
+  private final Map<Integer, Lane> lanes = new ConcurrentHashMap<>();
+  private volatile boolean connected; // the lanes' positions were checked since the last failure
+  private volatile boolean perSlot; // the store is a Redis Cluster: one XREAD per slot
   private volatile long lastFullResync;
   private volatile boolean failing;
   private volatile boolean failingWithTheStore;
@@ -78,6 +87,23 @@ public final class ChangeFollower {
     this.changes = changes;
     this.clock = clock;
     this.settings = settings;
+  }
+
+  /** One blocking read at a time over the streams of one hash slot (or all, on a single Redis). */
+  private static final class Lane {
+    RedisConnection connection;
+    CompletableFuture<Response> reading; // the XREAD in flight, if any
+    Map<String, Followed> byKey = Map.of(); // what it reads, by stream key
+    Map<String, String> readFrom = Map.of(); // the positions it reads from, by tag
+
+    void close() {
+      RedisConnection old = connection;
+      connection = null;
+      reading = null;
+      if (old != null) {
+        old.close().subscribe().with(x -> {}, e -> {});
+      }
+    }
   }
 
   /** One followed stream. */
@@ -206,19 +232,15 @@ public final class ChangeFollower {
 
   private Uni<Void> prepare() {
     Uni<Void> connected =
-        connection != null
+        this.connected
             ? Uni.createFrom().voidItem()
             : redis
-                .connect()
+                .send(Request.cmd(Command.INFO).arg("cluster"))
                 .invoke(
-                    c -> {
-                      // Else the client logs a reset as an unhandled ERROR; the read in flight
-                      // fails too, and that failure is the one reported.
-                      c.exceptionHandler(e -> LOG.debugf("the follower's connection: %s", e));
-                      connection = c;
-                    })
-                .flatMap(c -> changes.lostAmong(positions()))
+                    info -> perSlot = info != null && info.toString().contains("cluster_enabled:1"))
+                .flatMap(info -> changes.lostAmong(positions()))
                 .invoke(lost -> markLost(lost, "after a reconnect"))
+                .invoke(() -> this.connected = true)
                 .replaceWithVoid();
     return connected.flatMap(
         x -> {
@@ -241,20 +263,54 @@ public final class ChangeFollower {
     return chain;
   }
 
-  /** Reads every loaded stream once; answers how many events it read. */
+  /**
+   * Reads every loaded stream once (a lane that is still waiting from an earlier round goes on
+   * waiting); answers how many events it read.
+   */
   private Uni<Integer> readAndApply() {
-    Map<String, Followed> byKey = new LinkedHashMap<>();
-    Map<String, String> positions = new LinkedHashMap<>();
+    Map<Integer, Map<String, Followed>> byLane = new LinkedHashMap<>();
     for (Followed entry : entries()) {
-      String position = entry.position;
-      if (position != null) {
-        byKey.put(changes.key(entry.tag), entry);
-        positions.put(entry.tag, position);
+      if (entry.position != null) {
+        String key = changes.key(entry.tag);
+        byLane.computeIfAbsent(laneOf(key), l -> new LinkedHashMap<>()).put(key, entry);
       }
     }
-    if (byKey.isEmpty()) {
+    lanes.keySet().removeIf(lane -> !byLane.containsKey(lane) && closed(lanes.get(lane)));
+    if (byLane.isEmpty()) {
       return Uni.createFrom().item(0).onItem().delayIt().by(Duration.ofMillis(BLOCK_MILLIS));
     }
+    if (stopped) {
+      return Uni.createFrom().failure(new IllegalStateException("the follower was stopped"));
+    }
+    List<Uni<Void>> starts = new ArrayList<>();
+    byLane.forEach(
+        (id, byKey) -> {
+          Lane lane = lanes.computeIfAbsent(id, x -> new Lane());
+          if (lane.reading == null) {
+            starts.add(startRead(lane, byKey));
+          }
+        });
+    Uni<Void> started =
+        starts.isEmpty()
+            ? Uni.createFrom().voidItem()
+            : Uni.join().all(starts).andFailFast().replaceWithVoid();
+    return started
+        .flatMap(
+            x ->
+                Uni.createFrom()
+                    .completionStage(
+                        CompletableFuture.anyOf(
+                            lanes.values().stream()
+                                .map(lane -> lane.reading)
+                                .filter(r -> r != null)
+                                .toArray(CompletableFuture[]::new))))
+        .flatMap(x -> applyAnswered());
+  }
+
+  /** Sends the lane's next XREAD (connecting it first when needed); does not wait for it. */
+  private Uni<Void> startRead(Lane lane, Map<String, Followed> byKey) {
+    Map<String, String> readFrom = new LinkedHashMap<>();
+    byKey.values().forEach(entry -> readFrom.put(entry.tag, entry.position));
     Request read =
         Request.cmd(Command.XREAD)
             .arg("COUNT")
@@ -263,23 +319,78 @@ public final class ChangeFollower {
             .arg(BLOCK_MILLIS)
             .arg("STREAMS");
     byKey.keySet().forEach(read::arg);
-    positions.values().forEach(read::arg);
-    RedisConnection reading = connection;
-    if (reading == null) {
-      return Uni.createFrom().failure(new IllegalStateException("the follower was stopped"));
+    readFrom.values().forEach(read::arg);
+    Uni<RedisConnection> connection =
+        lane.connection != null
+            ? Uni.createFrom().item(lane.connection)
+            : redis
+                .connect()
+                .invoke(
+                    c -> {
+                      // Else the client logs a reset as an unhandled ERROR; the read in flight
+                      // fails too, and that failure is the one reported.
+                      c.exceptionHandler(e -> LOG.debugf("the follower's connection: %s", e));
+                      lane.connection = c;
+                    });
+    return connection
+        .invoke(
+            c -> {
+              lane.byKey = byKey;
+              lane.readFrom = readFrom;
+              lane.reading = c.send(read).subscribeAsCompletionStage();
+            })
+        .replaceWithVoid();
+  }
+
+  /** Applies what the lanes that answered read, for the streams still where the read began. */
+  private Uni<Integer> applyAnswered() {
+    List<Read> reads = new ArrayList<>();
+    Map<String, String> readFrom = new LinkedHashMap<>();
+    for (Lane lane : lanes.values()) {
+      CompletableFuture<Response> reading = lane.reading;
+      if (reading == null || !reading.isDone()) {
+        continue;
+      }
+      lane.reading = null;
+      Response reply;
+      try {
+        reply = reading.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        return Uni.createFrom().failure(e.getCause() != null ? e.getCause() : e);
+      } catch (java.util.concurrent.CancellationException e) {
+        return Uni.createFrom().failure(e);
+      }
+      for (Read read : streamsOf(reply, lane.byKey)) {
+        String from = lane.readFrom.get(read.entry().tag);
+        // A stream loaded anew since the read began is read again from its new position.
+        if (from != null && from.equals(read.entry().position)) {
+          reads.add(read);
+          readFrom.put(read.entry().tag, from);
+        }
+      }
     }
-    return reading.send(read).flatMap(reply -> apply(streamsOf(reply, byKey), positions));
+    return apply(reads, readFrom);
+  }
+
+  /** The lane of a stream: its hash slot on a cluster, the one lane on a single Redis. */
+  private int laneOf(String streamKey) {
+    return perSlot ? SlotBatches.slot(streamKey) : 0;
+  }
+
+  private static boolean closed(Lane lane) {
+    if (lane != null) {
+      lane.close();
+    }
+    return true;
   }
 
   /** One stream's part of a read. */
   private record Read(Followed entry, List<ChangeEvent> events) {}
 
-  private Uni<Integer> apply(List<Read> reads, Map<String, String> positions) {
+  private Uni<Integer> apply(List<Read> reads, Map<String, String> readFrom) {
     if (reads.isEmpty()) {
       return Uni.createFrom().item(0);
     }
-    Map<String, String> readFrom = new LinkedHashMap<>();
-    reads.forEach(read -> readFrom.put(read.entry().tag, positions.get(read.entry().tag)));
     int total = reads.stream().mapToInt(read -> read.events().size()).sum();
     return changes
         .lostAmong(readFrom)
@@ -396,11 +507,9 @@ public final class ChangeFollower {
   }
 
   private void closeConnection() {
-    RedisConnection old = connection;
-    connection = null;
-    if (old != null) {
-      old.close().subscribe().with(x -> {}, e -> {});
-    }
+    connected = false;
+    lanes.values().forEach(Lane::close);
+    lanes.clear();
   }
 
   /**

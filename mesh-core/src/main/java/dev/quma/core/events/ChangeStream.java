@@ -1,6 +1,7 @@
 package dev.quma.core.events;
 
 import dev.quma.core.store.Keys;
+import dev.quma.core.store.SlotBatches;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -66,8 +67,7 @@ public final class ChangeStream {
    * not lost when the events were read either.
    */
   public Uni<CatchUp> catchUp(String tag, String position, int limit) {
-    return redis
-        .batch(List.of(range(tag, position, limit), oldest(tag), newest(tag)))
+    return SlotBatches.batch(redis, List.of(range(tag, position, limit), oldest(tag), newest(tag)))
         .map(
             replies -> {
               if (lost(position, firstId(replies.get(1), null), firstId(replies.get(2), null))) {
@@ -96,8 +96,7 @@ public final class ChangeStream {
     Map<String, String> ordered = new LinkedHashMap<>(positions);
     List<Request> bounds = new ArrayList<>(2 * ordered.size());
     ordered.keySet().forEach(tag -> bounds.addAll(List.of(oldest(tag), newest(tag))));
-    return redis
-        .batch(bounds)
+    return SlotBatches.batch(redis, bounds)
         .map(
             replies -> {
               Set<String> lost = new LinkedHashSet<>();

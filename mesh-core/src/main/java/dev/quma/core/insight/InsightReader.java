@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.quma.core.codec.ResourceCodec;
 import dev.quma.core.store.Keys;
+import dev.quma.core.store.SlotBatches;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -57,8 +58,7 @@ public final class InsightReader {
     Request mget = Request.cmd(Command.MGET);
     names.forEach(name -> mget.arg(keys.insight(mesh, name)));
     Request replicas = Request.cmd(Command.HGETALL).arg(keys.replicas(mesh));
-    return redis
-        .batch(List.of(mget, replicas))
+    return SlotBatches.batch(redis, List.of(mget, replicas))
         .map(
             replies -> {
               ReplicaLiveness liveness = ReplicaLiveness.of(replies.get(1), clock.instant());

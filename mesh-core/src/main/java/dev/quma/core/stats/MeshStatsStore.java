@@ -6,6 +6,7 @@ import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.Keys;
 import dev.quma.core.store.LuaScript;
 import dev.quma.core.store.ResourceStore;
+import dev.quma.core.store.SlotBatches;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -75,8 +76,7 @@ public final class MeshStatsStore {
       reads.add(Request.cmd(Command.HGETALL).arg(keys.stats(mesh)));
       reads.add(Request.cmd(Command.HLEN).arg(keys.statsNames(mesh)));
     }
-    return redis
-        .batch(reads)
+    return SlotBatches.batch(redis, reads)
         .map(
             replies -> {
               Map<String, MeshStats> out = new LinkedHashMap<>();
@@ -235,7 +235,7 @@ public final class MeshStatsStore {
                 expire.add(
                     Request.cmd(Command.PEXPIRE).arg(key).arg(REBUILD_KEYS_EXPIRE.toMillis()));
               }
-              return redis.batch(expire).replaceWith(corrected);
+              return SlotBatches.batch(redis, expire).replaceWith(corrected);
             });
   }
 

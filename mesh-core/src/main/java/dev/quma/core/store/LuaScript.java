@@ -22,7 +22,8 @@ import java.util.List;
  * <p>Keys and arguments are passed by name ({@link Call}): a script reads them as {@code K.name}
  * and {@code A.name}. A prologue put in front of every script builds those two tables from the
  * names, which travel as the first two arguments; a key a run does not need is simply not passed
- * (its {@code K} entry is nil), and Redis still sees every key a run touches in {@code KEYS}.
+ * (its {@code K} entry is nil), and Redis still sees every key a run touches in {@code KEYS} (on a
+ * cluster they must share one hash slot).
  */
 public final class LuaScript {
   /**
@@ -85,26 +86,28 @@ public final class LuaScript {
   }
 
   /**
-   * Several runs pipelined in one round trip (each run stays atomic on its own). Replies come in
-   * the order of {@code calls}. After a NOSCRIPT the script is loaded and the whole pipeline sent
-   * again: a missing script means none of its runs happened.
+   * Several runs pipelined (each run stays atomic on its own), one batch per hash slot of their
+   * first keys. Replies come in the order of {@code calls}. After a NOSCRIPT a batch is sent again
+   * with EVAL (which loads the script on that node): a missing script means none of its runs
+   * happened, and on a cluster each node has a script cache of its own.
    */
   public Uni<List<Response>> runAll(Redis redis, List<Call> calls) {
-    if (calls.isEmpty()) {
-      return Uni.createFrom().item(List.of());
-    }
+    return SlotBatches.bySlot(
+        calls,
+        call -> call.keys.isEmpty() ? SlotBatches.NO_KEY : SlotBatches.slot(call.keys.get(0)),
+        group ->
+            redis
+                .batch(requests(Command.EVALSHA, sha, group))
+                .onFailure(LuaScript::isNoScript)
+                .recoverWithUni(() -> redis.batch(requests(Command.EVAL, source, group))));
+  }
+
+  private static List<Request> requests(Command command, String script, List<Call> calls) {
     List<Request> requests = new ArrayList<>(calls.size());
     for (Call call : calls) {
-      requests.add(request(Command.EVALSHA, sha, call));
+      requests.add(request(command, script, call));
     }
-    return redis
-        .batch(requests)
-        .onFailure(LuaScript::isNoScript)
-        .recoverWithUni(
-            () ->
-                redis
-                    .send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(source))
-                    .flatMap(loaded -> redis.batch(requests)));
+    return requests;
   }
 
   /** The keys and arguments of one run, by name, in the order added. */

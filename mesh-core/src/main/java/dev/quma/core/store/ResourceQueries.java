@@ -45,8 +45,7 @@ public final class ResourceQueries {
       Request count = Request.cmd(Command.ZCARD).arg(keys.index(type, tag));
       Request range =
           Request.cmd(Command.ZRANGE).arg(keys.index(type, tag)).arg(query.offset()).arg(stop);
-      return redis
-          .batch(List.of(count, range))
+      return SlotBatches.batch(redis, List.of(count, range))
           .flatMap(
               responses -> {
                 long total = responses.get(0).toLong();
@@ -153,8 +152,7 @@ public final class ResourceQueries {
                 .arg(keys.index(type, type.meshScoped() ? mesh : Keys.GLOBAL_TAG)));
       }
     }
-    return redis
-        .batch(counts)
+    return SlotBatches.batch(redis, counts)
         .map(
             replies -> {
               Map<String, Map<ResourceType, Long>> out = new LinkedHashMap<>();
@@ -246,8 +244,7 @@ public final class ResourceQueries {
     for (String key : query.tags().keySet()) {
       lookups.add(TagIndex.byKey(keys.tagIndex(type, tag), key));
     }
-    return redis
-        .batch(lookups)
+    return SlotBatches.batch(redis, lookups)
         .map(
             responses -> {
               Set<String> result = null;

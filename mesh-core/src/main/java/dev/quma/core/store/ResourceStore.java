@@ -116,8 +116,7 @@ public final class ResourceStore {
     for (String name : names) {
       reads.add(hmget(type, mesh, name));
     }
-    return redis
-        .batch(reads)
+    return SlotBatches.batch(redis, reads)
         .map(
             responses -> {
               List<Resource<?>> items = new ArrayList<>(names.size());

@@ -179,21 +179,7 @@ class ChangeFollowerTest {
 
   /** Closes the follower's own connection, the one blocked in XREAD. */
   private void killFollowerConnection() {
-    assertThat(eventually(() -> followerClientId() != null)).isTrue();
-    await(
-        redis
-            .client()
-            .send(Request.cmd(Command.CLIENT).arg("KILL").arg("ID").arg(followerClientId())));
-  }
-
-  private String followerClientId() {
-    String clients = await(redis.client().send(Request.cmd(Command.CLIENT).arg("LIST"))).toString();
-    for (String line : clients.split("\n")) {
-      if (line.contains(" cmd=xread ")) {
-        return line.substring(line.indexOf("id=") + 3, line.indexOf(' ', line.indexOf("id=")));
-      }
-    }
-    return null;
+    assertThat(eventually(() -> redis.killConnectionsRunning("xread") > 0)).isTrue();
   }
 
   private void trim(int keep) {

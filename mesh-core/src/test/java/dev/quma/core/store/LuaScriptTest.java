@@ -28,7 +28,8 @@ class LuaScriptTest {
     await(redis.client().send(Request.cmd(Command.SCRIPT).arg("FLUSH")));
     assertThat(strings(await(GUARDED_ECHO.runAll(redis.client(), calls))))
         .containsExactly("one", "stopped by the guard", "three", "four", "five");
-    assertThat(await(redis.client().send(Request.cmd(Command.GET).arg("counter"))).toInteger())
+    assertThat(
+            await(redis.client().send(Request.cmd(Command.GET).arg("{echo}counter"))).toInteger())
         .as("each run happened once per pipeline, none twice after NOSCRIPT")
         .isEqualTo(8);
 
@@ -42,9 +43,11 @@ class LuaScriptTest {
             await(
                 GUARDED_ECHO.run(
                     redis.client(),
-                    call("hello").key("optional", "written").rest("more", List.of("a", "b")))))
+                    call("hello")
+                        .key("optional", "{echo}written")
+                        .rest("more", List.of("a", "b")))))
         .hasToString("hello a,b");
-    assertThat(await(redis.client().send(Request.cmd(Command.GET).arg("written"))))
+    assertThat(await(redis.client().send(Request.cmd(Command.GET).arg("{echo}written"))))
         .hasToString("hello");
     assertThat(await(GUARDED_ECHO.run(redis.client(), call("plain").rest("more", List.of()))))
         .as("an empty rest list")
@@ -52,7 +55,7 @@ class LuaScriptTest {
   }
 
   private static LuaScript.Call call(String word) {
-    return new LuaScript.Call().key("counter", "counter").arg("word", word);
+    return new LuaScript.Call().key("counter", "{echo}counter").arg("word", word);
   }
 
   private static List<String> strings(List<Response> replies) {

@@ -4,6 +4,7 @@ import dev.quma.core.dump.ConfigDumpReply;
 import dev.quma.core.dump.ConfigDumpRequest;
 import dev.quma.core.store.Keys;
 import dev.quma.core.store.ResourceStore;
+import dev.quma.core.store.SlotBatches;
 import dev.quma.core.store.StoreUnavailable;
 import dev.quma.core.store.StoreWatch;
 import dev.quma.xds.config.XdsConfig;
@@ -195,8 +196,8 @@ public class ConfigDumpResponder {
 
   private Uni<Void> reply(ConfigDumpRequest request, ConfigDumpReply reply) {
     String list = keys.xdsDumpReply(request.mesh(), request.id());
-    return redis
-        .batch(
+    return SlotBatches.batch(
+            redis,
             List.of(
                 Request.cmd(Command.RPUSH).arg(list).arg(reply.encode()),
                 Request.cmd(Command.PEXPIRE)

@@ -28,7 +28,7 @@ public class StoppableRedis implements QuarkusTestResourceLifecycleManager {
     port = LocalRedis.freePort();
     redis = LocalRedis.start(port, data);
     grpcPort = LocalRedis.freePort();
-    return XdsTestResources.config(redis, grpcPort);
+    return XdsTestResources.config(Map.of("quma.redis.url", redis.url()), grpcPort);
   }
 
   public static int grpcPort() {
