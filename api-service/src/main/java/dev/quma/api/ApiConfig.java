@@ -67,4 +67,12 @@ public interface ApiConfig {
    */
   @WithDefault("true")
   boolean hdsEnabled();
+
+  /**
+   * The Kuma version this API answers as in {@code GET /} ({@code version}, {@code basedOnKuma}).
+   * kumactl prints a warning on every command unless it equals its own version, so set it to the
+   * kumactl version your users run when it is another 2.9 release.
+   */
+  @WithDefault("2.9.13")
+  String kumaVersion();
 }

@@ -89,7 +89,8 @@ class ResourceApiTest {
         .then()
         .statusCode(200)
         .body("tagline", equalTo("Kuma"))
-        .body("product", equalTo("Quma"))
+        .body("product", equalTo("Kuma"))
+        .body("implementation", equalTo("Quma"))
         .body("hostname", notNullValue())
         .body("clusterId", notNullValue())
         .body("gui", equalTo("The gui is available at /gui"));

@@ -1,8 +1,5 @@
 package dev.quma.api.gui;
 
-import dev.quma.core.auth.Caller;
-import dev.quma.core.auth.UserTokens;
-import dev.quma.http.auth.CurrentCaller;
 import dev.quma.http.errors.ApiException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
@@ -24,14 +21,11 @@ import java.util.StringJoiner;
 /**
  * The two token-service calls the GUI's ledger page makes, on the GUI's own origin: {@code GET
  * /gui/api/tokens/dataplane/{mesh}/ledger} and {@code POST .../revocations}. Only these are
- * forwarded (not signing keys, not issuing), with the caller's credentials; see {@link
- * TokenServiceClient} for why a caller never gains rights by going through here.
- *
- * <p>One caller has no credentials to forward and is admin all the same: a browser on the control
- * plane's host, admin by the API's "localhost is admin" rule (a loopback peer, a loopback Host, no
- * proxy header). The token-service would take the same caller as admin if it called it directly, so
- * for that caller alone the request carries the initial admin token instead: the GUI then does not
- * say "Signed in as admin" on one line and "the ledger is for admins" on the next.
+ * forwarded here (issuing is Kuma's {@code POST /tokens/dataplane}, {@link
+ * DataplaneTokenPassThrough}; signing keys are not forwarded), with the caller's credentials as
+ * {@link RelayedCredentials} gives them: a browser on the control plane's host is admin here and
+ * there, so the GUI does not say "Signed in as admin" on one line and "the ledger is for admins" on
+ * the next.
  */
 @Path("/gui/api/tokens/dataplane/{mesh}")
 public class TokenLedgerPassThrough {
@@ -42,14 +36,11 @@ public class TokenLedgerPassThrough {
   static final int MAX_REVOCATION_BODY = 4096;
 
   private final TokenServiceClient tokenService;
-  private final CurrentCaller caller;
-  private final UserTokens userTokens;
+  private final RelayedCredentials credentials;
 
-  public TokenLedgerPassThrough(
-      TokenServiceClient tokenService, CurrentCaller caller, UserTokens userTokens) {
+  public TokenLedgerPassThrough(TokenServiceClient tokenService, RelayedCredentials credentials) {
     this.tokenService = tokenService;
-    this.caller = caller;
-    this.userTokens = userTokens;
+    this.credentials = credentials;
   }
 
   @GET
@@ -65,8 +56,9 @@ public class TokenLedgerPassThrough {
     add(query, "name", name);
     add(query, "offset", offset);
     add(query, "size", size);
-    String chain = callerChain(headers, request);
-    return credentials(headers)
+    String chain = RelayedCredentials.callerChain(headers, request);
+    return credentials
+        .authorization(headers)
         .flatMap(
             authorization ->
                 tokenService.forward(
@@ -91,8 +83,9 @@ public class TokenLedgerPassThrough {
           "Request body too large",
           "a revocation body is at most " + MAX_REVOCATION_BODY + " bytes: {\"jti\": \"...\"}");
     }
-    String chain = callerChain(headers, request);
-    return credentials(headers)
+    String chain = RelayedCredentials.callerChain(headers, request);
+    return credentials
+        .authorization(headers)
         .flatMap(
             authorization ->
                 tokenService.forward(
@@ -101,25 +94,6 @@ public class TokenLedgerPassThrough {
                     authorization,
                     chain,
                     body == null ? new byte[0] : body));
-  }
-
-  /** The caller's own Authorization; for the local admin without one, the admin token. */
-  private Uni<String> credentials(HttpHeaders headers) {
-    String own = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
-    if ((own == null || own.isBlank()) && Caller.LOCALHOST_ADMIN.equals(caller.get())) {
-      return userTokens.adminToken().map(token -> "Bearer " + token);
-    }
-    return Uni.createFrom().item(own);
-  }
-
-  /** The caller's address, after any proxies' list the request already carries. */
-  static String callerChain(HttpHeaders headers, HttpServerRequest request) {
-    String caller =
-        request.remoteAddress() == null || request.remoteAddress().hostAddress() == null
-            ? "unknown"
-            : request.remoteAddress().hostAddress();
-    String before = headers.getHeaderString("X-Forwarded-For");
-    return before == null || before.isBlank() ? caller : before + ", " + caller;
   }
 
   private static void add(StringJoiner query, String name, String value) {

@@ -46,12 +46,23 @@ public class TokenServiceClient {
    */
   public Uni<Response> forward(
       HttpMethod method, String pathAndQuery, String authorization, String callerIp, byte[] body) {
+    return forward(method, pathAndQuery, MediaType.APPLICATION_JSON, authorization, callerIp, body);
+  }
+
+  /** As above, asking for {@code accept} (Kuma's token endpoint answers text). */
+  public Uni<Response> forward(
+      HttpMethod method,
+      String pathAndQuery,
+      String accept,
+      String authorization,
+      String callerIp,
+      byte[] body) {
     RequestOptions options =
         new RequestOptions()
             .setMethod(method)
             .setAbsoluteURI(base + pathAndQuery)
             .setIdleTimeout(timeoutMillis)
-            .putHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON)
+            .putHeader(HttpHeaders.ACCEPT, accept)
             .putHeader("X-Forwarded-For", callerIp);
     if (authorization != null && !authorization.isBlank()) {
       options.putHeader(HttpHeaders.AUTHORIZATION, authorization);

@@ -3,7 +3,9 @@ package dev.quma.api.resources;
 import dev.quma.api.rest.ConnectedProxyDeletes;
 import dev.quma.api.rest.ResourceEndpoints;
 import dev.quma.api.views.DataplaneOverviews;
+import dev.quma.api.views.DataplanePolicies;
 import dev.quma.api.views.XdsDumps;
+import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.http.errors.ApiException;
@@ -16,18 +18,21 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.Map;
 
 /**
  * {@code /meshes/{mesh}/dataplanes}: the resources, and the operator views of them ({@code
- * _overview}, {@code {name}/_overview}, {@code {name}/xds}). The views live in this class, not in
- * classes of their own, so that every path under {@code /meshes/{mesh}/dataplanes} is matched in
- * one place ({@code _overview} is a literal, more specific than {@code {name}}).
+ * _overview}, {@code {name}/_overview}, {@code {name}/xds}, {@code {name}/policies}). The views
+ * live in this class, not in classes of their own, so that every path under {@code
+ * /meshes/{mesh}/dataplanes} is matched in one place ({@code _overview} is a literal, more specific
+ * than {@code {name}}).
  */
 @Path("/meshes/{mesh}/dataplanes")
 public class DataplanesResource {
@@ -74,6 +79,19 @@ public class DataplanesResource {
       @PathParam("name") String name,
       @QueryParam("include_eds") @DefaultValue("false") boolean includeEndpoints) {
     return dumps.dump(mesh, name, includeEndpoints);
+  }
+
+  /** The policies that apply to the proxy, as {@code kumactl inspect dataplane} reads them. */
+  @GET
+  @Path("/{name}/policies")
+  @Produces(MediaType.APPLICATION_JSON)
+  public Uni<Map<String, Object>> policies(
+      @PathParam("mesh") String mesh, @PathParam("name") String name) {
+    return store
+        .get(ResourceType.DATAPLANE, mesh, name, Dataplane.class)
+        .map(dataplane -> DataplanePolicies.of(dataplane.spec()))
+        .onFailure()
+        .transform(Errors.titled(Errors.RETRIEVE_ONE));
   }
 
   @GET

@@ -1,5 +1,6 @@
 package dev.quma.api.resources;
 
+import dev.quma.api.ApiConfig;
 import dev.quma.core.store.ClusterId;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -14,23 +15,32 @@ import java.util.UUID;
 
 /**
  * {@code GET /}: Kuma's index (hostname, tagline, version...), which kumactl reads to identify a
- * control plane.
+ * control plane. kumactl refuses a control plane whose product is not Kuma, and warns on every
+ * command when {@code version} is not its own: so {@code product}, {@code tagline} and {@code
+ * version} speak for the Kuma version this API follows ({@code quma.api.kuma-version}), and {@code
+ * implementation} / {@code implementationVersion} say what really answers (docs/kumactl.md).
  */
 @Path("/")
 public class IndexResource {
+  /** This implementation's own version, shown by the GUI. */
   static final String VERSION = "0.1.0";
+
+  static final String IMPLEMENTATION = "Quma";
 
   /** Where the web GUI is served (see {@code gui/}), in the words Kuma's index uses. */
   static final String GUI = "The gui is available at /gui";
 
-  static final String BASED_ON_KUMA = "2.9.0";
+  /** What kumactl compares with its own product name. */
+  static final String PRODUCT = "Kuma";
 
   private final ClusterId clusterId;
+  private final String kumaVersion;
   private final String hostname = hostname();
   private final String instanceId = hostname + "-" + UUID.randomUUID().toString().substring(0, 4);
 
-  public IndexResource(ClusterId clusterId) {
+  public IndexResource(ClusterId clusterId, ApiConfig config) {
     this.clusterId = clusterId;
+    this.kumaVersion = config.kumaVersion();
   }
 
   @GET
@@ -42,10 +52,12 @@ public class IndexResource {
             clusterId -> {
               Map<String, String> index = new LinkedHashMap<>();
               index.put("hostname", hostname);
-              index.put("tagline", "Kuma");
-              index.put("product", "Quma");
-              index.put("version", VERSION);
-              index.put("basedOnKuma", BASED_ON_KUMA);
+              index.put("tagline", PRODUCT);
+              index.put("product", PRODUCT);
+              index.put("version", kumaVersion);
+              index.put("basedOnKuma", kumaVersion);
+              index.put("implementation", IMPLEMENTATION);
+              index.put("implementationVersion", VERSION);
               index.put("instanceId", instanceId);
               index.put("clusterId", clusterId);
               index.put("gui", GUI);

@@ -24,7 +24,8 @@ class HomeView extends View {
       meshes: Number(insight.meshes?.total ?? 0),
       dataplanes: {total: sum('total'), online: sum('online'), partiallyDegraded: sum('partiallyDegraded'), offline: sum('offline')},
       services: Number(insight.services?.total ?? 0),
-      replica: {product: index.product, version: index.version, hostname: index.hostname, instanceId: index.instanceId},
+      replica: {product: index.implementation ?? index.product, version: index.implementationVersion ?? index.version,
+        kumaVersion: index.basedOnKuma, hostname: index.hostname, instanceId: index.instanceId},
       // An online replica's heartbeat moves on every read: only an ended one's last is shown.
       xdsReplicas: (xds.items ?? []).map(r => ({
         id: r.instanceId, online: r.online, startedAt: r.startedAt, meshes: r.meshes ?? [],
@@ -47,7 +48,8 @@ class HomeView extends View {
       h('dl', {class: 'facts', 'data-replica': replica.instanceId ?? ''},
         h('dt', {}, 'API replica'), h('dd', {}, replica.instanceId ?? '—'),
         h('dt', {}, 'Host'), h('dd', {}, replica.hostname ?? '—'),
-        h('dt', {}, 'Version'), h('dd', {}, `${replica.product ?? 'Quma'} ${replica.version ?? ''}`.trim())),
+        h('dt', {}, 'Version'), h('dd', {}, `${replica.product ?? 'Quma'} ${replica.version ?? ''}`.trim()
+          + (replica.kumaVersion ? ` (answers as Kuma ${replica.kumaVersion})` : ''))),
       xdsTable(xdsReplicas),
       meshes === 0 ? null : h('p', {class: 'muted'},
         'Each mesh page lists its dataplanes, services and token ledger.'),
