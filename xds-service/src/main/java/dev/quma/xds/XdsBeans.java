@@ -23,6 +23,7 @@ import dev.quma.xds.mesh.EndpointAddresses;
 import dev.quma.xds.mesh.EndpointHealth;
 import dev.quma.xds.server.StreamCounters;
 import dev.quma.xds.snapshot.ProxySnapshots;
+import dev.quma.xds.snapshot.PushPacing;
 import dev.quma.xds.streams.HeldTokens;
 import dev.quma.xds.streams.ProxyStreams;
 import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
@@ -78,14 +79,19 @@ public class XdsBeans {
         new EndpointHealth(
             config.connectionGrace(), config.connectionPanicThreshold(), hds.enabled()),
         addresses,
-        clock);
+        clock,
+        new PushPacing(
+            config.joinStorm().threshold(),
+            config.joinStorm().delay(),
+            config.joinStorm().maxDelay(),
+            config.joinStorm().holdUntilAnswered()));
   }
 
   /** Counts each ADS stream's responses, ACKs and NACKs from the discovery server's callbacks. */
   @Produces
   @Singleton
-  StreamCounters streamCounters(XdsMetrics metrics, Clock clock) {
-    return new StreamCounters(metrics::nacked, clock);
+  StreamCounters streamCounters(XdsMetrics metrics, ViewSync views, Clock clock) {
+    return new StreamCounters(metrics::nacked, views::answered, clock);
   }
 
   @Produces

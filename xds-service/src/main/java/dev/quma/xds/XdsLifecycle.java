@@ -7,6 +7,7 @@ import dev.quma.core.tokens.DataplaneTokenVerifier;
 import dev.quma.xds.config.XdsConfig;
 import dev.quma.xds.follow.ViewSync;
 import dev.quma.xds.snapshot.ProxySnapshots;
+import dev.quma.xds.snapshot.PushPacing;
 import dev.quma.xds.streams.HeldTokens;
 import dev.quma.xds.streams.ProxyStreams;
 import dev.quma.xds.streams.TokenRechecks;
@@ -30,6 +31,8 @@ import org.jboss.logging.Logger;
 public class XdsLifecycle {
   private static final Logger LOG = Logger.getLogger(XdsLifecycle.class);
   private static final Duration GRACE_TICK = Duration.ofMillis(100);
+  // Paced pushes go on this tick: at most this much after their delay is over.
+  private static final Duration PACING_TICK = Duration.ofMillis(50);
 
   private final DomainNames names;
   private final HeldTokens heldTokens;
@@ -75,6 +78,7 @@ public class XdsLifecycle {
     Gauge.builder("xds.endpoints.panic.held", snapshots, ProxySnapshots::heldByPanicGuard)
         .description("Endpoints of lost proxies kept by the panic guard")
         .register(metrics.registry());
+    registerPacingMetrics();
     if (config.dataplaneAuthn() != XdsConfig.DataplaneAuthn.NONE) {
       views.onTokenStateChange(new TokenRechecks(streams, heldTokens, verifier, store)::recheck);
     }
@@ -118,6 +122,40 @@ public class XdsLifecycle {
         GRACE_TICK.toMillis(),
         GRACE_TICK.toMillis(),
         TimeUnit.MILLISECONDS);
+    timers.scheduleWithFixedDelay(
+        () ->
+            views
+                .flushHeld()
+                .subscribe()
+                .with(x -> {}, e -> LOG.warnf("could not push paced changes: %s", e.getMessage())),
+        PACING_TICK.toMillis(),
+        PACING_TICK.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** The join storm settings and what they do now (docs/xds.md, "Join storms"). */
+  private void registerPacingMetrics() {
+    PushPacing pacing = snapshots.pacing();
+    Gauge.builder("xds.join.storm.threshold", pacing, PushPacing::threshold)
+        .description("Arrivals per second from which consumers' endpoint pushes gather")
+        .register(metrics.registry());
+    Gauge.builder("xds.join.storm.delay.seconds", pacing, p -> p.delay().toMillis() / 1000.0)
+        .description("How long pushes gather at the threshold's rate (grows with the rate)")
+        .register(metrics.registry());
+    Gauge.builder("xds.join.storm.max.delay.seconds", pacing, p -> p.maxDelay().toMillis() / 1000.0)
+        .description("The bound of the delay")
+        .register(metrics.registry());
+    Gauge.builder(
+            "xds.join.storm.arrivals.per.second", snapshots, ProxySnapshots::arrivalsPerSecond)
+        .description("New endpoints (dataplanes created, proxies back) over the last second")
+        .register(metrics.registry());
+    Gauge.builder(
+            "xds.join.storm.current.delay.seconds", snapshots, s -> s.pushDelayMillis() / 1000.0)
+        .description("How long arrivals' pushes gather now (0: pushed at once)")
+        .register(metrics.registry());
+    Gauge.builder("xds.join.storm.consumers.holding", snapshots, ProxySnapshots::holding)
+        .description("Consumers with endpoint changes waiting for a later push")
+        .register(metrics.registry());
   }
 
   void onStop(@Observes ShutdownEvent event) {

@@ -92,6 +92,38 @@ public interface XdsConfig {
   @WithDefault("50")
   int connectionPanicThreshold();
 
+  /** How consumers' endpoint pushes are paced while proxies arrive in a storm. */
+  JoinStorm joinStorm();
+
+  /**
+   * A fleet joining (or reconnecting after a replica died) makes every arrival a new endpoint of
+   * its service's consumers; pushed one by one, that is dozens of pushes per proxy. While arrivals
+   * come faster than {@link #threshold}, what they change for a consumer gathers for a delay that
+   * grows with their rate, at most {@link #maxDelay}. Other changes are pushed at once.
+   */
+  interface JoinStorm {
+    /** Arrivals per second (over the last second, on this replica) from which pushes gather. */
+    @WithDefault("20")
+    int threshold();
+
+    /** How long pushes gather at the threshold's rate; twice the rate, twice as long. */
+    @WithConverter(GoDurationConverter.class)
+    @WithDefault("500ms")
+    Duration delay();
+
+    /** The bound of the delay, however fast proxies arrive. */
+    @WithConverter(GoDurationConverter.class)
+    @WithDefault("10s")
+    Duration maxDelay();
+
+    /**
+     * Whether a proxy that has not answered its first endpoints yet is spared intermediate endpoint
+     * sets: it gets the latest when it answers.
+     */
+    @WithDefault("true")
+    boolean holdUntilAnswered();
+  }
+
   /** Change events read per round. */
   @WithDefault("1000")
   int eventBatchSize();

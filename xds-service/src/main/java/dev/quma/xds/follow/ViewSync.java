@@ -15,6 +15,7 @@ import dev.quma.core.store.Page;
 import dev.quma.core.store.ResourceQueries;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.tokens.DataplaneTokenNames;
+import dev.quma.xds.snapshot.ProxyKey;
 import dev.quma.xds.snapshot.ProxySnapshots;
 import dev.quma.xds.snapshot.ProxySnapshots.ChangeResult;
 import dev.quma.xds.snapshot.ProxySnapshots.DataplaneState;
@@ -113,6 +114,23 @@ public final class ViewSync {
    */
   public Uni<Integer> reresolve(Set<String> names) {
     return onViewThread(() -> snapshots.reresolve(names));
+  }
+
+  /** Pushes what consumers' paced endpoint changes gathered long enough (on the view thread). */
+  public Uni<Integer> flushHeld() {
+    return onViewThread(snapshots::flushHeld);
+  }
+
+  /**
+   * A proxy answered its first endpoints: what waited for it is pushed (on the view thread, so that
+   * the gRPC thread that read the answer does not wait for a change being applied).
+   */
+  public void answered(ProxyKey key) {
+    try {
+      viewThread.execute(() -> snapshots.answered(key));
+    } catch (RejectedExecutionException stopping) {
+      // the replica is stopping: its streams go with it
+    }
   }
 
   /** Lost proxies whose grace period is over lose their endpoints (on the view thread). */

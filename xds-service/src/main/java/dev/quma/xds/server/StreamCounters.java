@@ -1,7 +1,9 @@
 package dev.quma.xds.server;
 
+import dev.quma.xds.snapshot.ProxyKey;
 import dev.quma.xds.streams.ConfigMemory;
 import dev.quma.xds.streams.StreamSession;
+import dev.quma.xds.streams.StreamSession.XdsType;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -30,13 +33,23 @@ public final class StreamCounters implements DiscoveryServerCallbacks {
 
   private final Map<Long, StreamSession> sessions = new ConcurrentHashMap<>();
   private final Runnable onNack;
+  private final Consumer<ProxyKey> onFirstEndpointsAnswer;
   private final Clock clock;
 
   /**
    * @param onNack told of every config a proxy rejected (the metric)
    */
   public StreamCounters(Runnable onNack, Clock clock) {
+    this(onNack, key -> {}, clock);
+  }
+
+  /**
+   * @param onFirstEndpointsAnswer told when a stream's proxy first answers (ACK or NACK) its
+   *     endpoints: from then on it is pushed intermediate endpoint sets (see {@code PushPacing})
+   */
+  public StreamCounters(Runnable onNack, Consumer<ProxyKey> onFirstEndpointsAnswer, Clock clock) {
     this.onNack = onNack;
+    this.onFirstEndpointsAnswer = onFirstEndpointsAnswer;
     this.clock = clock;
   }
 
@@ -160,6 +173,13 @@ public final class StreamCounters implements DiscoveryServerCallbacks {
   private void acknowledged(StreamSession session, String typeUrl, String nonce) {
     session.acknowledged(typeUrl, clock.instant());
     session.config().acknowledged(typeUrl, nonce, clock.instant());
+    answered(session, typeUrl);
+  }
+
+  private void answered(StreamSession session, String typeUrl) {
+    if (XdsType.of(typeUrl) == XdsType.EDS && session.answers(XdsType.EDS) == 1) {
+      onFirstEndpointsAnswer.accept(session.key());
+    }
   }
 
   private void rejected(
@@ -167,6 +187,7 @@ public final class StreamCounters implements DiscoveryServerCallbacks {
     session.rejected(typeUrl, message, clock.instant());
     session.config().rejected(typeUrl, nonce, message, clock.instant());
     onNack.run();
+    answered(session, typeUrl);
     LOG.warnf("%s rejected %s%s: %s", session.key(), typeUrl, version, message);
   }
 }

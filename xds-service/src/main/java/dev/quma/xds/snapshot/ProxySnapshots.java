@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,6 +45,11 @@ public final class ProxySnapshots {
   private final EndpointAddresses addresses;
   private final EndpointHealth health;
   private final Clock clock;
+  private static final long UNANSWERED_BOUND_MILLIS = 30_000;
+  private final PushPacing pacing;
+  private final ArrivalRate arrivals = new ArrivalRate();
+  // Consumers with endpoint changes gathered for a later push (see PushPacing).
+  private final Set<ProxyKey> holding = new HashSet<>();
 
   /** A versioned spec of a dataplane; a null spec means the dataplane was deleted. */
   public record DataplaneState(long version, Dataplane spec) {}
@@ -60,6 +66,14 @@ public final class ProxySnapshots {
 
     /** The targets it is indexed under as a consumer. */
     List<OutboundTarget> targets = List.of();
+
+    /** Whether its stream answered (ACK or NACK) a first set of endpoints. */
+    boolean answered;
+
+    /** Services whose changes wait for a later push, and since when (ms). */
+    Set<String> held = new HashSet<>();
+
+    long heldSince;
 
     ConnectedProxy(ProxyKey key, Dataplane spec) {
       this.key = key;
@@ -100,6 +114,20 @@ public final class ProxySnapshots {
       EndpointHealth health,
       EndpointAddresses addresses,
       Clock clock) {
+    this(cache, snapshotsSet, health, addresses, clock, PushPacing.OFF);
+  }
+
+  /**
+   * @param pacing how consumers' endpoint pushes gather while proxies arrive in a storm
+   */
+  public ProxySnapshots(
+      SimpleCache<String> cache,
+      LongConsumer snapshotsSet,
+      EndpointHealth health,
+      EndpointAddresses addresses,
+      Clock clock,
+      PushPacing pacing) {
+    this.pacing = pacing;
     this.cache = cache;
     this.snapshotsSet = snapshotsSet;
     this.health = health;
@@ -179,22 +207,33 @@ public final class ProxySnapshots {
       return new ChangeResult(0, 0);
     }
     Set<String> services = new HashSet<>();
+    Set<String> arrived = new HashSet<>(); // services that gained a new dataplane
+    int arrivalCount = 0;
     Set<ProxyKey> rebuildWhole = new HashSet<>();
-    changes.forEach(
-        (name, state) -> {
-          services.addAll(view.apply(name, state.version(), state.spec()));
-          ConnectedProxy proxy = proxies.get(new ProxyKey(mesh, name));
-          if (proxy != null && state.spec() != null && !state.spec().equals(proxy.spec)) {
-            proxy.spec = state.spec();
-            rebuildWhole.add(proxy.key);
-          }
-        });
+    for (Map.Entry<String, DataplaneState> change : changes.entrySet()) {
+      String name = change.getKey();
+      DataplaneState state = change.getValue();
+      boolean arrival = state.spec() != null && view.version(name) < 0;
+      Set<String> changed = view.apply(name, state.version(), state.spec());
+      if (arrival) {
+        arrivalCount++;
+        arrived.addAll(changed);
+      } else {
+        services.addAll(changed);
+      }
+      ConnectedProxy proxy = proxies.get(new ProxyKey(mesh, name));
+      if (proxy != null && state.spec() != null && !state.spec().equals(proxy.spec)) {
+        proxy.spec = state.spec();
+        rebuildWhole.add(proxy.key);
+      }
+    }
+    arrivals.record(arrivalCount, clock.millis());
     int updated = 0;
     for (ProxyKey key : rebuildWhole) {
       rebuild(proxies.get(key), view);
       updated++;
     }
-    updated += updateConsumers(mesh, view, services, rebuildWhole);
+    updated += updateConsumers(mesh, view, services, arrived, rebuildWhole);
     snapshotsSet.accept(updated);
     return new ChangeResult(updated, threads.getCurrentThreadCpuTime() - cpuStart);
   }
@@ -211,8 +250,19 @@ public final class ProxySnapshots {
     }
     long now = clock.millis();
     Set<String> services = new HashSet<>();
-    departures.forEach((name, departure) -> services.addAll(view.depart(name, departure, now)));
-    int updated = updateConsumers(mesh, view, services, Set.of());
+    Set<String> arrived = new HashSet<>(); // services of proxies that came back
+    int arrivalCount = 0;
+    for (Map.Entry<String, Departure> entry : departures.entrySet()) {
+      Set<String> changed = view.depart(entry.getKey(), entry.getValue(), now);
+      if (entry.getValue() == null && !changed.isEmpty()) {
+        arrivalCount++;
+        arrived.addAll(changed);
+      } else {
+        services.addAll(changed);
+      }
+    }
+    arrivals.record(arrivalCount, now);
+    int updated = updateConsumers(mesh, view, services, arrived, Set.of());
     snapshotsSet.accept(updated);
     return new ChangeResult(updated, threads.getCurrentThreadCpuTime() - cpuStart);
   }
@@ -229,7 +279,7 @@ public final class ProxySnapshots {
     }
     Set<String> services = new HashSet<>();
     results.forEach((name, result) -> services.addAll(view.probe(name, result)));
-    int updated = updateConsumers(mesh, view, services, Set.of());
+    int updated = updateConsumers(mesh, view, services, Set.of(), Set.of());
     snapshotsSet.accept(updated);
     return new ChangeResult(updated, threads.getCurrentThreadCpuTime() - cpuStart);
   }
@@ -241,7 +291,7 @@ public final class ProxySnapshots {
   public synchronized int reresolve(Set<String> names) {
     int updated = 0;
     for (MeshView view : views.values()) {
-      updated += updateConsumers(view.mesh(), view, view.reresolve(names), Set.of());
+      updated += updateConsumers(view.mesh(), view, view.reresolve(names), Set.of(), Set.of());
     }
     for (ConnectedProxy proxy : proxies.values()) {
       MeshView view = views.get(proxy.key.mesh());
@@ -260,7 +310,7 @@ public final class ProxySnapshots {
     int updated = 0;
     for (MeshView view : views.values()) {
       if (view.inGrace() > 0) {
-        updated += updateConsumers(view.mesh(), view, view.expire(now), Set.of());
+        updated += updateConsumers(view.mesh(), view, view.expire(now), Set.of(), Set.of());
       }
     }
     snapshotsSet.accept(updated);
@@ -293,6 +343,7 @@ public final class ProxySnapshots {
     }
     ConnectedProxy proxy = proxies.computeIfAbsent(key, k -> new ConnectedProxy(k, spec));
     proxy.spec = spec;
+    proxy.answered = false; // a new stream: its proxy has yet to answer
     rebuild(proxy, view);
     snapshotsSet.accept(1);
     return true;
@@ -300,26 +351,151 @@ public final class ProxySnapshots {
 
   /**
    * Recomputes the consumers of changed services (but those in {@code skip}); returns how many
-   * changed.
+   * changed. What {@code arrived} (services that gained new dataplanes) changes for a consumer
+   * waits while proxies arrive in a storm, and what any change does waits for a consumer that has
+   * not answered its first endpoints ({@link PushPacing}); other changes are pushed at once, with
+   * whatever waited for that consumer.
    */
   private int updateConsumers(
-      String mesh, MeshView view, Set<String> services, Set<ProxyKey> skip) {
-    Map<ProxyKey, Set<String>> affected = new HashMap<>();
+      String mesh, MeshView view, Set<String> services, Set<String> arrived, Set<ProxyKey> skip) {
+    Map<ProxyKey, Set<String>> now = new HashMap<>();
+    Map<ProxyKey, Set<String>> later = new HashMap<>();
+    boolean storm = !arrived.isEmpty() && currentDelayMillis() > 0;
     Map<String, Set<ProxyKey>> meshConsumers = consumers.getOrDefault(mesh, Map.of());
-    for (String service : services) {
-      for (ProxyKey consumer : meshConsumers.getOrDefault(service, Set.of())) {
-        if (!skip.contains(consumer)) {
-          affected.computeIfAbsent(consumer, k -> new HashSet<>()).add(service);
-        }
-      }
-    }
+    collect(meshConsumers, services, skip, now);
+    collect(meshConsumers, arrived, skip, storm ? later : now);
+    long nowMillis = clock.millis();
+    later.forEach((key, gathered) -> hold(proxies.get(key), gathered, nowMillis));
     int updated = 0;
-    for (Map.Entry<ProxyKey, Set<String>> entry : affected.entrySet()) {
-      if (update(proxies.get(entry.getKey()), view, entry.getValue())) {
+    for (Map.Entry<ProxyKey, Set<String>> entry : now.entrySet()) {
+      ConnectedProxy proxy = proxies.get(entry.getKey());
+      if (pacing.holdUntilAnswered() && !proxy.answered) {
+        hold(proxy, entry.getValue(), nowMillis);
+      } else if (update(proxy, view, release(proxy, entry.getValue()))) {
         updated++;
       }
     }
     return updated;
+  }
+
+  private static void collect(
+      Map<String, Set<ProxyKey>> meshConsumers,
+      Set<String> services,
+      Set<ProxyKey> skip,
+      Map<ProxyKey, Set<String>> into) {
+    for (String service : services) {
+      for (ProxyKey consumer : meshConsumers.getOrDefault(service, Set.of())) {
+        if (!skip.contains(consumer)) {
+          into.computeIfAbsent(consumer, k -> new HashSet<>()).add(service);
+        }
+      }
+    }
+  }
+
+  // ---- paced pushes ---------------------------------------------------------------------------
+
+  private void hold(ConnectedProxy proxy, Set<String> services, long nowMillis) {
+    if (proxy.held.isEmpty()) {
+      proxy.heldSince = nowMillis;
+      holding.add(proxy.key);
+    }
+    proxy.held.addAll(services);
+  }
+
+  /** {@code services} and what waited for the proxy, which no longer waits. */
+  private Set<String> release(ConnectedProxy proxy, Set<String> services) {
+    if (proxy.held.isEmpty()) {
+      return services;
+    }
+    Set<String> all = proxy.held;
+    all.addAll(services);
+    proxy.held = new HashSet<>();
+    holding.remove(proxy.key);
+    return all;
+  }
+
+  /**
+   * Pushes what waited long enough for consumers that answered their first endpoints: all of it
+   * once the arrivals' rate fell below the threshold. Called on a short tick; returns the snapshots
+   * set.
+   */
+  public synchronized int flushHeld() {
+    if (holding.isEmpty()) {
+      return 0;
+    }
+    long now = clock.millis();
+    long delay = currentDelayMillis();
+    int updated = 0;
+    for (Iterator<ProxyKey> keys = holding.iterator(); keys.hasNext(); ) {
+      ConnectedProxy proxy = proxies.get(keys.next());
+      if (proxy == null) {
+        keys.remove();
+      } else if (due(proxy, now, delay)) {
+        keys.remove();
+        Set<String> services = proxy.held;
+        proxy.held = new HashSet<>();
+        if (update(proxy, views.get(proxy.key.mesh()), services)) {
+          updated++;
+        }
+      }
+    }
+    snapshotsSet.accept(updated);
+    return updated;
+  }
+
+  /**
+   * The proxy's stream answered (ACK or NACK) its first endpoints: from now on it is pushed what
+   * changes, and what waited for it goes now (or, in a storm, when its delay is over). Returns the
+   * snapshots set.
+   */
+  public synchronized int answered(ProxyKey key) {
+    ConnectedProxy proxy = proxies.get(key);
+    if (proxy == null || proxy.answered) {
+      return 0;
+    }
+    proxy.answered = true;
+    if (proxy.held.isEmpty() || !due(proxy, clock.millis(), currentDelayMillis())) {
+      return 0;
+    }
+    holding.remove(key);
+    Set<String> services = proxy.held;
+    proxy.held = new HashSet<>();
+    int updated = update(proxy, views.get(key.mesh()), services) ? 1 : 0;
+    snapshotsSet.accept(updated);
+    return updated;
+  }
+
+  private boolean due(ConnectedProxy proxy, long nowMillis, long delayMillis) {
+    long waited = nowMillis - proxy.heldSince;
+    if (!proxy.answered && pacing.holdUntilAnswered()) {
+      // A safety net should its answer never be seen: on state of the world the library keeps a
+      // snapshot set meanwhile until the proxy asks again, so a late one does no harm.
+      return waited >= UNANSWERED_BOUND_MILLIS;
+    }
+    return waited >= delayMillis;
+  }
+
+  private long currentDelayMillis() {
+    return pacing.delayMillis(arrivals.perSecond(clock.millis()));
+  }
+
+  /** Arrivals over the last second; for metrics. */
+  public synchronized int arrivalsPerSecond() {
+    return arrivals.perSecond(clock.millis());
+  }
+
+  /** How long arrivals' pushes gather now (0: not at all); for metrics. */
+  public synchronized long pushDelayMillis() {
+    return currentDelayMillis();
+  }
+
+  /** Consumers with changes waiting for a later push; for metrics. */
+  public synchronized int holding() {
+    return holding.size();
+  }
+
+  public PushPacing pacing() {
+    return pacing;
   }
 
   public synchronized void disconnect(ProxyKey key) {
@@ -327,6 +503,7 @@ public final class ProxySnapshots {
     if (proxy != null) {
       index(proxy, List.of());
     }
+    holding.remove(key);
     cache.clearSnapshot(key.nodeId());
   }
 
@@ -360,6 +537,10 @@ public final class ProxySnapshots {
   // ---- building -------------------------------------------------------------------------------
 
   private void rebuild(ConnectedProxy proxy, MeshView view) {
+    if (!proxy.held.isEmpty()) { // generated whole: nothing waits any more
+      proxy.held = new HashSet<>();
+      holding.remove(proxy.key);
+    }
     proxy.resources = generator.generate(proxy.spec, view);
     index(proxy, proxy.resources.outbound().stream().map(t -> t.group().target()).toList());
     publish(proxy);

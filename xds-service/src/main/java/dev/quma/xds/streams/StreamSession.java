@@ -174,6 +174,12 @@ public final class StreamSession {
     count(typeUrl, 2, now);
   }
 
+  /** How many responses of this type the proxy answered (ACK or NACK) on this stream. */
+  public synchronized long answers(XdsType type) {
+    long[] counts = counters.get(type);
+    return counts[1] + counts[2];
+  }
+
   public String lastNack() {
     return lastNack;
   }
