@@ -63,6 +63,9 @@ public final class SimulatedEnvoy implements AutoCloseable {
   private final String token;
   private final Mode mode;
   private final Predicate<Update> rejects;
+  private String holding; // a type whose responses wait unanswered, as a slow proxy's would
+  private final List<Runnable> held = new ArrayList<>();
+  private final Map<String, Integer> received = new HashMap<>();
   private final Map<String, Cluster> clusters = new TreeMap<>();
   private final Map<String, Listener> listeners = new TreeMap<>();
   private final Map<String, ClusterLoadAssignment> endpoints = new TreeMap<>();
@@ -82,6 +85,7 @@ public final class SimulatedEnvoy implements AutoCloseable {
     this.token = builder.token;
     this.mode = builder.mode;
     this.rejects = builder.rejects;
+    this.holding = builder.holding;
     if (builder.node != null) {
       this.node = builder.node;
       return;
@@ -169,6 +173,24 @@ public final class SimulatedEnvoy implements AutoCloseable {
     return acks.getOrDefault(typeUrl, 0);
   }
 
+  /** Responses of this type received, answered or not. */
+  public synchronized int responses(String typeUrl) {
+    return received.getOrDefault(typeUrl, 0);
+  }
+
+  /** Responses waiting unanswered (see {@link Builder#holdingAnswers}). */
+  public synchronized int heldResponses() {
+    return held.size();
+  }
+
+  /** Answers the held responses in order, and from now on answers every response at once. */
+  public synchronized void releaseAnswers() {
+    holding = null;
+    List<Runnable> answers = List.copyOf(held);
+    held.clear();
+    answers.forEach(Runnable::run);
+  }
+
   public synchronized int nacks(String typeUrl) {
     return nacks.getOrDefault(typeUrl, 0);
   }
@@ -244,6 +266,15 @@ public final class SimulatedEnvoy implements AutoCloseable {
   // -------------------------------------------------------------------------
 
   private synchronized void onSotw(DiscoveryResponse response) {
+    received.merge(response.getTypeUrl(), 1, Integer::sum);
+    if (response.getTypeUrl().equals(holding)) {
+      held.add(() -> answerSotw(response));
+      return;
+    }
+    answerSotw(response);
+  }
+
+  private synchronized void answerSotw(DiscoveryResponse response) {
     List<Message> resources = decode(response.getResourcesList());
     String type = response.getTypeUrl();
     if (rejects.test(new Update(type, response.getVersionInfo(), resources))) {
@@ -299,6 +330,15 @@ public final class SimulatedEnvoy implements AutoCloseable {
   // ---- delta -----------------------------------------------------------------------------------
 
   private synchronized void onDelta(DeltaDiscoveryResponse response) {
+    received.merge(response.getTypeUrl(), 1, Integer::sum);
+    if (response.getTypeUrl().equals(holding)) {
+      held.add(() -> answerDelta(response));
+      return;
+    }
+    answerDelta(response);
+  }
+
+  private synchronized void answerDelta(DeltaDiscoveryResponse response) {
     String type = response.getTypeUrl();
     List<Message> resources = new ArrayList<>();
     for (Resource resource : response.getResourcesList()) {
@@ -481,6 +521,7 @@ public final class SimulatedEnvoy implements AutoCloseable {
     private String token;
     private Mode mode = Mode.SOTW;
     private Predicate<Update> rejects = update -> false;
+    private String holding;
     private Node node;
 
     private Builder(String nodeId) {
@@ -531,6 +572,15 @@ public final class SimulatedEnvoy implements AutoCloseable {
     /** Responses this Envoy rejects (NACKs) instead of applying. */
     public Builder rejecting(Predicate<Update> rule) {
       this.rejects = rule;
+      return this;
+    }
+
+    /**
+     * Responses of this type are received but neither applied nor answered until {@link
+     * #releaseAnswers}, as by a proxy busy elsewhere.
+     */
+    public Builder holdingAnswers(String typeUrl) {
+      this.holding = typeUrl;
       return this;
     }
 

@@ -8,6 +8,8 @@ import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class JudgingCache extends SimpleCache<String> {
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final AtomicLong judged = new AtomicLong();
+  private final Map<String, AtomicLong> setPerNode = new ConcurrentHashMap<>();
 
   public JudgingCache() {
     super(Node::getId);
@@ -27,6 +30,7 @@ public final class JudgingCache extends SimpleCache<String> {
   @Override
   public synchronized void setSnapshot(String group, Snapshot snapshot) {
     judged.incrementAndGet();
+    setPerNode.computeIfAbsent(group, g -> new AtomicLong()).incrementAndGet();
     try {
       for (Violation violation : SnapshotRules.check(snapshot)) {
         violations.add(group + ": " + violation);
@@ -35,6 +39,12 @@ public final class JudgingCache extends SimpleCache<String> {
       violations.add(group + ": the judge failed: " + e);
     }
     super.setSnapshot(group, snapshot);
+  }
+
+  /** How many snapshots were set for one node (each one a push, if its stream is waiting). */
+  public static long snapshotsSetFor(ProxySnapshots snapshots, String nodeId) {
+    AtomicLong count = ((JudgingCache) snapshots.cache()).setPerNode.get(nodeId);
+    return count == null ? 0 : count.get();
   }
 
   /** For a test's end: every snapshot set so far passed Envoy's rules. */
