@@ -108,12 +108,15 @@ public interface XdsConfig {
 
     /** How long pushes gather at the threshold's rate; twice the rate, twice as long. */
     @WithConverter(GoDurationConverter.class)
-    @WithDefault("500ms")
+    @WithDefault("2s")
     Duration delay();
 
-    /** The bound of the delay, however fast proxies arrive. */
+    /**
+     * The bound of the delay, however fast proxies arrive. A consumer is pushed about once per
+     * delay while a storm lasts, so this decides the pushes per proxy of a long join.
+     */
     @WithConverter(GoDurationConverter.class)
-    @WithDefault("10s")
+    @WithDefault("30s")
     Duration maxDelay();
 
     /**
