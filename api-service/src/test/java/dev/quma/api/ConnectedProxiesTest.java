@@ -1,5 +1,6 @@
 package dev.quma.api;
 
+import static dev.quma.testing.Eventually.eventually;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -74,6 +74,7 @@ class ConnectedProxiesTest {
     JsonNode[] acked = new JsonNode[1];
     assertThat(
             eventually(
+                WAIT,
                 () -> {
                   acked[0] = xds("dumps", "backend-1", true);
                   return names(
@@ -116,6 +117,7 @@ class ConnectedProxiesTest {
     JsonNode[] rejected = new JsonNode[1];
     assertThat(
             eventually(
+                WAIT,
                 () -> {
                   rejected[0] = xds("dumps", "backend-1", false);
                   return type(rejected[0], SimulatedEnvoy.CLUSTERS).has("lastRejected");
@@ -144,6 +146,7 @@ class ConnectedProxiesTest {
     backend.leave();
     assertThat(
             eventually(
+                WAIT,
                 () -> given().get("/meshes/dumps/dataplanes/backend-1/xds").statusCode() == 404))
         .as("a proxy that left has no config to show")
         .isTrue();
@@ -158,7 +161,8 @@ class ConnectedProxiesTest {
     join(xds, "fleet", "web-2", standard("fleet", "web-2", "10.8.0.2", true));
     join(xds, "fleet", "edge-1", builtinGateway("fleet", "edge-1", "10.8.0.3"));
 
-    assertThat(eventually(() -> insight("fleet").path("dataplanes").path("online").asInt() == 3))
+    assertThat(
+            eventually(WAIT, () -> insight("fleet").path("dataplanes").path("online").asInt() == 3))
         .isTrue();
     JsonNode joined = insight("fleet");
     assertThat(joined.at("/dataplanes/total").asInt()).isEqualTo(3);
@@ -176,13 +180,16 @@ class ConnectedProxiesTest {
         .put("/meshes/fleet/dataplanes/web-2")
         .then()
         .statusCode(200);
-    assertThat(eventually(() -> insight("fleet").at("/dataplanes/partiallyDegraded").asInt() == 1))
+    assertThat(
+            eventually(
+                WAIT, () -> insight("fleet").at("/dataplanes/partiallyDegraded").asInt() == 1))
         .isTrue();
     assertThat(insight("fleet").at("/dataplanes/online").asInt()).isEqualTo(2);
 
     // web-1 leaves gracefully: a Direct dataplane is deregistered.
     leaving.leave();
-    assertThat(eventually(() -> insight("fleet").at("/dataplanes/total").asInt() == 2)).isTrue();
+    assertThat(eventually(WAIT, () -> insight("fleet").at("/dataplanes/total").asInt() == 2))
+        .isTrue();
     given().get("/meshes/fleet/dataplanes/web-1").then().statusCode(404);
 
     // An Indirect dataplane: created through the API, then its proxy comes and goes.
@@ -194,9 +201,11 @@ class ConnectedProxiesTest {
         .statusCode(201);
     assertThat(insight("fleet").at("/dataplanes/offline").asInt()).isEqualTo(1);
     SimulatedEnvoy indirect = join(xds, "fleet", "api-1", null);
-    assertThat(eventually(() -> insight("fleet").at("/dataplanes/online").asInt() == 2)).isTrue();
+    assertThat(eventually(WAIT, () -> insight("fleet").at("/dataplanes/online").asInt() == 2))
+        .isTrue();
     indirect.drop();
-    assertThat(eventually(() -> insight("fleet").at("/dataplanes/offline").asInt() == 1)).isTrue();
+    assertThat(eventually(WAIT, () -> insight("fleet").at("/dataplanes/offline").asInt() == 1))
+        .isTrue();
     JsonNode after = insight("fleet");
     assertThat(after.at("/dataplanes/total").asInt())
         .as("an Indirect dataplane stays")
@@ -224,6 +233,7 @@ class ConnectedProxiesTest {
             redis("leases", "redis-1", "10.6.0.1"));
     assertThat(
             eventually(
+                WAIT,
                 () -> given().delete("/meshes/leases/dataplanes/redis-1").statusCode() == 409))
         .as("refused while the proxy is connected")
         .isTrue();
@@ -255,7 +265,8 @@ class ConnectedProxiesTest {
   void aMeshWithAConnectedProxyCannotBeDeleted() {
     createMesh("busy");
     join(ControlPlaneProcesses.xds(), "busy", "redis-1", redis("busy", "redis-1", "10.6.1.1"));
-    assertThat(eventually(() -> insight("busy").at("/dataplanes/online").asInt() == 1)).isTrue();
+    assertThat(eventually(WAIT, () -> insight("busy").at("/dataplanes/online").asInt() == 1))
+        .isTrue();
 
     given()
         .delete("/meshes/busy")
@@ -278,7 +289,8 @@ class ConnectedProxiesTest {
         .statusCode(201);
     Replica doomed = ControlPlaneProcesses.startReplica("xds-o");
     join(doomed, "orphan", "orphan-1", null);
-    assertThat(eventually(() -> insight("orphan").at("/dataplanes/online").asInt() == 1)).isTrue();
+    assertThat(eventually(WAIT, () -> insight("orphan").at("/dataplanes/online").asInt() == 1))
+        .isTrue();
     given()
         .delete("/meshes/orphan")
         .then()
@@ -287,7 +299,7 @@ class ConnectedProxiesTest {
 
     doomed.kill();
     // The replica's own heartbeat decides (the config dump's 404 comes sooner: no one answers).
-    assertThat(eventually(() -> !xdsReplica("xds-o").path("online").asBoolean(true)))
+    assertThat(eventually(WAIT, () -> !xdsReplica("xds-o").path("online").asBoolean(true)))
         .as("the replica holding the stream is gone")
         .isTrue();
     // Its heartbeat is recent, but its replica's ran out: connected for neither delete.
@@ -311,23 +323,25 @@ class ConnectedProxiesTest {
         .statusCode(201);
     Replica doomed = ControlPlaneProcesses.startReplica("xds-b");
     join(doomed, "batch", "batch-1", null);
-    assertThat(eventually(() -> insight("batch").at("/dataplanes/online").asInt() == 1)).isTrue();
-    assertThat(eventually(() -> xdsReplica("xds-b").path("online").asBoolean()))
+    assertThat(eventually(WAIT, () -> insight("batch").at("/dataplanes/online").asInt() == 1))
+        .isTrue();
+    assertThat(eventually(WAIT, () -> xdsReplica("xds-b").path("online").asBoolean()))
         .as("xds-b is listed online by its heartbeat")
         .isTrue();
     assertThat(xdsReplica("xds-b").path("meshes").toString()).isEqualTo("[\"batch\"]");
 
     doomed.kill();
-    assertThat(eventually(() -> !xdsReplica("xds-b").path("online").asBoolean(true)))
+    assertThat(eventually(WAIT, () -> !xdsReplica("xds-b").path("online").asBoolean(true)))
         .as("xds-b is listed offline once its last heartbeat runs out")
         .isTrue();
     assertThat(xdsReplica("xds-b").path("heartbeatHoldsUntil").asText()).isNotBlank();
     assertThat(
             eventually(
+                WAIT,
                 () -> given().get("/meshes/batch/dataplanes/batch-1/xds").statusCode() == 404))
         .as("the replica holding the stream is gone")
         .isTrue();
-    assertThat(eventually(() -> insight("batch").at("/dataplanes/offline").asInt() == 1))
+    assertThat(eventually(WAIT, () -> insight("batch").at("/dataplanes/offline").asInt() == 1))
         .as("marked offline by the lifecycle worker after %s", ControlPlaneProcesses.IDLE_TIMEOUT)
         .isTrue();
     assertThat(insight("batch").at("/dataplanes/online").asInt()).isZero();
@@ -358,6 +372,7 @@ class ConnectedProxiesTest {
     String[] difference = {""};
     boolean equal =
         eventually(
+            WAIT,
             () -> {
               JsonNode global = json(given().get("/global-insight").then().extract().asString());
               JsonNode meshes =
@@ -527,21 +542,5 @@ class ConnectedProxiesTest {
            "gateway": {"type": "BUILTIN", "tags": {"kuma.io/service": "edge"}}}}
         """
         .formatted(mesh, name, address);
-  }
-
-  private static boolean eventually(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return condition.getAsBoolean();
   }
 }

@@ -11,8 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -93,16 +91,7 @@ public final class ApiBenchmark {
           filtered);
     }
 
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("benchmark", "api-latency");
-    report.put("when", Instant.now().toString());
-    report.put(
-        "machine",
-        Map.of(
-            "cpus",
-            Runtime.getRuntime().availableProcessors(),
-            "java",
-            System.getProperty("java.version")));
+    Map<String, Object> report = BenchSupport.report("api-latency");
     report.put("dataplanes", dataplanes);
     report.put("put_one_at_a_time", puts.summary());
     report.put("put_throughput_per_second", Math.round(dataplanes / loadSeconds));

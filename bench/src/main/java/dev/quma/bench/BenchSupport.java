@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What every benchmark does the same way: its options, its medians, its results file. */
@@ -28,6 +29,15 @@ final class BenchSupport {
     Arrays.sort(sorted);
     int mid = sorted.length / 2;
     return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  }
+
+  /** A new report: the benchmark's name, when it ran and on what machine; callers add figures. */
+  static Map<String, Object> report(String benchmark) {
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("benchmark", benchmark);
+    report.put("when", Instant.now().toString());
+    report.put("machine", machine());
+    return report;
   }
 
   /** A report's "machine" block: cores, Java, and the load average when the run started. */

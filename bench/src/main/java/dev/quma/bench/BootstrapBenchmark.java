@@ -18,22 +18,16 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -87,10 +81,7 @@ public final class BootstrapBenchmark {
               managementPort,
               "bootstraps",
               Map.of());
-      Map<String, Object> report = new LinkedHashMap<>();
-      report.put("benchmark", "bootstrap");
-      report.put("when", Instant.now().toString());
-      report.put("machine", BenchSupport.machine());
+      Map<String, Object> report = BenchSupport.report("bootstrap");
       report.put(
           "note",
           "one bootstrap-service replica (a JVM process, HTTPS), Redis and this client share the"
@@ -198,58 +189,19 @@ public final class BootstrapBenchmark {
 
   /** {@code clients} threads asking for bootstraps one after another for {@code duration}. */
   private long run(int clients, Duration duration, Latencies latencies) throws Exception {
-    AtomicLong count = new AtomicLong();
-    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-    long deadline = System.nanoTime() + duration.toNanos();
-    CountDownLatch done = new CountDownLatch(clients);
-    List<long[]> perThread = new ArrayList<>();
-    for (int c = 0; c < clients; c++) {
-      int client = c;
-      long[] samples = new long[200_000];
-      perThread.add(samples);
-      Thread.ofPlatform()
-          .start(
-              () -> {
-                int n = 0;
-                try {
-                  while (System.nanoTime() < deadline) {
-                    String body = bodies[(client * 61 + n) % bodies.length];
-                    long start = System.nanoTime();
-                    HttpResponse<String> response =
-                        http.send(
-                            HttpRequest.newBuilder(uri)
-                                .header("Content-Type", "application/json")
-                                .header("Accept", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    if (response.statusCode() != 200) {
-                      throw new IllegalStateException(
-                          "bootstrap answered " + response.statusCode() + ": " + response.body());
-                    }
-                    if (n < samples.length) {
-                      samples[n] = System.nanoTime() - start;
-                    }
-                    n++;
-                    count.incrementAndGet();
-                  }
-                } catch (Exception e) {
-                  failures.add(e);
-                } finally {
-                  synchronized (latencies) {
-                    for (int i = 0; i < Math.min(n, samples.length); i++) {
-                      latencies.record(samples[i]);
-                    }
-                  }
-                  done.countDown();
-                }
-              });
-    }
-    done.await();
-    if (!failures.isEmpty()) {
-      throw new IllegalStateException("bootstrapping failed", failures.peek());
-    }
-    return count.get();
+    return ClosedLoop.run(
+        http,
+        clients,
+        duration,
+        (client, n) ->
+            HttpRequest.newBuilder(uri)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(bodies[(client * 61 + n) % bodies.length]))
+                .build(),
+        "bootstrap",
+        latencies);
   }
 
   private static String request(String name, int i, String token) {

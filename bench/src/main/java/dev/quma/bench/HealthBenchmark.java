@@ -15,7 +15,6 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -256,10 +255,7 @@ public final class HealthBenchmark {
         Map<String, Object> leaveGc = until(leavePauses, base);
         System.out.println("  GC pauses meanwhile: " + leaveGc);
 
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("benchmark", "health");
-        report.put("when", Instant.now().toString());
-        report.put("machine", BenchSupport.machine());
+        Map<String, Object> report = BenchSupport.report("health");
         report.put("proxies", proxies);
         report.put("services", services);
         report.put("consumers_per_service", 5 * instances);

@@ -3,7 +3,6 @@ package dev.quma.bench;
 import dev.quma.hostile.HostileRequest.Service;
 import dev.quma.hostile.HostileRun;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,9 +28,7 @@ public final class HostileBenchmark {
     Path home = Path.of(System.getProperty("quma.home", ".")).toAbsolutePath().normalize();
     Path log = home.resolve("bench/target/hostile-services.log");
 
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("benchmark", "hostile");
-    report.put("when", Instant.now().toString());
+    Map<String, Object> report = BenchSupport.report("hostile");
     report.put("seed", seed);
     report.put("cases", cases);
     report.put("services", services.toString());

@@ -79,20 +79,11 @@ public final class LifecycleBenchmark {
           print(result);
         }
       }
-      Map<String, Object> report = new LinkedHashMap<>();
-      report.put("benchmark", "lifecycle-sweep");
-      report.put("when", Instant.now().toString());
+      Map<String, Object> report = BenchSupport.report("lifecycle-sweep");
+      report.put("redis", bench.redisVersion());
       report.put(
-          "machine",
-          Map.of(
-              "cpus",
-              Runtime.getRuntime().availableProcessors(),
-              "java",
-              System.getProperty("java.version"),
-              "redis",
-              bench.redisVersion(),
-              "note",
-              "shared with other builds while measured: times are medians of " + runs + " runs"));
+          "note",
+          "shared with other builds while measured: times are medians of " + runs + " runs");
       report.put(
           "settings",
           Map.of(

@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -70,10 +69,7 @@ public final class StartBenchmark {
   }
 
   private void run(List<String> services, int starts, int requests) throws Exception {
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("benchmark", "start");
-    report.put("when", Instant.now().toString());
-    report.put("machine", BenchSupport.machine());
+    Map<String, Object> report = BenchSupport.report("start");
     report.put("starts_per_case", starts);
     report.put("load_requests", requests);
     report.put(

@@ -25,7 +25,6 @@ import io.vertx.redis.client.RedisOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,7 +39,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -96,10 +94,7 @@ public final class TokenBenchmark {
               port,
               "dataplane tokens",
               Map.of("QUMA_TOKEN_SERVICE_HTTP_PORT", String.valueOf(port)));
-      Map<String, Object> report = new LinkedHashMap<>();
-      report.put("benchmark", "tokens");
-      report.put("when", Instant.now().toString());
-      report.put("machine", BenchSupport.machine());
+      Map<String, Object> report = BenchSupport.report("tokens");
       report.put(
           "note",
           "one token-service replica (a JVM process), Redis, PostgreSQL and this client share the"
@@ -216,65 +211,20 @@ public final class TokenBenchmark {
 
   /** {@code clients} threads issuing one token after another for {@code duration}. */
   private long runIssuers(int clients, Duration duration, Latencies latencies) throws Exception {
-    AtomicLong issued = new AtomicLong();
-    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-    long deadline = System.nanoTime() + duration.toNanos();
-    CountDownLatch done = new CountDownLatch(clients);
-    List<long[]> perThread = new ArrayList<>();
-    for (int c = 0; c < clients; c++) {
-      int client = c;
-      long[] samples = new long[100_000];
-      perThread.add(samples);
-      Thread.ofPlatform()
-          .start(
-              () -> {
-                int n = 0;
-                try {
-                  while (System.nanoTime() < deadline) {
-                    String body =
-                        "{\"mesh\":\"default\",\"name\":\"dp-"
-                            + client
-                            + "-"
-                            + n
-                            + "\",\"tags\":{\"kuma.io/service\":[\"svc-"
-                            + client
-                            + "\"]},\"type\":\"dataplane\",\"validFor\":\"24h\"}";
-                    long start = System.nanoTime();
-                    HttpResponse<String> response =
-                        http.send(
-                            HttpRequest.newBuilder(issueUri)
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    if (response.statusCode() != 200) {
-                      throw new IllegalStateException(
-                          "issuing answered " + response.statusCode() + ": " + response.body());
-                    }
-                    if (n < samples.length) {
-                      samples[n] = System.nanoTime() - start;
-                    }
-                    n++;
-                    issued.incrementAndGet();
-                  }
-                } catch (Exception e) {
-                  failures.add(e);
-                } finally {
-                  long[] mine = samples;
-                  synchronized (latencies) {
-                    for (int i = 0; i < Math.min(n, mine.length); i++) {
-                      latencies.record(mine[i]);
-                    }
-                  }
-                  done.countDown();
-                }
-              });
-    }
-    done.await();
-    if (!failures.isEmpty()) {
-      throw new IllegalStateException("issuing failed", failures.peek());
-    }
-    return issued.get();
+    return ClosedLoop.run(
+        http,
+        clients,
+        duration,
+        (client, n) ->
+            HttpRequest.newBuilder(issueUri)
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"mesh\":\"default\",\"name\":\"dp-%d-%d\",\"tags\":{\"kuma.io/service\":[\"svc-%d\"]},\"type\":\"dataplane\",\"validFor\":\"24h\"}"
+                            .formatted(client, n, client)))
+                .build(),
+        "issuing",
+        latencies);
   }
 
   // ---- signing and verification in this JVM -----------------------------------------------------

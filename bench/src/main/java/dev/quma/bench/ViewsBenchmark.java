@@ -197,18 +197,10 @@ public final class ViewsBenchmark {
           last(reconciles));
     }
 
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("benchmark", "operator-views");
-    report.put("when", Instant.now().toString());
+    Map<String, Object> report = BenchSupport.report("operator-views");
     report.put(
-        "machine",
-        Map.of(
-            "cpus",
-            Runtime.getRuntime().availableProcessors(),
-            "java",
-            System.getProperty("java.version"),
-            "note",
-            "shared with other builds while measured: figures are medians of " + runs + " runs"));
+        "note",
+        "shared with other builds while measured: figures are medians of " + runs + " runs");
     report.put("dataplanes", dataplanes);
     report.put(
         "fleet",

@@ -25,11 +25,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -219,16 +217,7 @@ public final class XdsBenchmark {
             rejoin.completeCpuSeconds(),
             rejoin.completePushes() / proxies);
 
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("benchmark", "xds");
-        report.put("when", Instant.now().toString());
-        report.put(
-            "machine",
-            Map.of(
-                "cpus",
-                Runtime.getRuntime().availableProcessors(),
-                "java",
-                System.getProperty("java.version")));
+        Map<String, Object> report = BenchSupport.report("xds");
         report.put("proxies", proxies);
         report.put("services", services);
         report.put("outbounds_per_proxy", OUTBOUNDS);

@@ -1,5 +1,6 @@
 package dev.quma.e2e;
 
+import static dev.quma.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,7 +85,7 @@ class ReadinessDrainIT {
             .redirectOutput(output.toFile())
             .start();
     closeables.add(agent::destroyForcibly);
-    assertThat(eventually(() -> readiness(readinessPort).equals("200 READY")))
+    assertThat(eventually(WAIT, () -> readiness(readinessPort).equals("200 READY")))
         .as("the reporter is ready once Envoy is; agent said: %s", read(output))
         .isTrue();
 
@@ -96,7 +96,7 @@ class ReadinessDrainIT {
 
     agent.destroy(); // SIGTERM
     long signalled = System.nanoTime();
-    assertThat(eventually(() -> readiness(readinessPort).equals("503 DRAINING")))
+    assertThat(eventually(WAIT, () -> readiness(readinessPort).equals("503 DRAINING")))
         .as("the reporter turns unready at once")
         .isTrue();
     assertThat(backend.await(WAIT, () -> redis(backend).isEmpty()))
@@ -169,21 +169,5 @@ class ReadinessDrainIT {
     } catch (java.io.IOException e) {
       return "(unreadable)";
     }
-  }
-
-  private static boolean eventually(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return condition.getAsBoolean();
   }
 }

@@ -1,5 +1,6 @@
 package dev.quma.e2e;
 
+import static dev.quma.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.core.events.ChangeStream;
@@ -102,6 +103,7 @@ class ReplicasIT {
         .isTrue();
     assertThat(
             eventually(
+                WAIT,
                 () ->
                     store
                         .find(ResourceType.DATAPLANE, "default", "redis-2")
@@ -132,6 +134,7 @@ class ReplicasIT {
         .isTrue();
     assertThat(
             eventually(
+                WAIT,
                 () -> {
                   var insight = insights.get("default", "backend-1").await().atMost(WAIT);
                   return insight.online()
@@ -250,6 +253,7 @@ class ReplicasIT {
       String name = "redis-k" + i;
       assertThat(
               eventually(
+                  WAIT,
                   () ->
                       store
                           .find(ResourceType.DATAPLANE, "crash", name)
@@ -360,17 +364,6 @@ class ReplicasIT {
     held.addAll(envoy.clusters().values());
     held.addAll(envoy.endpoints().values());
     assertThat(EnvoyRules.checkPush(held)).as("Envoy's rules").isEmpty();
-  }
-
-  private static boolean eventually(java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      sleep(Duration.ofMillis(50));
-    }
-    return condition.getAsBoolean();
   }
 
   private static void sleep(Duration duration) {

@@ -1,5 +1,6 @@
 package dev.quma.lifecycle;
 
+import static dev.quma.testing.Eventually.awaitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.core.insight.Heartbeats;
@@ -23,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +66,7 @@ class TwoWorkersTest {
   void exactlyOneSweepsAndKillingTheLeaderHandsOverWithinALeasePeriod() {
     Replica a = start("a", settings(TTL, RENEW));
     Replica b = start("b", settings(TTL, RENEW));
-    waitUntil("one replica leads", () -> a.isLeader() || b.isLeader(), Duration.ofSeconds(5));
+    awaitUntil("one replica leads", Duration.ofSeconds(5), () -> a.isLeader() || b.isLeader());
     Replica leader = a.isLeader() ? a : b;
     Replica follower = leader == a ? b : a;
 
@@ -77,17 +77,17 @@ class TwoWorkersTest {
       pause(5);
     }
     proxyWentQuiet("p-1");
-    waitUntil(
+    awaitUntil(
         "the leader marks p-1 Offline",
-        () -> !fleet.insight("default", "p-1").online(),
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5),
+        () -> !fleet.insight("default", "p-1").online());
     assertThat(sweeps).isNotEmpty();
     assertThat(sweeps).allMatch(s -> s.replica().equals(leader.name), "only the leader sweeps");
     long leaderToken = leader.keeper.token();
 
     long killedAt = System.nanoTime();
     leader.kill(); // no release: the lease has to expire
-    waitUntil("the follower takes over", follower::isLeader, Duration.ofSeconds(5));
+    awaitUntil("the follower takes over", Duration.ofSeconds(5), follower::isLeader);
     Duration takeover = Duration.ofNanos(System.nanoTime() - killedAt);
     assertThat(takeover)
         .as("taken over within one lease period and one renewal try (%s ms)", takeover.toMillis())
@@ -95,18 +95,18 @@ class TwoWorkersTest {
     assertThat(follower.keeper.token()).isGreaterThan(leaderToken);
 
     proxyWentQuiet("p-2");
-    waitUntil(
+    awaitUntil(
         "the new leader marks p-2 Offline",
-        () -> !fleet.insight("default", "p-2").online(),
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5),
+        () -> !fleet.insight("default", "p-2").online());
     // The mark is visible in Redis a moment before the sweep's report is handed over.
-    waitUntil(
+    awaitUntil(
         "the new leader's sweep reports p-2",
+        Duration.ofSeconds(5),
         () ->
             sweeps.stream()
                 .anyMatch(
-                    s -> s.replica().equals(follower.name) && s.report().markedOffline() == 1),
-        Duration.ofSeconds(5));
+                    s -> s.replica().equals(follower.name) && s.report().markedOffline() == 1));
 
     List<Sweep> inOrder = new ArrayList<>(sweeps);
     inOrder.sort(Comparator.comparing(s -> s.report().startedAt()));
@@ -125,13 +125,13 @@ class TwoWorkersTest {
     Duration longLease = Duration.ofSeconds(10);
     Replica a = start("a", settings(longLease, RENEW));
     Replica b = start("b", settings(longLease, RENEW));
-    waitUntil("one replica leads", () -> a.isLeader() || b.isLeader(), Duration.ofSeconds(5));
+    awaitUntil("one replica leads", Duration.ofSeconds(5), () -> a.isLeader() || b.isLeader());
     Replica leader = a.isLeader() ? a : b;
     Replica follower = leader == a ? b : a;
 
     long stoppedAt = System.nanoTime();
     leader.worker.stop().await().atMost(Duration.ofSeconds(5));
-    waitUntil("the follower takes over", follower::isLeader, Duration.ofSeconds(5));
+    awaitUntil("the follower takes over", Duration.ofSeconds(5), follower::isLeader);
     Duration takeover = Duration.ofNanos(System.nanoTime() - stoppedAt);
     assertThat(takeover)
         .as(
@@ -191,16 +191,6 @@ class TwoWorkersTest {
         killed = true;
         vertx.closeAndAwait();
       }
-    }
-  }
-
-  private static void waitUntil(String what, BooleanSupplier condition, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      pause(10);
     }
   }
 

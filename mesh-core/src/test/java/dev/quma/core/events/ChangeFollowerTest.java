@@ -2,6 +2,7 @@ package dev.quma.core.events;
 
 import static dev.quma.core.testing.Fixtures.dataplane;
 import static dev.quma.core.testing.Fixtures.mesh;
+import static dev.quma.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.core.model.ResourceType;
@@ -23,7 +24,6 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,7 +64,9 @@ class ChangeFollowerTest {
 
     await(store.create(dataplane("default", "web-2", "web", "10.0.0.2", 80)));
     await(store.delete(ResourceType.DATAPLANE, "default", "web-1", java.util.OptionalLong.empty()));
-    assertThat(eventually(() -> view.names.equals(Set.of("web-2")))).as("%s", view.names).isTrue();
+    assertThat(eventually(WAIT, () -> view.names.equals(Set.of("web-2"))))
+        .as("%s", view.names)
+        .isTrue();
     assertThat(view.resyncs.get()).isEqualTo(1);
   }
 
@@ -82,7 +84,7 @@ class ChangeFollowerTest {
     trim(1);
     held.complete(null);
 
-    assertThat(eventually(() -> view.names.equals(Set.of("web-1", "web-2", "web-3"))))
+    assertThat(eventually(WAIT, () -> view.names.equals(Set.of("web-1", "web-2", "web-3"))))
         .as("web-2 is known only from the reload: %s", view.names)
         .isTrue();
     assertThat(view.resyncs.get()).isEqualTo(2);
@@ -92,19 +94,19 @@ class ChangeFollowerTest {
   void aStreamTrimmedWhileTheFollowerWasDisconnectedIsLoadedAnew() {
     DataplaneNames view = start(Duration.ofHours(1));
     await(store.create(dataplane("default", "web-1", "web", "10.0.0.1", 80)));
-    assertThat(eventually(() -> view.names.contains("web-1"))).isTrue();
+    assertThat(eventually(WAIT, () -> view.names.contains("web-1"))).isTrue();
 
     killFollowerConnection();
     await(store.create(dataplane("default", "web-2", "web", "10.0.0.2", 80)));
     trim(0);
 
-    assertThat(eventually(() -> view.names.equals(Set.of("web-1", "web-2"))))
+    assertThat(eventually(WAIT, () -> view.names.equals(Set.of("web-1", "web-2"))))
         .as("the reconnect finds the position lost: %s", view.names)
         .isTrue();
     assertThat(view.resyncs.get()).isEqualTo(2);
 
     await(store.create(dataplane("default", "web-3", "web", "10.0.0.3", 80)));
-    assertThat(eventually(() -> view.names.contains("web-3")))
+    assertThat(eventually(WAIT, () -> view.names.contains("web-3")))
         .as("and follows from the reload on")
         .isTrue();
   }
@@ -114,14 +116,14 @@ class ChangeFollowerTest {
     DataplaneNames view = start(Duration.ofHours(1));
     killFollowerConnection();
     await(store.create(dataplane("default", "web-1", "web", "10.0.0.1", 80)));
-    assertThat(eventually(() -> view.names.contains("web-1"))).isTrue();
+    assertThat(eventually(WAIT, () -> view.names.contains("web-1"))).isTrue();
     assertThat(view.resyncs.get()).isEqualTo(1);
   }
 
   @Test
   void everyStreamIsLoadedAnewEachResyncInterval() {
     DataplaneNames view = start(Duration.ofMillis(100));
-    assertThat(eventually(() -> view.resyncs.get() >= 3)).isTrue();
+    assertThat(eventually(WAIT, () -> view.resyncs.get() >= 3)).isTrue();
   }
 
   private DataplaneNames start(Duration resyncInterval) {
@@ -179,7 +181,7 @@ class ChangeFollowerTest {
 
   /** Closes the follower's own connection, the one blocked in XREAD. */
   private void killFollowerConnection() {
-    assertThat(eventually(() -> redis.killConnectionsRunning("xread") > 0)).isTrue();
+    assertThat(eventually(WAIT, () -> redis.killConnectionsRunning("xread") > 0)).isTrue();
   }
 
   private void trim(int keep) {
@@ -187,22 +189,6 @@ class ChangeFollowerTest {
         redis
             .client()
             .send(Request.cmd(Command.XTRIM).arg(changes.key("default")).arg("MAXLEN").arg(keep)));
-  }
-
-  private static boolean eventually(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return condition.getAsBoolean();
   }
 
   private static <T> T await(Uni<T> uni) {

@@ -1,5 +1,6 @@
 package dev.quma.xds.health;
 
+import static dev.quma.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.core.events.ChangeStream;
@@ -37,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,7 +139,7 @@ class ServiceProbeTest {
     closeables.add(client);
     client.connect(channel);
 
-    assertThat(eventually(() -> client.closedWith() != null)).isTrue();
+    assertThat(eventually(WAIT, () -> client.closedWith() != null)).isTrue();
     assertThat(client.closedWith().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
     assertThat(client.specifier()).isNull();
   }
@@ -170,7 +170,9 @@ class ServiceProbeTest {
     closeables.add(health);
     health.connect(channel);
 
-    assertThat(eventually(() -> health.specifier() != null)).as("health checks received").isTrue();
+    assertThat(eventually(WAIT, () -> health.specifier() != null))
+        .as("health checks received")
+        .isTrue();
     assertThat(health.closedWith()).isNull();
     assertThat(proxy.closedWith()).isNull();
   }
@@ -188,11 +190,13 @@ class ServiceProbeTest {
         HdsClient.builder(Node.newBuilder().setId(mesh + ".redis-1").build()).token(token).build();
     closeables.add(health);
     health.connect(channel);
-    assertThat(eventually(() -> health.specifier() != null)).as("health checks received").isTrue();
+    assertThat(eventually(WAIT, () -> health.specifier() != null))
+        .as("health checks received")
+        .isTrue();
 
     await(new TokenRevocations(store).revoke(mesh, Set.of(jti(token))));
 
-    assertThat(eventually(() -> health.closedWith() != null))
+    assertThat(eventually(WAIT, () -> health.closedWith() != null))
         .as("the health stream ends with the revocation")
         .isTrue();
     assertThat(health.closedWith().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
@@ -334,17 +338,6 @@ class ServiceProbeTest {
             "endpoints %s, expected %s; stand-in said: %s",
             redis(consumer), expected, envoy == null ? "-" : log("redis-1"))
         .isTrue();
-  }
-
-  private static boolean eventually(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      sleep(20);
-    }
-    return condition.getAsBoolean();
   }
 
   private static void sleep(long millis) {

@@ -1,5 +1,6 @@
 package dev.quma.xds.server;
 
+import static dev.quma.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.core.events.ChangeStream;
@@ -295,7 +296,7 @@ class AdsStreamTest {
         .isTrue();
     assertThat(revokedProxy.closedWith().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
     assertThat(revokedProxy.closedWith().getDescription()).contains("revoked");
-    assertThat(eventually(() -> !await(insights.get("default", "redis-r1")).online()))
+    assertThat(eventually(WAIT, () -> !await(insights.get("default", "redis-r1")).online()))
         .as("its subscription is closed")
         .isTrue();
     assertThat(bystander.closedWith()).as("another proxy's stream stays open").isNull();
@@ -371,6 +372,7 @@ class AdsStreamTest {
 
     assertThat(
             eventually(
+                WAIT,
                 () -> await(store.find(ResourceType.DATAPLANE, "default", "redis-l1")).isEmpty()))
         .as("redis-l1 deregistered")
         .isTrue();
@@ -387,11 +389,12 @@ class AdsStreamTest {
         SimulatedEnvoy.builder("default.redis-i1").token(token("default", "redis-i1")).build();
     envoys.add(indirect.connect(channel));
     assertThat(indirect.await(WAIT, indirect::configured)).isTrue();
-    assertThat(eventually(() -> await(insights.get("default", "redis-i1")).online())).isTrue();
+    assertThat(eventually(WAIT, () -> await(insights.get("default", "redis-i1")).online()))
+        .isTrue();
 
     indirect.leave();
 
-    assertThat(eventually(() -> !await(insights.get("default", "redis-i1")).online()))
+    assertThat(eventually(WAIT, () -> !await(insights.get("default", "redis-i1")).online()))
         .as("offline once it left")
         .isTrue();
     sleep(Duration.ofMillis(800));
@@ -430,7 +433,7 @@ class AdsStreamTest {
                 "\"outbound\": [{\"port\": 10001, \"tags\": {\"kuma.io/service\": \"kafka\"}}, ");
     await(store.put(Seeds.resource(withAnotherOutbound), OptionalLong.empty()));
     assertThat(picky.await(WAIT, () -> picky.clusters().containsKey("kafka"))).isTrue();
-    assertThat(eventually(() -> rejected(await(insights.get("default", "backend-k1"))) == 1))
+    assertThat(eventually(WAIT, () -> rejected(await(insights.get("default", "backend-k1"))) == 1))
         .as("the NACK is in the insight")
         .isTrue();
   }
@@ -440,6 +443,7 @@ class AdsStreamTest {
     join("redis-s1", Seeds.redis("redis-s1", "10.6.0.1"), SimulatedEnvoy.Mode.SOTW);
     assertThat(
             eventually(
+                WAIT,
                 () -> {
                   DataplaneInsight insight = await(insights.get("default", "redis-s1"));
                   return insight.online()
@@ -498,17 +502,6 @@ class AdsStreamTest {
     return insight.subscriptions().isEmpty()
         ? 0
         : insight.subscriptions().get(0).status().total().responsesRejected();
-  }
-
-  private static boolean eventually(java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      sleep(Duration.ofMillis(20));
-    }
-    return condition.getAsBoolean();
   }
 
   private static void sleep(Duration duration) {

@@ -1,5 +1,6 @@
 package dev.quma.xds.server;
 
+import static dev.quma.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.core.events.ChangeStream;
@@ -30,7 +31,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,13 +82,14 @@ class EnvoyStandInProcessTest {
     try {
       assertThat(
               eventually(
+                  WAIT,
                   () ->
                       await(store.find(ResourceType.DATAPLANE, "default", "redis-p1")).isPresent()
                           && await(insights.get("default", "redis-p1")).online()))
           .as("registered and online; stand-in said: %s", log())
           .isTrue();
       HttpClient http = HttpClient.newHttpClient();
-      assertThat(eventually(() -> get(http, adminPort, "/ready").equals("LIVE\n")))
+      assertThat(eventually(WAIT, () -> get(http, adminPort, "/ready").equals("LIVE\n")))
           .as("admin /ready")
           .isTrue();
       HttpResponse<String> drain =
@@ -107,6 +108,7 @@ class EnvoyStandInProcessTest {
       assertThat(envoy.exitValue()).as("exit code; stand-in said: %s", log()).isZero();
       assertThat(
               eventually(
+                  WAIT,
                   () -> await(store.find(ResourceType.DATAPLANE, "default", "redis-p1")).isEmpty()))
           .as(
               "a Direct dataplane is deleted once its proxy left; online=%s, stored=%s",
@@ -176,22 +178,6 @@ class EnvoyStandInProcessTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
-  }
-
-  private static boolean eventually(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return condition.getAsBoolean();
   }
 
   private static <T> T await(Uni<T> uni) {
