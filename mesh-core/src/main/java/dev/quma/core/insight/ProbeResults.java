@@ -1,6 +1,6 @@
 package dev.quma.core.insight;
 
-import dev.quma.core.model.ResourceType;
+import dev.quma.core.stats.MeshStatsStore;
 import dev.quma.core.store.HashRecords;
 import dev.quma.core.store.Keys;
 import dev.quma.core.store.LuaScript;
@@ -18,7 +18,8 @@ public final class ProbeResults {
   /** The change-stream event type of probe results that changed (not a Kuma resource type). */
   public static final String EVENT_TYPE = "DataplaneProbe";
 
-  private static final LuaScript RECORD = LuaScript.load(ProbeResults.class, "record-probe.lua");
+  private static final LuaScript RECORD =
+      LuaScript.load(ProbeResults.class, MeshStatsStore.LUA_LIBRARY, "record-probe.lua");
 
   private final Redis redis;
   private final Keys keys;
@@ -44,9 +45,7 @@ public final class ProbeResults {
   /** Stores the results unless the stored ones say the same. */
   public Uni<Outcome> record(String mesh, String name, ProbeHealth health) {
     LuaScript.Call call =
-        new LuaScript.Call()
-            .key("record", keys.record(ResourceType.DATAPLANE, mesh, name))
-            .key("probes", keys.probes(mesh))
+        MeshStatsStore.counted(new LuaScript.Call(), keys, mesh, name)
             .key("events", keys.events(mesh))
             .arg("name", name)
             .arg("health", health.storedHealth())

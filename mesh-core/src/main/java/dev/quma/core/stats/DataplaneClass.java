@@ -5,6 +5,7 @@ import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Dataplane.Inbound;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.StringJoiner;
 
 /**
  * What a dataplane adds to its mesh's counters, as the compact strings the store's scripts keep on
@@ -33,13 +34,18 @@ public final class DataplaneClass {
    * The spec class: {@code KIND \t READINESS [\t SERVICEKIND \1 SERVICE]...}. Readiness follows
    * Kuma: inbounds in state Ignored do not count; an inbound is not ready when {@code health.ready}
    * is false or its state is NotReady; {@code down} when none is ready (or none counts), {@code
-   * degraded} when some are not.
+   * degraded} when some are not. When some inbound has a {@code serviceProbe}, its readiness also
+   * depends on probe results, which Redis holds: READINESS is then {@code p} followed by each
+   * counted inbound as {@code PORT=R} ({@code R} 1 or 0 by the spec), with a trailing {@code p} for
+   * a probed one ({@code p8080=1p,9090=1}), and the counters library decides.
    */
   public static String ofSpec(Dataplane dataplane) {
     Dataplane.Networking networking = dataplane.networking();
     String kind = kind(dataplane);
     int counted = 0;
     int notReady = 0;
+    boolean probed = false;
+    StringJoiner perInbound = new StringJoiner(",", "p", "");
     Set<String> services = new LinkedHashSet<>();
     if (networking != null) {
       if (networking.gateway() != null) {
@@ -53,17 +59,28 @@ public final class DataplaneClass {
           continue;
         }
         counted++;
-        if ((inbound.health() != null && !inbound.health().ready())
-            || inbound.state() == Inbound.State.NOT_READY) {
+        boolean ready =
+            (inbound.health() == null || inbound.health().ready())
+                && inbound.state() != Inbound.State.NOT_READY;
+        if (!ready) {
           notReady++;
         }
+        probed |= inbound.serviceProbe() != null;
+        perInbound.add(
+            inbound.port()
+                + "="
+                + (ready ? '1' : '0')
+                + (inbound.serviceProbe() != null ? "p" : ""));
         String service = inbound.tags().get(Dataplane.SERVICE_TAG);
         if (service != null && !service.isEmpty()) {
           services.add(INTERNAL + '\1' + service);
         }
       }
     }
-    String readiness = notReady == counted ? "down" : notReady > 0 ? "degraded" : "ready";
+    String readiness =
+        probed
+            ? perInbound.toString()
+            : notReady == counted ? "down" : notReady > 0 ? "degraded" : "ready";
     StringBuilder out = new StringBuilder(kind).append('\t').append(readiness);
     services.forEach(service -> out.append('\t').append(service));
     return out.toString();

@@ -51,11 +51,17 @@ public final class MeshStatsStore {
 
   /**
    * Adds the keys the counters library takes for one dataplane ({@code qs_restat(K, ...)}): its
-   * record, the mesh's online set and the mesh's counters.
+   * record, the mesh's online set, its probe results and its counters.
    */
   public static LuaScript.Call counted(LuaScript.Call call, Keys keys, String mesh, String name) {
-    return call.key("record", keys.record(ResourceType.DATAPLANE, mesh, name))
-        .key("online", keys.online(mesh))
+    return countedBesidesRecord(
+        call.key("record", keys.record(ResourceType.DATAPLANE, mesh, name)), keys, mesh);
+  }
+
+  /** The keys of {@link #counted} but the record, for a script that names the record itself. */
+  public static LuaScript.Call countedBesidesRecord(LuaScript.Call call, Keys keys, String mesh) {
+    return call.key("online", keys.online(mesh))
+        .key("probes", keys.probes(mesh))
         .key("stats", keys.stats(mesh))
         .key("services", keys.statsServices(mesh))
         .key("names", keys.statsNames(mesh));

@@ -316,8 +316,7 @@ public final class ResourceStore {
       counterKeys(
           call.key("insight", keys.insight(mesh, name))
               .key("lastSeen", keys.lastSeen(mesh))
-              .key("departures", keys.departures(mesh))
-              .key("probes", keys.probes(mesh)),
+              .key("departures", keys.departures(mesh)),
           mesh);
     }
     return call.arg("expected", expected)
@@ -340,10 +339,7 @@ public final class ResourceStore {
 
   /** Besides the record, what the counters library takes for a dataplane of {@code mesh}. */
   private void counterKeys(LuaScript.Call call, String mesh) {
-    call.key("online", keys.online(mesh))
-        .key("stats", keys.stats(mesh))
-        .key("services", keys.statsServices(mesh))
-        .key("names", keys.statsNames(mesh));
+    MeshStatsStore.countedBesidesRecord(call, keys, mesh);
   }
 
   private LuaScript.Call deleteMeshCall(String mesh, OptionalLong expectedVersion) {

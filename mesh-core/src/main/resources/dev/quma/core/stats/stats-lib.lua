@@ -3,7 +3,8 @@
 -- only defines local functions. Each dataplane record remembers what it adds to the counters:
 --   xs  spec class:    KIND \t READINESS [\t SERVICEKIND \1 SERVICE]...
 --       KIND standard|gatewayBuiltin|gatewayDelegated, READINESS ready|degraded|down (of the inbounds
---       that are not Ignored), SERVICEKIND internal|gatewayBuiltin|gatewayDelegated
+--       that are not Ignored), or their list when some has a service probe (see qs_readiness),
+--       SERVICEKIND internal|gatewayBuiltin|gatewayDelegated
 --   xi  insight class: KUMADP \t ENVOY \t MTLS(0|1) \t ISSUEDBACKEND [\t SUPPORTEDBACKEND]...
 --       versions of the latest subscription ('' = unknown)
 --   xc  the contribution counted now: STATUS \n xs \n xi, STATUS online|offline|partiallyDegraded
@@ -38,6 +39,36 @@ local function qs_status(kind, readiness, online)
   if readiness == 'down' then return 'offline' end
   if readiness == 'degraded' then return 'partiallyDegraded' end
   return 'online'
+end
+
+-- The readiness of a dataplane's inbounds, from its spec class's READINESS and the probe results
+-- stored for it ("SINCE;R;PORT=H,...", or false for none). A proxy whose readiness reporter fails
+-- (R 0) has no ready inbound. A summary (ready|degraded|down) is final otherwise; a per-inbound
+-- list ("p" PORT=R[p],...) takes a probed inbound as ready only when the spec and its last probe
+-- result both say so (no result yet: not ready).
+local function qs_readiness(readiness, probes)
+  local results = {}
+  if probes then
+    local parts = qs_split(probes, ';')
+    if parts[2] == '0' then return 'down' end
+    for _, result in ipairs(qs_split(parts[3] or '', ',')) do
+      local at = string.find(result, '=', 1, true)
+      if at then results[string.sub(result, 1, at - 1)] = string.sub(result, at + 1) end
+    end
+  end
+  if string.sub(readiness, 1, 1) ~= 'p' then return readiness end
+  local counted, notReady = 0, 0
+  for _, inbound in ipairs(qs_split(string.sub(readiness, 2), ',')) do
+    local at = string.find(inbound, '=', 1, true)
+    local port, state = string.sub(inbound, 1, at - 1), string.sub(inbound, at + 1)
+    counted = counted + 1
+    local ready = string.sub(state, 1, 1) == '1'
+    if ready and string.sub(state, 2) == 'p' then ready = results[port] == '1' end
+    if not ready then notReady = notReady + 1 end
+  end
+  if notReady == counted then return 'down' end
+  if notReady > 0 then return 'degraded' end
+  return 'ready'
 end
 
 local function qs_service_status(total, online)
@@ -149,7 +180,7 @@ local function qs_with_versions(xi, kumaDp, envoy)
 end
 
 -- Recomputes one dataplane's contribution and applies the difference. k: record, online, stats,
--- services, names. opts (all optional): xs and xsVersion (a new spec class, taken only while the
+-- services, names, probes. opts (all optional): xs and xsVersion (a new spec class, taken only while the
 -- record is still at that version; no version: always), xi (a new insight class), kumaDp and envoy
 -- (versions of a new subscription). Returns the contribution now counted (false: no record, or a
 -- record not classified yet) and whether it changed.
@@ -167,7 +198,9 @@ local function qs_restat(k, name, opts)
   if xs ~= current[2] then redis.call('HSET', k.record, 'xs', xs) end
   local spec = qs_split(xs, '\t')
   local online = redis.call('ZSCORE', k.online, name) ~= false
-  local xc = qs_status(spec[1], spec[2], online) .. '\n' .. xs .. '\n' .. xi
+  local probes = false
+  if k.probes then probes = redis.call('HGET', k.probes, name) end
+  local xc = qs_status(spec[1], qs_readiness(spec[2], probes), online) .. '\n' .. xs .. '\n' .. xi
   if xc == current[4] then return xc, false end
   local acc = qs_new_deltas()
   if current[4] then qs_accumulate(acc, current[4], -1) end

@@ -46,6 +46,17 @@ class DataplaneClassTest {
   }
 
   @Test
+  void probedInboundsAreListedOneByOneForTheCountersToJoinWithProbeResults() {
+    assertThat(
+            DataplaneClass.ofSpec(
+                inbounds(
+                    "{port: 1, serviceProbe: {tcp: {}}, tags: {kuma.io/service: a}}",
+                    "{port: 2, health: {ready: false}, tags: {kuma.io/service: b}}",
+                    "{port: 3, state: Ignored, tags: {kuma.io/service: c}}")))
+        .isEqualTo("standard\tp1=1p,2=0\tinternal\1a\tinternal\1b");
+  }
+
+  @Test
   void aGatewayIsCountedByItsType() {
     assertThat(DataplaneClass.ofSpec(gateway("type: BUILTIN")))
         .isEqualTo("gatewayBuiltin\tdown\tgatewayBuiltin\1edge");

@@ -9,6 +9,8 @@ import dev.quma.core.insight.DataplaneInsight;
 import dev.quma.core.insight.DataplaneInsight.DiscoverySubscription;
 import dev.quma.core.insight.Heartbeats;
 import dev.quma.core.insight.InsightWriter;
+import dev.quma.core.insight.ProbeHealth;
+import dev.quma.core.insight.ProbeResults;
 import dev.quma.core.lease.Fence;
 import dev.quma.core.model.Dataplane;
 import dev.quma.core.model.Resource;
@@ -113,6 +115,49 @@ class MeshStatsStoreTest {
     MeshStats ready = await(stats.read("default"));
     assertThat(ready.dataplanes()).isEqualTo(counts(1, 0, 0));
     assertThat(ready.distinctServices()).isEqualTo(2);
+  }
+
+  @Test
+  void probeResultsDegradeAndTakeDownAnOnlineDataplaneAndAReconcileAgrees() {
+    ProbeResults probes = new ProbeResults(redis.client(), keys, 1000);
+    await(store.create(probed("web-1")));
+    await(insights.open("default", "web-1", connected("2.9.1", "1.30.2"), NOW));
+    assertThat(await(stats.read("default")).dataplanes())
+        .as("a probed inbound is not ready before its first report; the other one is")
+        .isEqualTo(counts(0, 0, 1));
+
+    await(probes.record("default", "web-1", probe(true, true)));
+    assertThat(await(stats.read("default")).dataplanes()).isEqualTo(counts(1, 0, 0));
+
+    await(probes.record("default", "web-1", probe(true, false)));
+    assertThat(await(stats.read("default")).dataplanes()).isEqualTo(counts(0, 0, 1));
+    assertThat(await(stats.reconcile("default", 100)).outcome())
+        .as("a reconcile computes the same status from the same probe results")
+        .isEqualTo(ReconcileReport.Outcome.SAME);
+
+    await(probes.record("default", "web-1", probe(false, true)));
+    assertThat(await(stats.read("default")).dataplanes())
+        .as("a draining proxy (readiness reporter failing) has no ready inbound")
+        .isEqualTo(counts(0, 1, 0));
+
+    await(probes.record("default", "web-1", probe(true, true)));
+    await(store.put(probed("web-1"), OptionalLong.empty()));
+    assertThat(await(stats.read("default")).dataplanes())
+        .as("a spec write keeps the probe results in the count")
+        .isEqualTo(counts(1, 0, 0));
+  }
+
+  @Test
+  void aDataplaneWithoutProbedInboundsFollowsOnlyItsProxysReadiness() {
+    ProbeResults probes = new ProbeResults(redis.client(), keys, 1000);
+    await(store.create(standard("web-1", "web", true)));
+    await(insights.open("default", "web-1", connected("2.9.1", "1.30.2"), NOW));
+
+    await(probes.record("default", "web-1", new ProbeHealth(NOW.toEpochMilli(), false, Map.of())));
+    assertThat(await(stats.read("default")).dataplanes()).isEqualTo(counts(0, 1, 0));
+
+    await(probes.record("default", "web-1", new ProbeHealth(NOW.toEpochMilli(), true, Map.of())));
+    assertThat(await(stats.read("default")).dataplanes()).isEqualTo(counts(1, 0, 0));
   }
 
   @Test
@@ -338,6 +383,29 @@ class MeshStatsStoreTest {
             tags: {kuma.io/service: web-preview}
         """
             .formatted(name, firstReady, second ? "Ready" : "NotReady"));
+  }
+
+  /** Port 8080 with a TCP service probe, port 8081 without one. */
+  private static Resource<Dataplane> probed(String name) {
+    return dataplane(
+        """
+        type: Dataplane
+        mesh: default
+        name: %s
+        networking:
+          address: 10.0.0.1
+          inbound:
+          - port: 8080
+            tags: {kuma.io/service: web}
+            serviceProbe: {tcp: {}}
+          - port: 8081
+            tags: {kuma.io/service: web-admin}
+        """
+            .formatted(name));
+  }
+
+  private static ProbeHealth probe(boolean proxyReady, boolean probedPortPasses) {
+    return new ProbeHealth(NOW.toEpochMilli(), proxyReady, Map.of(8080, probedPortPasses));
   }
 
   private static Resource<Dataplane> gateway(String name, String service, String type) {
