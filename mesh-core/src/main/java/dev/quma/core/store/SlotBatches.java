@@ -22,6 +22,14 @@ public final class SlotBatches {
   /** The slot of a request without a key. */
   public static final int NO_KEY = -1;
 
+  /**
+   * The longest pipeline sent at once. Vert.x' Redis connection refuses a batch longer than its
+   * free waiting slots (2048 in all by default, shared with every other command on it): a replica
+   * flushing the counters of 10,000 streams in one batch failed with "waiting queue is full" and
+   * took the streams' own closes down with it. Longer batches go in chunks, one after another.
+   */
+  public static final int MAX_PIPELINE = 512;
+
   private SlotBatches() {}
 
   /**
@@ -59,13 +67,13 @@ public final class SlotBatches {
     if (groups.size() == 1) {
       List<Integer> only = groups.values().iterator().next();
       if (only.size() == items.size() && isAscending(only)) {
-        return send.apply(items);
+        return inChunks(items, send);
       }
     }
     List<List<Integer>> indexes = new ArrayList<>(groups.values());
     List<Uni<List<Response>>> sends = new ArrayList<>();
     for (List<Integer> group : indexes) {
-      sends.add(send.apply(group.stream().map(items::get).toList()));
+      sends.add(inChunks(group.stream().map(items::get).toList(), send));
     }
     return Uni.join()
         .all(sends)
@@ -81,6 +89,28 @@ public final class SlotBatches {
               }
               return java.util.Arrays.asList(ordered);
             });
+  }
+
+  /** {@code items} sent by {@code send} in chunks of {@link #MAX_PIPELINE}, in order. */
+  private static <T> Uni<List<Response>> inChunks(
+      List<T> items, Function<List<T>, Uni<List<Response>>> send) {
+    if (items.size() <= MAX_PIPELINE) {
+      return send.apply(items);
+    }
+    Uni<List<Response>> all = Uni.createFrom().item(new ArrayList<>(items.size()));
+    for (int from = 0; from < items.size(); from += MAX_PIPELINE) {
+      List<T> chunk = items.subList(from, Math.min(items.size(), from + MAX_PIPELINE));
+      all =
+          all.flatMap(
+              replies ->
+                  send.apply(chunk)
+                      .map(
+                          more -> {
+                            replies.addAll(more);
+                            return replies;
+                          }));
+    }
+    return all;
   }
 
   /** The slot of a request's first key, as the cluster client routes it. */

@@ -38,6 +38,26 @@ class LuaScriptTest {
   }
 
   @Test
+  void aPipelineLongerThanTheConnectionsWaitingQueueIsSentInChunksInOrder() {
+    int runs = 5_000; // the client's waiting queue holds 2048 commands
+    List<LuaScript.Call> calls =
+        java.util.stream.IntStream.range(0, runs).mapToObj(i -> call("run-" + i)).toList();
+
+    List<String> replies = strings(await(GUARDED_ECHO.runAll(redis.client(), calls)));
+
+    assertThat(replies).hasSize(runs);
+    assertThat(replies.get(0)).isEqualTo("run-0");
+    assertThat(replies.get(runs - 1)).isEqualTo("run-" + (runs - 1));
+    List<Request> pings =
+        java.util.stream.IntStream.range(0, runs)
+            .mapToObj(i -> Request.cmd(Command.ECHO).arg("ping-" + i))
+            .toList();
+    assertThat(strings(await(SlotBatches.batch(redis.client(), pings))))
+        .hasSize(runs)
+        .endsWith("ping-" + (runs - 1));
+  }
+
+  @Test
   void keysAndArgumentsGoByNameAndALeftOutKeyIsNil() {
     assertThat(
             await(
