@@ -127,6 +127,26 @@ public interface XdsConfig {
     boolean holdUntilAnswered();
   }
 
+  /** How the server finds a proxy that went silent without closing its connection. */
+  Keepalive keepalive();
+
+  /**
+   * HTTP/2 pings from the server on a connection with nothing to read: a peer behind a network cut
+   * answers no ping, and its streams end after {@code time + timeout} instead of when the kernel
+   * gives up on the socket (minutes to hours). Its endpoint then goes after the connection grace.
+   */
+  interface Keepalive {
+    /** Silence on a connection before the server pings it (grpc-java allows no less than 10 s). */
+    @WithConverter(GoDurationConverter.class)
+    @WithDefault("15s")
+    Duration time();
+
+    /** How long a ping may go unanswered before the connection is closed. */
+    @WithConverter(GoDurationConverter.class)
+    @WithDefault("15s")
+    Duration timeout();
+  }
+
   /** Change events read per round. */
   @WithDefault("1000")
   int eventBatchSize();
