@@ -23,11 +23,11 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.DoubleSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -138,32 +138,20 @@ public final class BootstrapBenchmark {
         clients, warmup, rounds, seconds);
     run(clients, Duration.ofSeconds(warmup), new Latencies("warm-up"));
     Latencies latencies = new Latencies("POST /bootstrap");
-    double[] perSecond = new double[rounds];
-    double[][] cpu = new double[3][rounds];
-    for (int round = 0; round < rounds; round++) {
-      double[] before = cpu();
-      long done = run(clients, Duration.ofSeconds(seconds), latencies);
-      double[] after = cpu();
-      for (int p = 0; p < 3; p++) {
-        cpu[p][round] = (after[p] - before[p]) * 1e3 / done;
-      }
-      perSecond[round] = done / (double) seconds;
-      System.out.printf(
-          "  round %d: %.0f bootstraps/s; CPU per bootstrap: service %.3f ms, Redis %.3f ms,"
-              + " client %.3f ms%n",
-          round + 1, perSecond[round], cpu[0][round], cpu[1][round], cpu[2][round]);
-    }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("median_bootstraps_per_second", Math.round(BenchSupport.median(perSecond)));
-    out.put(
-        "rounds_bootstraps_per_second",
-        Arrays.stream(perSecond).mapToLong(Math::round).boxed().toList().toString());
-    Map<String, Object> cost = new LinkedHashMap<>();
-    cost.put("bootstrap_service", round3(BenchSupport.median(cpu[0])));
-    cost.put("redis", round3(BenchSupport.median(cpu[1])));
-    cost.put("benchmark_client", round3(BenchSupport.median(cpu[2])));
-    out.put("median_cpu_ms_per_bootstrap", cost);
-    double serverSide = BenchSupport.median(cpu[0]) + BenchSupport.median(cpu[1]);
+    Map<String, DoubleSupplier> processes = new LinkedHashMap<>();
+    processes.put("bootstrap_service", () -> ProcessCpu.seconds(servicePid));
+    processes.put("redis", () -> ProcessCpu.seconds(redisPid));
+    processes.put("benchmark_client", () -> ProcessCpu.seconds(ProcessHandle.current().pid()));
+    LoadRounds.Result result =
+        LoadRounds.measure(
+            rounds,
+            seconds,
+            "bootstraps",
+            duration -> run(clients, duration, latencies),
+            processes);
+    Map<String, Object> out = result.throughput("bootstraps_per_second");
+    out.put("median_cpu_ms_per_bootstrap", result.medianCpuMs(3));
+    double serverSide = result.medianCpuMs("bootstrap_service") + result.medianCpuMs("redis");
     long capacity = Math.round(2000 / serverSide);
     out.put("capacity_on_two_idle_cores_bootstraps_per_second", capacity);
     out.put("clients", clients);
@@ -171,20 +159,12 @@ public final class BootstrapBenchmark {
     System.out.printf(
         "bootstraps over HTTPS: median %.0f/s, p50 %.2f ms, p99 %.2f ms; server-side CPU %.3f ms"
             + " each: two idle cores would sustain about %d/s%n",
-        BenchSupport.median(perSecond),
+        result.medianPerSecond(),
         latencies.percentileMillis(50),
         latencies.percentileMillis(99),
         serverSide,
         capacity);
     return out;
-  }
-
-  private double[] cpu() {
-    return new double[] {
-      ProcessCpu.seconds(servicePid),
-      ProcessCpu.seconds(redisPid),
-      ProcessCpu.seconds(ProcessHandle.current().pid())
-    };
   }
 
   /** {@code clients} threads asking for bootstraps one after another for {@code duration}. */

@@ -40,6 +40,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
 
 /**
  * Throughput of dataplane tokens on one replica: tokens issued per second by a token-service
@@ -146,15 +147,6 @@ public final class TokenBenchmark {
   }
 
   /** CPU seconds used so far by each process that takes part in issuing. */
-  private double[] issuingCpu() {
-    return new double[] {
-      ProcessCpu.seconds(servicePid),
-      ProcessCpu.secondsOfProcessesNamed(database),
-      ProcessCpu.seconds(redisPid),
-      ProcessCpu.seconds(ProcessHandle.current().pid())
-    };
-  }
-
   // ---- issuance over HTTP ----------------------------------------------------------------------
 
   private Map<String, Object> issuance(int rounds, int seconds, int clients) throws Exception {
@@ -164,48 +156,39 @@ public final class TokenBenchmark {
     // The JIT needs a while with both the HTTP stack and Hibernate in play.
     runIssuers(clients, Duration.ofSeconds(Math.max(30, 3 * seconds)), new Latencies("warm-up"));
     Latencies latencies = new Latencies("POST /tokens/dataplane");
-    double[] perSecond = new double[rounds];
-    // CPU milliseconds per token of: token-service, its PostgreSQL backends, Redis, this client.
-    double[][] cpu = new double[4][rounds];
-    for (int round = 0; round < rounds; round++) {
-      double[] before = issuingCpu();
-      long issued = runIssuers(clients, Duration.ofSeconds(seconds), latencies);
-      double[] after = issuingCpu();
-      for (int p = 0; p < 4; p++) {
-        cpu[p][round] = (after[p] - before[p]) * 1e3 / issued;
-      }
-      perSecond[round] = issued / (double) seconds;
-      System.out.printf(
-          "  round %d: %.0f tokens/s; CPU per token: token-service %.2f ms, PostgreSQL %.2f ms,"
-              + " Redis %.2f ms, client %.2f ms%n",
-          round + 1, perSecond[round], cpu[0][round], cpu[1][round], cpu[2][round], cpu[3][round]);
-    }
-    Map<String, Object> out = summary(perSecond, "tokens_per_second");
-    Map<String, Object> cost = new LinkedHashMap<>();
-    cost.put("token_service", round2(BenchSupport.median(cpu[0])));
-    cost.put("postgresql", round2(BenchSupport.median(cpu[1])));
-    cost.put("redis", round2(BenchSupport.median(cpu[2])));
-    cost.put("benchmark_client", round2(BenchSupport.median(cpu[3])));
-    out.put("median_cpu_ms_per_token", cost);
+    Map<String, DoubleSupplier> processes = new LinkedHashMap<>();
+    processes.put("token_service", () -> ProcessCpu.seconds(servicePid));
+    processes.put("postgresql", () -> ProcessCpu.secondsOfProcessesNamed(database));
+    processes.put("redis", () -> ProcessCpu.seconds(redisPid));
+    processes.put("benchmark_client", () -> ProcessCpu.seconds(ProcessHandle.current().pid()));
+    LoadRounds.Result result =
+        LoadRounds.measure(
+            rounds,
+            seconds,
+            "tokens",
+            duration -> runIssuers(clients, duration, latencies),
+            processes);
+    Map<String, Object> out = result.throughput("tokens_per_second");
+    out.put("median_cpu_ms_per_token", result.medianCpuMs(2));
     // What two otherwise idle cores would sustain: the server side's CPU cost, not the contention.
     double serverSide =
-        BenchSupport.median(cpu[0]) + BenchSupport.median(cpu[1]) + BenchSupport.median(cpu[2]);
+        result.medianCpuMs("token_service")
+            + result.medianCpuMs("postgresql")
+            + result.medianCpuMs("redis");
     long capacity = Math.round(2000 / serverSide);
     out.put("capacity_on_two_idle_cores_tokens_per_second", capacity);
     System.out.printf(
         "CPU per token (medians): token-service %.2f ms, PostgreSQL %.2f ms, Redis %.2f ms:"
             + " two idle cores would sustain about %d tokens/s%n",
-        BenchSupport.median(cpu[0]),
-        BenchSupport.median(cpu[1]),
-        BenchSupport.median(cpu[2]),
+        result.medianCpuMs("token_service"),
+        result.medianCpuMs("postgresql"),
+        result.medianCpuMs("redis"),
         capacity);
     out.put("clients", clients);
     out.put("latency", latencies.summary());
     System.out.printf(
         "issued over HTTP (sign + ledger row): median %.0f tokens/s, p50 %.2f ms, p99 %.2f ms%n",
-        BenchSupport.median(perSecond),
-        latencies.percentileMillis(50),
-        latencies.percentileMillis(99));
+        result.medianPerSecond(), latencies.percentileMillis(50), latencies.percentileMillis(99));
     return out;
   }
 
