@@ -135,6 +135,9 @@ public final class Launcher {
         "      bin/dp-agent run --cp-address=https://localhost:5682"
             + " --ca-cert-file=.quma/tls/bootstrap-service/ca.crt --dataplane-file=dp.yaml"
             + " --dataplane-token-file=/tmp/kuma-dp-redis-1-token --bootstrap-only");
+    out.println(
+        "      prometheus, with kuma_sd_configs: [{server: http://localhost:5676}] (MADS, on"
+            + " xds-service)");
     out.println("Admin token (for calls from other hosts):");
     out.println(
         "  curl -s localhost:5681/global-secrets/admin-user-token | sed 's/.*\"data\":\"\\([^\"]*\\)\".*/\\1/' | base64 -d");

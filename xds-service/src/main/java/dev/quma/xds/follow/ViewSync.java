@@ -7,6 +7,7 @@ import dev.quma.core.insight.Departures;
 import dev.quma.core.insight.ProbeHealth;
 import dev.quma.core.insight.ProbeResults;
 import dev.quma.core.model.Dataplane;
+import dev.quma.core.model.Mesh;
 import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.store.Keys;
@@ -237,6 +238,22 @@ public final class ViewSync {
                     : follower.follow(mesh, new MeshStream(mesh)).replaceWith(true));
   }
 
+  /**
+   * Reads the mesh resource's spec into its view (its {@code metrics} decides the proxies' metrics
+   * listener); a mesh already gone changes nothing here, its delete event drops the view.
+   */
+  private Uni<Void> readMeshSpec(String mesh) {
+    return store
+        .find(ResourceType.MESH, null, mesh)
+        .flatMap(
+            found ->
+                found.isEmpty()
+                    ? Uni.createFrom().voidItem()
+                    : ViewSync.this
+                        .onViewThread(() -> snapshots.meshSpec(mesh, (Mesh) found.get().spec()))
+                        .replaceWithVoid());
+  }
+
   /** The global stream: which meshes there are. */
   private final class MeshList implements ChangeFollower.Subscriber {
     @Override
@@ -272,6 +289,8 @@ public final class ViewSync {
           chain = chain.flatMap(x -> drop(mesh));
         } else if (!follower.follows(mesh)) {
           chain = chain.flatMap(x -> follower.follow(mesh, new MeshStream(mesh)));
+        } else {
+          chain = chain.flatMap(x -> readMeshSpec(mesh));
         }
       }
       return chain;
@@ -324,6 +343,7 @@ public final class ViewSync {
                             mesh, loaded.getItem1(), loaded.getItem2(), loaded.getItem3());
                         return null;
                       }))
+          .flatMap(x -> readMeshSpec(mesh))
           .invoke(
               () -> {
                 if (loadedOnce) {

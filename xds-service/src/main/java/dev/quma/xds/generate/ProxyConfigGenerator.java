@@ -1,5 +1,6 @@
 package dev.quma.xds.generate;
 
+import dev.quma.core.metrics.PrometheusEndpoint;
 import dev.quma.core.model.Dataplane;
 import dev.quma.xds.envoy.Protocol;
 import dev.quma.xds.envoy.clusters.ClusterFactory;
@@ -20,7 +21,9 @@ import java.util.Map;
  * The Envoy configuration of a standard dataplane (or a delegated gateway, which has outbounds
  * only): for each inbound a listener on its address and port and a cluster for the application
  * behind it; for each outbound a listener on loopback (or its address) and an EDS cluster with the
- * endpoints of every matching ready inbound in the mesh. The one generator: production snapshots
+ * endpoints of every matching ready inbound in the mesh; when metrics are enabled (the dataplane's
+ * or the mesh's, {@link PrometheusEndpoint}) Kuma's {@code kuma:metrics:prometheus} listener and
+ * the {@code kuma:envoy:admin} cluster it reaches the proxy's admin through. The one generator: production snapshots
  * and the golden files both come from here. It turns a dataplane into the input records of the
  * resource factories and gets each resource from the memo; the same dataplane and mesh always give
  * the same resources.
@@ -58,12 +61,36 @@ public final class ProxyConfigGenerator {
                   inbound.effectiveServicePort(),
                   protocol)));
     }
+    PrometheusEndpoint.of(dataplane, mesh.meshSpec())
+        .ifPresent(
+            metrics -> {
+              listeners.add(
+                  memo.prometheusListener(
+                      new ListenerFactory.PrometheusInput(
+                          mesh.listenAddress(networking.address()),
+                          metrics.port(),
+                          metrics.path(),
+                          EnvoyNames.ADMIN_CLUSTER)));
+              clusters.add(memo.adminCluster(new ClusterFactory.AdminInput(adminPort(networking))));
+            });
     List<TargetResources> outbound = new ArrayList<>();
     for (OutboundGroup group : outboundGroups(dataplane)) {
       outbound.add(outbound(group, mesh));
     }
     return new ProxyResources(listeners, clusters, outbound);
   }
+
+  /**
+   * The proxy's Envoy admin port: the dataplane's {@code networking.admin.port}, else Kuma's
+   * default, which the bootstrap gives Envoy as well when neither dataplane nor agent names one.
+   */
+  static int adminPort(Dataplane.Networking networking) {
+    return networking.admin() != null && networking.admin().port() != null
+        ? networking.admin().port()
+        : DEFAULT_ADMIN_PORT;
+  }
+
+  static final int DEFAULT_ADMIN_PORT = 9901;
 
   /**
    * The resources of one outbound target; what a change of the target's service recomputes (with

@@ -35,6 +35,18 @@ public final class ResourceMemo {
       new Memo<>(ClusterFactory::eds);
   private final Memo<LoadAssignmentFactory.EndpointsInput, ClusterLoadAssignment> loadAssignments =
       new Memo<>(LoadAssignmentFactory::of);
+  private final Memo<ListenerFactory.PrometheusInput, Listener> prometheusListeners =
+      new Memo<>(ListenerFactory::prometheus);
+  private final Memo<ClusterFactory.AdminInput, Cluster> adminClusters =
+      new Memo<>(ClusterFactory::admin);
+
+  VersionedResource<Listener> prometheusListener(ListenerFactory.PrometheusInput input) {
+    return prometheusListeners.get(input);
+  }
+
+  VersionedResource<Cluster> adminCluster(ClusterFactory.AdminInput input) {
+    return adminClusters.get(input);
+  }
 
   VersionedResource<Listener> inboundListener(ListenerFactory.InboundInput input) {
     return inboundListeners.get(input);
@@ -61,7 +73,14 @@ public final class ResourceMemo {
   public long size() {
     long size = 0;
     for (Memo<?, ?> memo :
-        List.of(inboundListeners, outboundListeners, localClusters, edsClusters, loadAssignments)) {
+        List.of(
+            inboundListeners,
+            outboundListeners,
+            localClusters,
+            edsClusters,
+            loadAssignments,
+            prometheusListeners,
+            adminClusters)) {
       size += memo.cache.size();
     }
     return size;

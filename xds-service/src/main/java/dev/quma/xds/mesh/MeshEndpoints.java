@@ -1,5 +1,6 @@
 package dev.quma.xds.mesh;
 
+import dev.quma.core.model.Mesh;
 import dev.quma.xds.envoy.Protocol;
 import dev.quma.xds.envoy.endpoints.ServiceEndpoint;
 import java.util.List;
@@ -21,5 +22,10 @@ public interface MeshEndpoints {
    */
   default String listenAddress(String address) {
     return address;
+  }
+
+  /** The mesh's own settings (its {@code metrics}, for one); none by default. */
+  default Mesh meshSpec() {
+    return Mesh.EMPTY;
   }
 }

@@ -4,6 +4,7 @@ import dev.quma.core.dns.DomainNames;
 import dev.quma.core.insight.Departure;
 import dev.quma.core.insight.ProbeHealth;
 import dev.quma.core.model.Dataplane;
+import dev.quma.core.model.Mesh;
 import dev.quma.xds.envoy.Protocol;
 import dev.quma.xds.envoy.endpoints.ServiceEndpoint;
 import dev.quma.xds.envoy.names.EnvoyNames;
@@ -75,6 +76,8 @@ public final class MeshView implements MeshEndpoints {
     this(mesh, health, EndpointAddresses.AS_WRITTEN);
   }
 
+  private Mesh meshSpec = Mesh.EMPTY;
+
   public MeshView(String mesh, EndpointHealth health, EndpointAddresses addresses) {
     this.mesh = mesh;
     this.health = health;
@@ -83,6 +86,16 @@ public final class MeshView implements MeshEndpoints {
 
   public String mesh() {
     return mesh;
+  }
+
+  @Override
+  public Mesh meshSpec() {
+    return meshSpec;
+  }
+
+  /** The mesh resource's spec changed (or was read for the first time). */
+  public void meshSpec(Mesh spec) {
+    this.meshSpec = spec == null ? Mesh.EMPTY : spec;
   }
 
   public int size() {

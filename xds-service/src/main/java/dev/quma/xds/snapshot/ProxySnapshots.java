@@ -3,6 +3,7 @@ package dev.quma.xds.snapshot;
 import dev.quma.core.insight.Departure;
 import dev.quma.core.insight.ProbeHealth;
 import dev.quma.core.model.Dataplane;
+import dev.quma.core.model.Mesh;
 import dev.quma.xds.generate.ProxyConfigGenerator;
 import dev.quma.xds.generate.ProxyResources;
 import dev.quma.xds.generate.ResourceMemo;
@@ -38,6 +39,8 @@ public final class ProxySnapshots {
   private final ResourceMemo memo = new ResourceMemo();
   private final ProxyConfigGenerator generator = new ProxyConfigGenerator(memo);
   private final Map<String, MeshView> views = new HashMap<>();
+  private final Map<String, Mesh> meshSpecs = new HashMap<>();
+  private long generation;
   private final Map<ProxyKey, ConnectedProxy> proxies = new HashMap<>();
   private final Map<String, Map<String, Set<ProxyKey>>> consumers = new HashMap<>();
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -165,6 +168,8 @@ public final class ProxySnapshots {
       Map<String, Departure> departures,
       Map<String, ProbeHealth> probes) {
     MeshView view = new MeshView(mesh, health, addresses);
+    view.meshSpec(meshSpecs.get(mesh));
+    generation++;
     long now = clock.millis();
     departures.forEach((name, departure) -> view.depart(name, departure, now));
     probes.forEach(view::probe);
@@ -179,6 +184,59 @@ public final class ProxySnapshots {
 
   public synchronized void dropMesh(String mesh) {
     views.remove(mesh);
+    meshSpecs.remove(mesh);
+    generation++;
+  }
+
+  /**
+   * The mesh resource's spec, read anew: when it changed, the mesh's connected proxies are rebuilt
+   * (its {@code metrics} decides their metrics listener). Returns the snapshots set.
+   */
+  public synchronized int meshSpec(String mesh, Mesh spec) {
+    Mesh fresh = spec == null ? Mesh.EMPTY : spec;
+    if (fresh.equals(meshSpecs.put(mesh, fresh))) {
+      return 0;
+    }
+    generation++;
+    MeshView view = views.get(mesh);
+    if (view == null) {
+      return 0;
+    }
+    view.meshSpec(fresh);
+    int updated = 0;
+    for (ConnectedProxy proxy : proxies.values()) {
+      if (proxy.key.mesh().equals(mesh)) {
+        rebuild(proxy, view);
+        updated++;
+      }
+    }
+    snapshotsSet.accept(updated);
+    return updated;
+  }
+
+  /**
+   * A number that changes whenever a mesh view does (loaded, dropped, a dataplane or the mesh's
+   * spec changed): readers of {@link #dataplanes} recompute only when it moved.
+   */
+  public synchronized long generation() {
+    return generation;
+  }
+
+  /** A dataplane of a view, with its mesh's spec. */
+  public record ViewedDataplane(String mesh, String name, Dataplane spec, Mesh meshSpec) {}
+
+  /** Every dataplane of every mesh view, with its mesh's spec; read under the views' lock. */
+  public synchronized List<ViewedDataplane> dataplanes() {
+    List<ViewedDataplane> all = new java.util.ArrayList<>();
+    for (MeshView view : views.values()) {
+      for (String name : view.dataplaneNames()) {
+        Dataplane spec = view.dataplane(name);
+        if (spec != null) {
+          all.add(new ViewedDataplane(view.mesh(), name, spec, view.meshSpec()));
+        }
+      }
+    }
+    return all;
   }
 
   public synchronized boolean hasMesh(String mesh) {
@@ -206,6 +264,7 @@ public final class ProxySnapshots {
     if (view == null) {
       return new ChangeResult(0, 0);
     }
+    generation++;
     Set<String> services = new HashSet<>();
     Set<String> arrived = new HashSet<>(); // services that gained a new dataplane
     int arrivalCount = 0;

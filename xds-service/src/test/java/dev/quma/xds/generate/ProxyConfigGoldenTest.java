@@ -8,6 +8,7 @@ import com.google.protobuf.Message;
 import dev.quma.core.codec.Format;
 import dev.quma.core.codec.ResourceCodec;
 import dev.quma.core.model.Dataplane;
+import dev.quma.core.model.Mesh;
 import dev.quma.core.model.Resource;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.validation.ResourceValidator;
@@ -27,7 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What production serves each proxy of a golden case: {@code NAME.input.yaml} holds a mesh's
- * dataplanes (and which of them are the proxies to look at), {@code NAME.PROXY.golden.yaml} the
+ * dataplanes (and which of them are the proxies to look at; and the mesh resource, when its settings
+ * matter), {@code NAME.PROXY.golden.yaml} the
  * listeners, clusters and load assignments that proxy's snapshot holds. The snapshots come from
  * {@link ProxySnapshots}, the class the xDS server serves from, along both of its paths: the mesh
  * loaded at once (as at start-up), and the dataplanes arriving one change at a time after the
@@ -38,7 +40,7 @@ class ProxyConfigGoldenTest {
   private static final String MESH = "default";
 
   @ParameterizedTest
-  @ValueSource(strings = {"seeds", "services", "fanout", "gateway", "ipv6"})
+  @ValueSource(strings = {"seeds", "services", "fanout", "gateway", "ipv6", "metrics"})
   void servesWhatTheGoldenFilesSay(String name) throws IOException {
     JsonNode input =
         new YAMLMapper().readTree(GoldenFiles.DIR.resolve(name + ".input.yaml").toFile());
@@ -57,7 +59,20 @@ class ProxyConfigGoldenTest {
     input.get("proxies").forEach(proxy -> proxies.add(proxy.asText()));
     assertThat(proxies).isNotEmpty();
 
+    // The mesh resource, when the case has one: its settings (metrics) reach every proxy of it.
+    Mesh meshSpec = Mesh.EMPTY;
+    if (input.has("mesh")) {
+      meshSpec =
+          ResourceCodec.instance()
+              .<Mesh>decode(
+                  new YAMLMapper().writeValueAsBytes(input.get("mesh")),
+                  Format.YAML,
+                  ResourceType.MESH)
+              .toResource(ResourceType.MESH)
+              .spec();
+    }
     ProxySnapshots loaded = new ProxySnapshots(set -> {});
+    loaded.meshSpec(MESH, meshSpec);
     loaded.loadMesh(MESH, mesh);
     ProxySnapshots incremental = new ProxySnapshots(set -> {});
     incremental.loadMesh(MESH, Map.of());
@@ -67,6 +82,8 @@ class ProxyConfigGoldenTest {
       assertThat(incremental.connect(key, mesh.get(proxy).spec())).isTrue();
     }
     mesh.forEach((dataplane, state) -> incremental.apply(MESH, Map.of(dataplane, state)));
+    // The mesh's spec read after the proxies connected: they are rebuilt with it.
+    incremental.meshSpec(MESH, meshSpec);
 
     for (String proxy : proxies) {
       String actual = render(loaded, proxy);

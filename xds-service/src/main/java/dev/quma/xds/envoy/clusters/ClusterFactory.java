@@ -40,6 +40,14 @@ public final class ClusterFactory {
   /** An outbound target's cluster, named after the target. */
   public record EdsInput(String name, Protocol protocol) {}
 
+  /** The proxy's own Envoy admin, on loopback at {@code port}. */
+  public record AdminInput(int port) {}
+
+  /** Kuma's {@code kuma:envoy:admin}: the proxy's admin, for listeners that expose parts of it. */
+  public static Cluster admin(AdminInput in) {
+    return local(new LocalInput(EnvoyNames.ADMIN_CLUSTER, "127.0.0.1", in.port(), Protocol.TCP));
+  }
+
   public static Cluster local(LocalInput in) {
     String name = in.name();
     Cluster.Builder cluster =

@@ -65,6 +65,12 @@ public final class ListenerFactory {
   /** An outbound listener: on the outbound's address and port, to its target's cluster. */
   public record OutboundInput(String address, int port, String cluster, Protocol protocol) {}
 
+  /**
+   * The metrics listener: on the dataplane's address and the metrics port, {@code path} answered
+   * by the proxy's own admin ({@code /stats/prometheus}, through the admin cluster).
+   */
+  public record PrometheusInput(String address, int port, String path, String adminCluster) {}
+
   public static Listener inbound(InboundInput in) {
     String statPrefix = EnvoyNames.stat(in.localCluster());
     Filter filter =
@@ -96,6 +102,55 @@ public final class ListenerFactory {
         .addFilterChains(FilterChain.newBuilder().addFilters(filter))
         .build();
   }
+
+  /**
+   * Kuma's {@code kuma:metrics:prometheus}: what Prometheus scrapes on the proxy. Requests under
+   * the path go to Envoy's admin with the path rewritten to {@code /stats/prometheus}; the admin
+   * itself stays on loopback.
+   */
+  public static Listener prometheus(PrometheusInput in) {
+    String name = EnvoyNames.METRICS_LISTENER;
+    RouteConfiguration routes =
+        RouteConfiguration.newBuilder()
+            .setName(name)
+            .setValidateClusters(com.google.protobuf.BoolValue.of(false))
+            .addVirtualHosts(
+                VirtualHost.newBuilder()
+                    .setName(name)
+                    .addDomains("*")
+                    .addRoutes(
+                        Route.newBuilder()
+                            .setMatch(RouteMatch.newBuilder().setPrefix(in.path()))
+                            .setRoute(
+                                RouteAction.newBuilder()
+                                    .setCluster(in.adminCluster())
+                                    .setPrefixRewrite(PROMETHEUS_STATS))))
+            .build();
+    HttpConnectionManager manager =
+        HttpConnectionManager.newBuilder()
+            .setStatPrefix(EnvoyNames.stat(name))
+            .setRouteConfig(routes)
+            .addHttpFilters(
+                HttpFilter.newBuilder()
+                    .setName(ROUTER)
+                    .setTypedConfig(EnvoyAny.pack(Router.getDefaultInstance())))
+            .build();
+    return Listener.newBuilder()
+        .setName(name)
+        .setAddress(SocketAddresses.of(in.address(), in.port()))
+        .setTrafficDirection(TrafficDirection.INBOUND)
+        .setEnableReusePort(com.google.protobuf.BoolValue.of(false))
+        .addFilterChains(
+            FilterChain.newBuilder()
+                .addFilters(
+                    Filter.newBuilder()
+                        .setName(HTTP_CONNECTION_MANAGER)
+                        .setTypedConfig(EnvoyAny.pack(manager))))
+        .build();
+  }
+
+  /** Envoy's admin path of its Prometheus-format stats. */
+  static final String PROMETHEUS_STATS = "/stats/prometheus";
 
   private static Filter tcpProxy(String statPrefix, String cluster) {
     TcpProxy proxy =

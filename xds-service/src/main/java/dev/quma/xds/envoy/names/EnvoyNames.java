@@ -9,6 +9,12 @@ import java.util.StringJoiner;
 public final class EnvoyNames {
   private EnvoyNames() {}
 
+  /** The listener that serves the proxy's Prometheus metrics (Kuma's name). */
+  public static final String METRICS_LISTENER = "kuma:metrics:prometheus";
+
+  /** The cluster of the proxy's own Envoy admin, on loopback (Kuma's name). */
+  public static final String ADMIN_CLUSTER = "kuma:envoy:admin";
+
   public static String inboundListener(String address, int port) {
     return "inbound:" + hostPort(address, port);
   }
