@@ -24,7 +24,8 @@ public record ServiceSpec(
             home.resolve("xds-service/target/quarkus-app/quarkus-run.jar"),
             5679,
             "xDS (ADS, gRPC) on port 5678, MADS for Prometheus on 5676; health and metrics here",
-            Map.of("QUMA_XDS_PORT", "5678", "QUMA_XDS_HTTP_PORT", "5679", "QUMA_MADS_PORT", "5676")),
+            Map.of(
+                "QUMA_XDS_PORT", "5678", "QUMA_XDS_HTTP_PORT", "5679", "QUMA_MADS_PORT", "5676")),
         new ServiceSpec(
             "lifecycle-worker",
             home.resolve("lifecycle-worker/target/quarkus-app/quarkus-run.jar"),

@@ -10,11 +10,11 @@ import java.util.TreeMap;
 
 /**
  * Where a proxy serves its Prometheus metrics, as Kuma decides it: the mesh's enabled backend
- * ({@code Mesh.metrics.enabledBackend}, a backend of type {@code prometheus}), with the
- * dataplane's own {@code metrics} overriding its settings field by field; a dataplane's {@code
- * metrics} alone enables them too. Port 5670 and path {@code /metrics} unless set. The xDS
- * generator (the proxy's {@code kuma:metrics:prometheus} listener) and the MADS server (what
- * Prometheus scrapes) both ask this one place.
+ * ({@code Mesh.metrics.enabledBackend}, a backend of type {@code prometheus}), with the dataplane's
+ * own {@code metrics} overriding its settings field by field; a dataplane's {@code metrics} alone
+ * enables them too. Port 5670 and path {@code /metrics} unless set. The xDS generator (the proxy's
+ * {@code kuma:metrics:prometheus} listener) and the MADS server (what Prometheus scrapes) both ask
+ * this one place.
  *
  * @param tags labels the backend adds to every target ({@code conf.tags})
  */
@@ -86,7 +86,10 @@ public record PrometheusEndpoint(int port, String path, SortedMap<String, String
     if (value instanceof Map<?, ?> map) {
       map.forEach(
           (k, v) -> {
-            if (k instanceof String key && v != null && !(v instanceof Map) && !(v instanceof List)) {
+            if (k instanceof String key
+                && v != null
+                && !(v instanceof Map)
+                && !(v instanceof List)) {
               out.put(key, String.valueOf(v));
             }
           });

@@ -15,7 +15,8 @@ class PrometheusEndpointTest {
   void noMetricsWhereNeitherMeshNorDataplaneAsks() {
     assertThat(PrometheusEndpoint.of(PLAIN, Mesh.EMPTY)).isEmpty();
     // A backend named but not enabled enables nothing.
-    assertThat(PrometheusEndpoint.of(PLAIN, mesh(Map.of("backends", List.of(backend("p", Map.of()))))))
+    assertThat(
+            PrometheusEndpoint.of(PLAIN, mesh(Map.of("backends", List.of(backend("p", Map.of()))))))
         .isEmpty();
   }
 
@@ -34,11 +35,13 @@ class PrometheusEndpointTest {
                 "enabledBackend",
                 "p",
                 "backends",
-                List.of(backend("p", Map.of("port", 1111, "path", "/m", "tags", Map.of("a", "1"))))));
+                List.of(
+                    backend("p", Map.of("port", 1111, "path", "/m", "tags", Map.of("a", "1"))))));
     Dataplane own =
         new Dataplane(
             null,
-            new Dataplane.MetricsBackend(null, "prometheus", Map.of("port", 2222, "tags", Map.of("b", "2"))),
+            new Dataplane.MetricsBackend(
+                null, "prometheus", Map.of("port", 2222, "tags", Map.of("b", "2"))),
             null);
     PrometheusEndpoint endpoint = PrometheusEndpoint.of(own, mesh).orElseThrow();
     assertThat(endpoint.port()).isEqualTo(2222);
@@ -53,13 +56,15 @@ class PrometheusEndpointTest {
     Dataplane odd =
         new Dataplane(
             null,
-            new Dataplane.MetricsBackend(null, "prometheus", Map.of("port", "many", "path", "metrics")),
+            new Dataplane.MetricsBackend(
+                null, "prometheus", Map.of("port", "many", "path", "metrics")),
             null);
     PrometheusEndpoint endpoint = PrometheusEndpoint.of(odd, Mesh.EMPTY).orElseThrow();
     assertThat(endpoint.port()).isEqualTo(5670);
     assertThat(endpoint.path()).isEqualTo("/metrics");
     Dataplane outOfRange =
-        new Dataplane(null, new Dataplane.MetricsBackend(null, "prometheus", Map.of("port", 70000)), null);
+        new Dataplane(
+            null, new Dataplane.MetricsBackend(null, "prometheus", Map.of("port", 70000)), null);
     assertThat(PrometheusEndpoint.of(outOfRange, Mesh.EMPTY).orElseThrow().port()).isEqualTo(5670);
   }
 

@@ -379,7 +379,12 @@ public final class ViewSync {
       Map<String, Long> deleteVersions = new HashMap<>();
       long oldestEvent = Long.MAX_VALUE;
       boolean tokenStateChanged = false;
+      boolean meshChanged = false;
       for (ChangeEvent event : events) {
+        if (ResourceType.MESH.kumaName().equals(event.type())) {
+          meshChanged |= event.op() != ChangeEvent.Op.DELETE;
+          continue;
+        }
         if (ResourceType.SECRET.kumaName().equals(event.type())) {
           tokenStateChanged |= DataplaneTokenNames.isTokenState(mesh, event.name());
           continue;
@@ -409,8 +414,11 @@ public final class ViewSync {
       long eventMillis = oldestEvent;
       Uni<Void> departing =
           departed.isEmpty() ? Uni.createFrom().voidItem() : depart(departed, eventMillis);
-      Uni<Void> after =
+      Uni<Void> probing =
           probed.isEmpty() ? departing : departing.flatMap(x -> probe(probed, eventMillis));
+      // The mesh resource itself changed (its events are on its own stream): its settings reach
+      // every proxy of it.
+      Uni<Void> after = meshChanged ? probing.flatMap(x -> readMeshSpec(mesh)) : probing;
       if (names.isEmpty()) {
         return after;
       }

@@ -23,10 +23,10 @@ import java.util.Map;
  * behind it; for each outbound a listener on loopback (or its address) and an EDS cluster with the
  * endpoints of every matching ready inbound in the mesh; when metrics are enabled (the dataplane's
  * or the mesh's, {@link PrometheusEndpoint}) Kuma's {@code kuma:metrics:prometheus} listener and
- * the {@code kuma:envoy:admin} cluster it reaches the proxy's admin through. The one generator: production snapshots
- * and the golden files both come from here. It turns a dataplane into the input records of the
- * resource factories and gets each resource from the memo; the same dataplane and mesh always give
- * the same resources.
+ * the {@code kuma:envoy:admin} cluster it reaches the proxy's admin through. The one generator:
+ * production snapshots and the golden files both come from here. It turns a dataplane into the
+ * input records of the resource factories and gets each resource from the memo; the same dataplane
+ * and mesh always give the same resources.
  */
 public final class ProxyConfigGenerator {
   private final ResourceMemo memo;

@@ -20,7 +20,8 @@ public final class AssignmentCache {
   private Current current;
 
   /** The assignments of one moment, packed once for every client. */
-  public record Current(String version, List<MonitoringAssignment> assignments, List<Any> resources) {}
+  public record Current(
+      String version, List<MonitoringAssignment> assignments, List<Any> resources) {}
 
   public AssignmentCache(ProxySnapshots snapshots) {
     this.snapshots = snapshots;

@@ -48,10 +48,7 @@ public final class AssignmentMessages {
       addLabels(t, TARGET, target.labels());
       message.addRepeatedField(ASSIGNMENT.findFieldByName("targets"), t.build());
     }
-    return Any.newBuilder()
-        .setTypeUrl(TYPE_URL)
-        .setValue(message.build().toByteString())
-        .build();
+    return Any.newBuilder().setTypeUrl(TYPE_URL).setValue(message.build().toByteString()).build();
   }
 
   private static void addLabels(

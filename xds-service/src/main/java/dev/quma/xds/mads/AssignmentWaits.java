@@ -25,7 +25,8 @@ public final class AssignmentWaits {
     void cancel();
   }
 
-  public Wait changedFrom(String version, Duration timeout, Consumer<AssignmentCache.Current> done) {
+  public Wait changedFrom(
+      String version, Duration timeout, Consumer<AssignmentCache.Current> done) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long timer =
         vertx.setPeriodic(

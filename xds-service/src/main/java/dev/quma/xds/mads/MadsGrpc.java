@@ -122,7 +122,9 @@ public final class MadsGrpc {
       if (request.hasErrorDetail()) {
         LOG.debugf(
             "MADS client %s rejected version %s: %s",
-            request.getNode().getId(), request.getVersionInfo(), request.getErrorDetail().getMessage());
+            request.getNode().getId(),
+            request.getVersionInfo(),
+            request.getErrorDetail().getMessage());
       }
       sendIfChanged(cache.current());
       if (watching == null) {

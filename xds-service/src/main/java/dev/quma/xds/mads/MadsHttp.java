@@ -19,7 +19,8 @@ import java.util.function.BooleanSupplier;
  * /v3/discovery:monitoringassignments} with a JSON {@code DiscoveryRequest}, answered with the
  * assignments as a JSON {@code DiscoveryResponse}. A request naming the current version is held
  * until the assignments change, or answered {@code 304 Not Modified} after its {@code
- * fetch-timeout} (a Go duration in the query; Prometheus sends its own, 2m by default).
+ * fetch-timeout} (a Go duration in the query; Prometheus sends its own, 2m by default). The same
+ * assignments are also served in Prometheus's HTTP SD format ({@link HttpSdTargets}).
  */
 public final class MadsHttp {
   public static final String PATH = "/v3/discovery:monitoringassignments";
@@ -47,8 +48,20 @@ public final class MadsHttp {
 
   public void handle(HttpServerRequest request) {
     HttpServerResponse response = request.response();
+    if (HttpSdTargets.PATH.equals(request.path())) {
+      httpSd(request, response);
+      return;
+    }
     if (!PATH.equals(request.path())) {
-      error(response, 404, "Not Found", "MADS is served at POST " + PATH);
+      error(
+          response,
+          404,
+          "Not Found",
+          "MADS is served at POST "
+              + PATH
+              + " (and as Prometheus HTTP SD at GET "
+              + HttpSdTargets.PATH
+              + ")");
       return;
     }
     if (request.method() != HttpMethod.POST) {
@@ -68,18 +81,20 @@ public final class MadsHttp {
         chunk -> {
           if (body.length() + chunk.length() > MAX_BODY) {
             if (!response.ended()) {
-              error(response, 413, "Request body too large", "a DiscoveryRequest is at most 64 KiB");
+              error(
+                  response, 413, "Request body too large", "a DiscoveryRequest is at most 64 KiB");
               request.connection().close();
             }
             return;
           }
           body.appendBuffer(chunk);
         });
-    request.endHandler(x -> {
-      if (!response.ended()) {
-        answer(body, timeout, response);
-      }
-    });
+    request.endHandler(
+        x -> {
+          if (!response.ended()) {
+            answer(body, timeout, response);
+          }
+        });
   }
 
   private void answer(Buffer body, Duration timeout, HttpServerResponse response) {
@@ -132,6 +147,23 @@ public final class MadsHttp {
               }
             });
     response.closeHandler(x -> wait.cancel());
+  }
+
+  /** {@code GET /http-sd}: the same assignments for Prometheus's {@code http_sd_configs}. */
+  private void httpSd(HttpServerRequest request, HttpServerResponse response) {
+    if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
+      response.putHeader("Allow", "GET, HEAD");
+      error(response, 405, "Method Not Allowed", HttpSdTargets.PATH + " takes GET");
+      return;
+    }
+    if (!ready.getAsBoolean()) {
+      response.putHeader("Retry-After", "1");
+      error(response, 503, "Service Unavailable", "the mesh views are still loading");
+      return;
+    }
+    response
+        .putHeader("Content-Type", "application/json")
+        .end(HttpSdTargets.of(cache.current().assignments()).encode());
   }
 
   private Duration fetchTimeout(String param) {

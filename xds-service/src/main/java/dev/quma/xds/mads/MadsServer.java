@@ -58,12 +58,7 @@ public class MadsServer {
                 .setIdleTimeoutUnit(TimeUnit.SECONDS));
     created.requestHandler(request -> route(request, grpc, http));
     try {
-      server =
-          created
-              .listen()
-              .toCompletionStage()
-              .toCompletableFuture()
-              .get(10, TimeUnit.SECONDS);
+      server = created.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       LOG.infof("MADS (HTTP and gRPC) on %s:%d", config.host(), server.actualPort());
     } catch (Exception e) {
       LOG.warnf(
@@ -97,5 +92,4 @@ public class MadsServer {
       }
     }
   }
-
 }

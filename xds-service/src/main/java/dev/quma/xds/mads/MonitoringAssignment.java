@@ -2,7 +2,6 @@ package dev.quma.xds.mads;
 
 import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -26,11 +25,7 @@ public record MonitoringAssignment(
    * @param address {@code host:port} of its metrics listener
    */
   public record Target(
-      String name,
-      String scheme,
-      String address,
-      String metricsPath,
-      Map<String, String> labels) {
+      String name, String scheme, String address, String metricsPath, Map<String, String> labels) {
     public Target {
       labels = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(labels));
     }

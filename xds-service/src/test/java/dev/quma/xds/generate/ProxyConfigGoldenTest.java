@@ -28,13 +28,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What production serves each proxy of a golden case: {@code NAME.input.yaml} holds a mesh's
- * dataplanes (and which of them are the proxies to look at; and the mesh resource, when its settings
- * matter), {@code NAME.PROXY.golden.yaml} the
- * listeners, clusters and load assignments that proxy's snapshot holds. The snapshots come from
- * {@link ProxySnapshots}, the class the xDS server serves from, along both of its paths: the mesh
- * loaded at once (as at start-up), and the dataplanes arriving one change at a time after the
- * proxies connected (the incremental updates). Both must give the golden file, and what they give
- * must pass Envoy's own rules (the envoy-rules module).
+ * dataplanes (and which of them are the proxies to look at; and the mesh resource, when its
+ * settings matter), {@code NAME.PROXY.golden.yaml} the listeners, clusters and load assignments
+ * that proxy's snapshot holds. The snapshots come from {@link ProxySnapshots}, the class the xDS
+ * server serves from, along both of its paths: the mesh loaded at once (as at start-up), and the
+ * dataplanes arriving one change at a time after the proxies connected (the incremental updates).
+ * Both must give the golden file, and what they give must pass Envoy's own rules (the envoy-rules
+ * module).
  */
 class ProxyConfigGoldenTest {
   private static final String MESH = "default";

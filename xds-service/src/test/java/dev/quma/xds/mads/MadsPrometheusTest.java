@@ -15,7 +15,6 @@ import dev.quma.core.store.ResourceConflictException;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.envoysim.SimulatedEnvoy;
 import dev.quma.local.LocalRedis;
-import dev.quma.xds.server.AdsStreamTest;
 import dev.quma.xds.testing.DirectProxies;
 import dev.quma.xds.testing.Seeds;
 import dev.quma.xds.testing.XdsTestResources;
@@ -45,14 +44,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * MADS as Prometheus uses it: Debian's Prometheus (2.42, {@code kuma_sd_configs}) is started
- * against this xDS replica's MADS port and must list the proxies whose metrics are enabled (by the
- * mesh, or by the dataplane alone), with Kuma's labels, and forget a proxy that left. The gRPC
- * transport and the HTTP long poll are checked directly as well.
+ * MADS as Prometheus uses it. Debian's Prometheus (2.42) is started against this xDS replica's MADS
+ * port and must list the proxies whose metrics are enabled (by the mesh, or by the dataplane
+ * alone), with the labels {@code kuma_sd} gives them, and forget a proxy that left. Debian builds
+ * it without the xDS discoveries ({@code kuma_sd_configs} is refused: "Disable XDS" in its
+ * changelog), so it reads the same assignments through {@code http_sd_configs}; the {@code kuma_sd}
+ * protocol itself (the HTTP long poll, exactly as Prometheus sends it) and the gRPC transport are
+ * replayed directly.
  */
 @QuarkusTest
 @QuarkusTestResource(XdsTestResources.class)
-@TestProfile(AdsStreamTest.FastLifecycle.class)
+@TestProfile(MadsPrometheusTest.QuickDeregistration.class)
 class MadsPrometheusTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,6 +67,17 @@ class MadsPrometheusTest {
   @Inject MadsServer mads;
 
   private final HttpClient http = HttpClient.newHttpClient();
+
+  /** A Direct proxy that leaves is deleted soon after. */
+  public static class QuickDeregistration implements io.quarkus.test.junit.QuarkusTestProfile {
+    @Override
+    public java.util.Map<String, String> getConfigOverrides() {
+      return java.util.Map.of(
+          "quma.xds.deregistration-delay", "300ms",
+          "quma.xds.stats-flush-interval", "100ms",
+          "quma.xds.heartbeat-interval", "500ms");
+    }
+  }
 
   @BeforeEach
   void meshes() {
@@ -112,6 +125,7 @@ class MadsPrometheusTest {
       assertThat(labels.get("__meta_kuma_label_kuma_io_service").asText()).isEqualTo("web");
       assertThat(labels.get("__meta_kuma_label_kuma_io_zone").asText()).isEqualTo("zone-a");
       assertThat(labels.get("__meta_kuma_label_team").asText()).isEqualTo("infra");
+      assertThat(labels.get("__meta_kuma_label_version").asText()).isEqualTo("v1");
       assertThat(labels.get("__address__").asText()).isEqualTo("127.0.0.1:" + 5670);
       assertThat(labels.get("__metrics_path__").asText()).isEqualTo("/metrics");
       JsonNode ownTarget = awaitTarget(t -> dataplaneOf(t).equals("own-1"));
@@ -140,7 +154,8 @@ class MadsPrometheusTest {
 
     // Nothing changed: held for the fetch-timeout, then 304.
     long started = System.nanoTime();
-    HttpResponse<String> unchanged = fetch(version, "1s");
+    HttpResponse<String> unchanged =
+        fetch(version, "1s"); // Go's Duration.String(), as Prometheus sends it
     assertThat(unchanged.statusCode()).isEqualTo(304);
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(Duration.ofMillis(800));
 
@@ -152,7 +167,8 @@ class MadsPrometheusTest {
           ClientCalls.blockingUnaryCall(
               channel,
               MadsGrpc.FETCH,
-              io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS),
+              io.grpc.CallOptions.DEFAULT.withDeadlineAfter(
+                  10, java.util.concurrent.TimeUnit.SECONDS),
               request(""));
       assertThat(unary.getVersionInfo()).isEqualTo(version);
       java.util.concurrent.BlockingQueue<DiscoveryResponse> streamed =
@@ -180,8 +196,7 @@ class MadsPrometheusTest {
 
       // A change: the waiting HTTP fetch answers at once with the new version, the stream pushes.
       var waiting =
-          http.sendAsync(
-              fetchRequest(version, "30s"), HttpResponse.BodyHandlers.ofString());
+          http.sendAsync(fetchRequest(version, "30s"), HttpResponse.BodyHandlers.ofString());
       Thread.sleep(300);
       create(Seeds.resource(dataplane("monitored", "poll-2", "127.0.0.1", "poll", null)));
       HttpResponse<String> changed = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -240,10 +255,9 @@ class MadsPrometheusTest {
         scrape_configs:
         - job_name: kuma-dataplanes
           scrape_interval: 1s
-          kuma_sd_configs:
-          - server: http://127.0.0.1:%d
+          http_sd_configs:
+          - url: http://127.0.0.1:%d/http-sd
             refresh_interval: 1s
-            fetch_timeout: 2s
         """
             .formatted(madsPort),
         StandardCharsets.UTF_8);
@@ -325,9 +339,11 @@ class MadsPrometheusTest {
     return http.send(fetchRequest(version, timeout), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A fetch as Prometheus 2.42's kuma_sd sends it: its user agent, JSON both ways. */
   private HttpRequest fetchRequest(String version, String timeout) throws Exception {
     return HttpRequest.newBuilder(madsUri(timeout))
         .timeout(Duration.ofSeconds(40))
+        .header("User-Agent", "Prometheus/2.42.0")
         .header("Content-Type", "application/json")
         .header("Accept", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(JsonFormat.printer().print(request(version))))
@@ -345,6 +361,7 @@ class MadsPrometheusTest {
   private static DiscoveryRequest request(String version) {
     return DiscoveryRequest.newBuilder()
         .setVersionInfo(version)
+        .setResponseNonce(version)
         .setTypeUrl(AssignmentMessages.TYPE_URL)
         .setNode(Node.newBuilder().setId("prometheus-test"))
         .build();
@@ -377,9 +394,17 @@ class MadsPrometheusTest {
     return ("""
         {"type": "Dataplane", "mesh": "%s", "name": "%s"%s,
          "networking": {"address": "%s", "inbound": [{"port": %d, "servicePort": 80,
-           "tags": {"kuma.io/service": "%s", "kuma.io/zone": "zone-a"}}]}}
+           "tags": {"kuma.io/service": "%s", "version": "v1"%s}}]}}
         """)
-        .formatted(mesh, name, metricsField, address, LocalRedis.freePort(), service);
+        .formatted(
+            mesh,
+            name,
+            metricsField,
+            address,
+            LocalRedis.freePort(),
+            service,
+            // The zone tag is the control plane's to set (a proxy registering Direct may not).
+            mesh.equals("monitored") ? ", \"kuma.io/zone\": \"zone-a\"" : "");
   }
 
   private void create(Resource<?> resource) {

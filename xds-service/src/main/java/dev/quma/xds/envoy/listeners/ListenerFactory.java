@@ -66,8 +66,8 @@ public final class ListenerFactory {
   public record OutboundInput(String address, int port, String cluster, Protocol protocol) {}
 
   /**
-   * The metrics listener: on the dataplane's address and the metrics port, {@code path} answered
-   * by the proxy's own admin ({@code /stats/prometheus}, through the admin cluster).
+   * The metrics listener: on the dataplane's address and the metrics port, {@code path} answered by
+   * the proxy's own admin ({@code /stats/prometheus}, through the admin cluster).
    */
   public record PrometheusInput(String address, int port, String path, String adminCluster) {}
 
