@@ -2,6 +2,7 @@ package dev.quma.xds.mads;
 
 import dev.quma.core.metrics.PrometheusEndpoint;
 import dev.quma.core.model.Dataplane;
+import dev.quma.xds.envoy.names.EnvoyNames;
 import dev.quma.xds.snapshot.ProxySnapshots.ViewedDataplane;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -52,12 +53,11 @@ public final class AssignmentsOfViews {
         advertised == null || advertised.isEmpty() ? spec.networking().address() : advertised;
     MonitoringAssignment.Target target =
         new MonitoringAssignment.Target(
-            viewed.name(), "http", hostPort(host, endpoint.port()), endpoint.path(), labels);
+            viewed.name(),
+            "http",
+            EnvoyNames.hostPort(host, endpoint.port()),
+            endpoint.path(),
+            labels);
     return new MonitoringAssignment(viewed.mesh(), service, Map.of(), List.of(target));
-  }
-
-  /** {@code host:port}, an IPv6 address in brackets. */
-  static String hostPort(String host, int port) {
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
   }
 }

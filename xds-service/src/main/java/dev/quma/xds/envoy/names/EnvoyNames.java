@@ -32,7 +32,7 @@ public final class EnvoyNames {
    * {@code address:port}, with an IPv6 address in brackets ({@code [fd00::10]:9000}), as Kuma joins
    * them (Go's {@code net.JoinHostPort}: brackets whenever the host holds a colon).
    */
-  static String hostPort(String address, int port) {
+  public static String hostPort(String address, int port) {
     return (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;
   }
 
