@@ -45,8 +45,10 @@ class ResourceMemoTest {
         .containsExactlyInAnyOrder(
             "ListenerFactory.inbound",
             "ListenerFactory.outbound",
+            "ListenerFactory.prometheus",
             "ClusterFactory.local",
             "ClusterFactory.eds",
+            "ClusterFactory.admin",
             "LoadAssignmentFactory.of");
   }
 
