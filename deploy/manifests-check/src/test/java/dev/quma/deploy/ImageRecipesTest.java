@@ -32,7 +32,8 @@ class ImageRecipesTest {
           "http", "quarkus.http.port",
           "https", "quarkus.http.ssl-port",
           "management", "quarkus.management.port",
-          "grpc", "quarkus.grpc.server.port");
+          "grpc", "quarkus.grpc.server.port",
+          "mads", "quma.mads.port");
 
   private static final Pattern USER = Pattern.compile("(?m)^USER\\s+(\\d+)\\s*$");
 
