@@ -26,10 +26,12 @@ public final class LocalRedisCluster implements AutoCloseable {
   /** One node: its port and process (null once killed). */
   public static final class Node {
     private final int port;
+    private final int busPort;
     private volatile Process process;
 
-    Node(int port, Process process) {
+    Node(int port, int busPort, Process process) {
       this.port = port;
+      this.busPort = busPort;
       this.process = process;
     }
 
@@ -153,7 +155,7 @@ public final class LocalRedisCluster implements AutoCloseable {
       }
       sleep(20);
     }
-    return new Node(port, process);
+    return new Node(port, busPort, process);
   }
 
   /** Every node, masters first as created (replicas may be promoted later). */
@@ -253,6 +255,93 @@ public final class LocalRedisCluster implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  /**
+   * Three masters with one replica each: the shape a failover runs on (a killed master's replica is
+   * promoted by the cluster itself, within about twice {@code cluster-node-timeout}: 2 s here).
+   */
+  public static LocalRedisCluster startThreeMastersWithReplicas() {
+    LocalRedisCluster cluster = start(3, 1);
+    cluster.awaitReplicasInSync(Duration.ofSeconds(30));
+    return cluster;
+  }
+
+  /** Waits until every replica has finished its first full sync from its master. */
+  public void awaitReplicasInSync(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      boolean synced = true;
+      for (Node node : nodes) {
+        if (!node.alive()) {
+          continue;
+        }
+        String replication = command(node.port, "INFO", "replication");
+        if (replication.contains("role:slave") && !replication.contains("master_link_status:up")) {
+          synced = false;
+        }
+      }
+      if (synced) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the Redis Cluster's replicas did not sync in time");
+      }
+      sleep(100);
+    }
+  }
+
+  /**
+   * Waits until a live node serves, as a master, every slot that {@code killed} served, and every
+   * live node reports {@code cluster_state:ok}: the cluster failed over. Answers the new master.
+   */
+  public Node awaitPromotionAfter(Node killed, long slotOfKilled, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Node seen = nodes.stream().filter(Node::alive).findFirst().orElseThrow();
+      Node promoted = null;
+      for (Master master : mastersSeenBy(seen.port)) {
+        if (master.port() != killed.port && master.serves(slotOfKilled)) {
+          promoted = nodes.stream().filter(n -> n.port == master.port()).findFirst().orElse(null);
+        }
+      }
+      boolean ok =
+          promoted != null
+              && nodes.stream()
+                  .filter(Node::alive)
+                  .allMatch(n -> command(n.port, "CLUSTER", "INFO").contains("cluster_state:ok"));
+      if (ok) {
+        return promoted;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no replica took over from " + killed.url() + " in time");
+      }
+      sleep(50);
+    }
+  }
+
+  /** The hash slot of {@code key}, as the cluster computes it. */
+  public long slotOf(String key) {
+    Node seen = nodes.stream().filter(Node::alive).findFirst().orElseThrow();
+    return Long.parseLong(command(seen.port, "CLUSTER", "KEYSLOT", key).trim());
+  }
+
+  /**
+   * Starts a killed node again on its port, with its {@code nodes.conf} (its data is gone: no
+   * persistence): a master that was failed over rejoins as a replica of the node that took its
+   * place, as a supervisor's restart would have it.
+   */
+  public void restart(Node node) {
+    if (node.alive()) {
+      return;
+    }
+    Path binary = RedisBinary.locate();
+    try {
+      Node started = startNode(binary, dir, node.port, node.busPort);
+      node.process = started.process;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -14,6 +14,7 @@ import dev.quma.core.store.DefaultMeshMarker;
 import dev.quma.core.store.ResourceQueries;
 import dev.quma.core.store.ResourceStore;
 import dev.quma.core.store.StoreSettings;
+import dev.quma.core.store.WriteReplicas;
 import dev.quma.core.tokens.DataplaneTokenVerifier;
 import dev.quma.core.tokens.VerifierSettings;
 import io.vertx.mutiny.redis.client.Redis;
@@ -38,7 +39,12 @@ public class CoreBeans {
   @Singleton
   ResourceStore resourceStore(Redis redis, StoreConfig config, Clock clock) {
     return new ResourceStore(
-        redis, new StoreSettings(config.keyPrefix(), config.streamMaxLength()), clock);
+        redis,
+        new StoreSettings(
+            config.keyPrefix(),
+            config.streamMaxLength(),
+            new WriteReplicas(config.writeReplicas(), config.writeReplicasTimeout())),
+        clock);
   }
 
   @Produces

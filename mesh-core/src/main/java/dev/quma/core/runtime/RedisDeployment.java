@@ -5,6 +5,7 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.RedisRole;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +20,14 @@ import java.util.Locale;
 public record RedisDeployment(List<String> urls, ClientType type, String masterName) {
   public static final String DEFAULT_URL = "redis://127.0.0.1:6379";
   public static final String DEFAULT_MASTER_NAME = "mymaster";
+
+  /**
+   * How long a cluster client trusts its slot map, the same as the services' {@code
+   * quarkus.redis.topology-cache-ttl}: the client reloads it on a MOVED reply, but not when a node
+   * stops answering, so after a failover this is what finds the promoted replica (docs/storage.md,
+   * "Failover").
+   */
+  public static final Duration TOPOLOGY_CACHE_TTL = Duration.ofSeconds(1);
 
   /** The shapes a Redis deployment takes, named as in Quarkus' {@code client-type}. */
   public enum ClientType {
@@ -81,7 +90,12 @@ public record RedisDeployment(List<String> urls, ClientType type, String masterN
   /** Vert.x options for this deployment (writes go to masters; reads too, for consistency). */
   public RedisOptions options() {
     RedisOptions options =
-        new RedisOptions().setType(RedisClientType.valueOf(type.name())).setMasterName(masterName);
+        new RedisOptions()
+            .setType(RedisClientType.valueOf(type.name()))
+            .setMasterName(masterName)
+            // Both names: the cluster client reads the first, the others the second.
+            .setHashSlotCacheTTL(TOPOLOGY_CACHE_TTL.toMillis())
+            .setTopologyCacheTTL(TOPOLOGY_CACHE_TTL.toMillis());
     if (type == ClientType.SENTINEL) {
       options.setRole(RedisRole.MASTER);
     }

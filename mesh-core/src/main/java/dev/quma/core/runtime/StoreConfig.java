@@ -28,4 +28,21 @@ public interface StoreConfig {
   @WithConverter(GoDurationConverter.class)
   @WithDefault("1s")
   Duration unavailableRetryAfter();
+
+  /**
+   * Replicas that must have each resource write (create, update, delete) before it is answered:
+   * Redis replicates asynchronously, and a master that dies before a replica got a write loses it
+   * on failover. 0 (the default) answers once the master has it; 1 or more sends {@code WAIT} after
+   * the write, on the same connection (docs/storage.md, "Failover").
+   */
+  @WithDefault("0")
+  int writeReplicas();
+
+  /**
+   * How long a write waits for {@link #writeReplicas()}; short of them by then it is answered 503
+   * (it was applied on the master, and is kept unless that master fails first).
+   */
+  @WithConverter(GoDurationConverter.class)
+  @WithDefault("1s")
+  Duration writeReplicasTimeout();
 }

@@ -86,6 +86,56 @@ public final class LuaScript {
   }
 
   /**
+   * One run, answered once {@code replicas} has it too: the script and a {@code WAIT} go in one
+   * batch, so that both reach the same connection (WAIT counts the replicas that have every write
+   * of its own connection; on a cluster the batch goes to the master of the script's slot). Fewer
+   * replicas than asked within the timeout fail the run with {@link ReplicasShort}.
+   */
+  public Uni<Response> run(Redis redis, Call call, WriteReplicas replicas) {
+    if (!replicas.waits()) {
+      return run(redis, call);
+    }
+    return runAndWait(redis, request(Command.EVALSHA, sha, call), replicas)
+        .onFailure(LuaScript::isNoScript)
+        .recoverWithUni(() -> runAndWait(redis, request(Command.EVAL, source, call), replicas));
+  }
+
+  private static Uni<Response> runAndWait(Redis redis, Request run, WriteReplicas replicas) {
+    Request wait =
+        Request.cmd(Command.WAIT)
+            .arg(replicas.replicas())
+            .arg(Math.max(1, replicas.timeout().toMillis()));
+    return redis
+        .batch(List.of(run, wait))
+        .map(
+            replies -> {
+              long confirmed = replies.get(1).toLong();
+              if (confirmed < replicas.replicas()) {
+                throw new ReplicasShort(confirmed, replicas);
+              }
+              return replies.get(0);
+            });
+  }
+
+  /**
+   * A write that fewer replicas than asked confirmed in time. Its message starts as Redis' own
+   * refusal does when it lacks replicas ({@code NOREPLICAS}), so that it is answered as the store
+   * being unavailable (503 with Retry-After).
+   */
+  public static final class ReplicasShort extends RuntimeException {
+    ReplicasShort(long confirmed, WriteReplicas asked) {
+      super(
+          "NOREPLICAS the write reached "
+              + confirmed
+              + " of "
+              + asked.replicas()
+              + " replicas within "
+              + asked.timeout().toMillis()
+              + " ms (it was applied on the master)");
+    }
+  }
+
+  /**
    * Several runs pipelined (each run stays atomic on its own), one batch per hash slot of their
    * first keys. Replies come in the order of {@code calls}. After a NOSCRIPT a batch is sent again
    * with EVAL (which loads the script on that node): a missing script means none of its runs

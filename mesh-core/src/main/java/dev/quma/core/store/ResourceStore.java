@@ -226,7 +226,7 @@ public final class ResourceStore {
     Uni<Void> before =
         type == ResourceType.MESH ? meshIndex.add(name) : Uni.createFrom().voidItem();
     return before
-        .flatMap(x -> PUT.run(redis, call))
+        .flatMap(x -> PUT.run(redis, call, settings.writeReplicas()))
         .flatMap(
             response -> {
               String status = response.get(0).toString();
@@ -277,8 +277,12 @@ public final class ResourceStore {
       ResourceType type, String mesh, String name, OptionalLong expectedVersion) {
     Uni<Response> run =
         type == ResourceType.MESH
-            ? DELETE_MESH.run(redis, deleteMeshCall(name, expectedVersion))
-            : DELETE.run(redis, deleteCall(type, mesh, name, expected(expectedVersion)));
+            ? DELETE_MESH.run(
+                redis, deleteMeshCall(name, expectedVersion), settings.writeReplicas())
+            : DELETE.run(
+                redis,
+                deleteCall(type, mesh, name, expected(expectedVersion)),
+                settings.writeReplicas());
     return run.flatMap(
         response -> {
           String status = response.get(0).toString();

@@ -11,8 +11,11 @@ import java.util.Locale;
  * it once per outage instead of once per request.
  */
 public final class StoreUnavailable {
-  // Redis' own refusals while it cannot serve: loading its data, a replica without its primary.
-  private static final String[] REDIS_STATES = {"LOADING", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN"};
+  // Redis' own refusals while it cannot serve: loading its data, a replica without its primary,
+  // too few replicas for a write (also a WAIT short of them, LuaScript.ReplicasShort).
+  private static final String[] REDIS_STATES = {
+    "LOADING", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "NOREPLICAS"
+  };
 
   private StoreUnavailable() {}
 

@@ -1,0 +1,155 @@
+package dev.quma.core.store;
+
+import static dev.quma.core.testing.Fixtures.dataplane;
+import static dev.quma.core.testing.Fixtures.mesh;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quma.core.events.ChangeEvent;
+import dev.quma.core.events.ChangeFollower;
+import dev.quma.core.events.ChangeStream;
+import dev.quma.core.model.ResourceType;
+import dev.quma.core.runtime.RedisDeployment;
+import dev.quma.local.FailoverDrill;
+import dev.quma.local.LocalRedisCluster;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A master of a Redis Cluster (three masters, three replicas) is killed while the store takes
+ * writes in a mesh on each master and a change follower follows them: the replica is promoted, and
+ * the same client and follower (no restart) write and follow the killed master's mesh again. With
+ * {@code write-replicas=1} no acknowledged write is lost.
+ */
+class FailoverTest {
+  private static final Logger LOG = Logger.getLogger(FailoverTest.class);
+  private static final Duration BEFORE = Duration.ofSeconds(2);
+  private static final Duration AFTER = Duration.ofSeconds(2);
+  private static final Duration GIVE_UP = Duration.ofSeconds(30);
+
+  private LocalRedisCluster cluster;
+  private Vertx vertx;
+  private Redis redis;
+  private ChangeFollower follower;
+
+  @BeforeEach
+  void cluster() {
+    cluster = LocalRedisCluster.startThreeMastersWithReplicas();
+    vertx = Vertx.vertx();
+    redis = RedisDeployment.parse(cluster.urlSetting(), "cluster", null).client(vertx);
+  }
+
+  @AfterEach
+  void close() {
+    if (follower != null) {
+      follower.stop();
+    }
+    redis.close();
+    vertx.closeAndAwait();
+    cluster.close();
+  }
+
+  @Test
+  void writesAndTheFollowerResumeOnThePromotedReplicaWithoutARestart() throws Exception {
+    // The killed node stays down: nothing but the client's own topology refresh finds the
+    // promoted replica.
+    FailoverDrill.Result result = drill(WriteReplicas.NONE, false);
+
+    assertThat(result.recovered()).as("%s", result).isTrue();
+    assertThat(result.promotedPort()).isNotEqualTo(result.killedPort());
+    assertThat(result.writeRecoveryMillis()).isLessThan(15_000);
+    assertThat(result.notFollowed()).as("kept writes the follower never saw").isZero();
+  }
+
+  @Test
+  void writesThatWaitForAReplicaAreNotLost() throws Exception {
+    // With one replica per master, the promoted one has none until the killed node is back.
+    FailoverDrill.Result result = drill(new WriteReplicas(1, Duration.ofSeconds(1)), true);
+
+    assertThat(result.recovered()).as("%s", result).isTrue();
+    assertThat(result.lost()).as("acknowledged writes lost").isZero();
+    assertThat(result.notFollowed()).isZero();
+  }
+
+  private FailoverDrill.Result drill(WriteReplicas replicas, boolean restartKilled)
+      throws Exception {
+    ResourceStore store =
+        new ResourceStore(redis, new StoreSettings("quma", 100_000, replicas), Clock.systemUTC());
+    List<String> meshes = FailoverDrill.oneMeshPerMaster(cluster, "failover");
+    for (String mesh : meshes) {
+      store.create(mesh(mesh)).await().atMost(Duration.ofSeconds(10));
+    }
+    Map<String, Set<String>> seen = new ConcurrentHashMap<>();
+    follower =
+        new ChangeFollower(
+            redis,
+            new ChangeStream(redis, store.keys()),
+            Clock.systemUTC(),
+            new ChangeFollower.Settings(
+                500, Duration.ofHours(1), Duration.ZERO, Duration.ofMillis(200)));
+    for (String mesh : meshes) {
+      Set<String> names = seen.computeIfAbsent(mesh, m -> ConcurrentHashMap.newKeySet());
+      follower.follow(mesh, new Names(store, mesh, names)).await().atMost(Duration.ofSeconds(10));
+    }
+    follower.start();
+    FailoverDrill.Result result =
+        new FailoverDrill(cluster, meshes, new StoreTarget(store, seen))
+            .run(new FailoverDrill.Plan(8, BEFORE, AFTER, GIVE_UP, restartKilled));
+    LOG.infof("failover with %s: %s", replicas, result);
+    return result;
+  }
+
+  /** The drill's writes, through the store. */
+  private record StoreTarget(ResourceStore store, Map<String, Set<String>> seen)
+      implements FailoverDrill.Target {
+    @Override
+    public void write(String mesh, String name) {
+      store
+          .create(dataplane(mesh, name, "web", "10.0.0.1", 80))
+          .await()
+          .atMost(Duration.ofSeconds(5));
+    }
+
+    @Override
+    public boolean exists(String mesh, String name) {
+      return store
+          .find(ResourceType.DATAPLANE, mesh, name)
+          .await()
+          .atMost(Duration.ofSeconds(5))
+          .isPresent();
+    }
+
+    @Override
+    public boolean followed(String mesh, String name) {
+      return seen.get(mesh).contains(name);
+    }
+  }
+
+  /** A follower's view of one mesh: the names of its dataplanes. */
+  private record Names(ResourceStore store, String mesh, Set<String> names)
+      implements ChangeFollower.Subscriber {
+    @Override
+    public Uni<Void> resync() {
+      return new ResourceQueries(store)
+          .list(ResourceType.DATAPLANE, mesh, ListQuery.all())
+          .invoke(page -> page.items().forEach(resource -> names.add(resource.name())))
+          .replaceWithVoid();
+    }
+
+    @Override
+    public Uni<Void> apply(List<ChangeEvent> events) {
+      events.forEach(event -> names.add(event.name()));
+      return Uni.createFrom().voidItem();
+    }
+  }
+}
