@@ -33,18 +33,20 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A Redis Cluster master failover under api-service writes: three masters and three replicas
- * (local redis-server processes on free ports), one api-service process on the cluster, writers
- * creating dataplanes over HTTP in one mesh per master, and a change follower (mesh-core's, in this
- * process) following those meshes. The first mesh's master is killed; the drill ({@link
- * FailoverDrill}) counts acknowledged writes lost and times the recovery. Runs with {@code
+ * A Redis Cluster master failover under api-service writes: three masters and three replicas (local
+ * redis-server processes on free ports), one api-service process on the cluster, writers creating
+ * dataplanes over HTTP in one mesh per master, and a change follower (mesh-core's, in this process)
+ * following those meshes. The first mesh's master is killed; the drill ({@link FailoverDrill})
+ * counts acknowledged writes lost and times the recovery. Runs with {@code
  * quma.store.write-replicas} 0 and 1, {@code --runs} times each (fresh cluster and service each
  * time), and reports medians.
  */
 public final class FailoverBenchmark {
-  private static final FailoverDrill.Plan PLAN =
-      new FailoverDrill.Plan(
-          16, Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(60), true);
+  private static final int WRITERS = 16;
+  private static final Duration BEFORE = Duration.ofSeconds(3);
+  private static final Duration AFTER = Duration.ofSeconds(3);
+  private static final Duration GIVE_UP = Duration.ofSeconds(60);
+  private static final Duration LAG = Duration.ofMillis(300);
 
   public static void main(String[] args) throws Exception {
     int runs = BenchSupport.intArg(args, "--runs", 3);
@@ -56,28 +58,38 @@ public final class FailoverBenchmark {
     report.put(
         "setup",
         "3 masters + 3 replicas (cluster-node-timeout 2000 ms), one api-service, "
-            + PLAN.writers()
+            + WRITERS
             + " writers creating dataplanes over HTTP in one mesh per master, SIGKILL of the first"
             + " mesh's master after "
-            + PLAN.before().toSeconds()
-            + " s");
-    for (int replicas : List.of(0, 1)) {
-      List<Map<String, Object>> results = new ArrayList<>();
-      for (int run = 1; run <= runs; run++) {
-        FailoverDrill.Result result = runOnce(home, replicas);
-        System.out.printf("write-replicas=%d run %d: %s%n", replicas, run, result.asMap());
-        results.add(result.asMap());
+            + BEFORE.toSeconds()
+            + " s, the killed node started again once its replica took over. clean_kill: the"
+            + " replica was in step; lagging_replica: the master's replication link was cut "
+            + LAG.toMillis()
+            + " ms before the kill");
+    for (boolean lagging : List.of(false, true)) {
+      FailoverDrill.Plan plan =
+          new FailoverDrill.Plan(
+              WRITERS, BEFORE, AFTER, GIVE_UP, true, lagging ? LAG : Duration.ZERO);
+      for (int replicas : List.of(0, 1)) {
+        String name = (lagging ? "lagging_replica" : "clean_kill") + "_write_replicas_" + replicas;
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (int run = 1; run <= runs; run++) {
+          FailoverDrill.Result result = runOnce(home, replicas, plan);
+          System.out.printf("%s run %d: %s%n", name, run, result.asMap());
+          results.add(result.asMap());
+        }
+        Map<String, Object> mode = new LinkedHashMap<>();
+        mode.put("runs", results);
+        mode.put("median", medians(results));
+        report.put(name, mode);
+        System.out.printf("%s medians: %s%n", name, mode.get("median"));
       }
-      Map<String, Object> mode = new LinkedHashMap<>();
-      mode.put("runs", results);
-      mode.put("median", medians(results));
-      report.put("write_replicas_" + replicas, mode);
-      System.out.printf("write-replicas=%d medians: %s%n", replicas, mode.get("median"));
     }
     BenchSupport.writeResults(home.resolve("bench/results"), "failover", report);
   }
 
-  private static FailoverDrill.Result runOnce(Path home, int writeReplicas) throws Exception {
+  private static FailoverDrill.Result runOnce(Path home, int writeReplicas, FailoverDrill.Plan plan)
+      throws Exception {
     try (LocalRedisCluster cluster = LocalRedisCluster.startThreeMastersWithReplicas()) {
       int port = LocalRedis.freePort();
       ServiceSpec api =
@@ -115,10 +127,13 @@ public final class FailoverBenchmark {
                     500, Duration.ofHours(1), Duration.ZERO, Duration.ofMillis(200)));
         for (String mesh : meshes) {
           Set<String> names = seen.computeIfAbsent(mesh, m -> ConcurrentHashMap.newKeySet());
-          follower.follow(mesh, new Names(store, mesh, names)).await().atMost(Duration.ofSeconds(10));
+          follower
+              .follow(mesh, new Names(store, mesh, names))
+              .await()
+              .atMost(Duration.ofSeconds(10));
         }
         follower.start();
-        return new FailoverDrill(cluster, meshes, new ApiTarget(http, seen)).run(PLAN);
+        return new FailoverDrill(cluster, meshes, new ApiTarget(http, seen)).run(plan);
       } finally {
         if (follower != null) {
           follower.stop();
@@ -138,7 +153,9 @@ public final class FailoverBenchmark {
         medians.put(key, BenchSupport.median(values));
       }
     }
-    medians.put("recovered_runs", runs.stream().filter(r -> Boolean.TRUE.equals(r.get("recovered"))).count());
+    medians.put(
+        "recovered_runs",
+        runs.stream().filter(r -> Boolean.TRUE.equals(r.get("recovered"))).count());
     return medians;
   }
 

@@ -45,7 +45,18 @@ public final class FailoverDrill {
    *     as not recovered
    */
   public record Plan(
-      int writers, Duration before, Duration after, Duration giveUp, boolean restartKilled) {}
+      int writers,
+      Duration before,
+      Duration after,
+      Duration giveUp,
+      boolean restartKilled,
+      Duration laggingReplica) {
+    /** A clean kill: the replica had every write the master took. */
+    public static Plan cleanKill(
+        int writers, Duration before, Duration after, Duration giveUp, boolean restartKilled) {
+      return new Plan(writers, before, after, giveUp, restartKilled, Duration.ZERO);
+    }
+  }
 
   /**
    * @param acknowledged writes the store acknowledged
@@ -168,6 +179,10 @@ public final class FailoverDrill {
     }
     long writingSince = System.nanoTime();
     Thread.sleep(plan.before().toMillis());
+    if (!plan.laggingReplica().isZero()) {
+      cluster.cutReplicationLinks(victim);
+      Thread.sleep(plan.laggingReplica().toMillis());
+    }
     long kill = System.nanoTime();
     long before = acks.size();
     killedAt.set(kill);

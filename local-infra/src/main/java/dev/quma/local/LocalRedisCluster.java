@@ -245,6 +245,15 @@ public final class LocalRedisCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes a master's connections to its replicas ({@code CLIENT KILL TYPE replica}): they
+   * reconnect within about a second, and miss what the master takes meanwhile until they have
+   * caught up: a replica lagging behind, as over a bad network.
+   */
+  public void cutReplicationLinks(Node master) {
+    command(master.port, "CLIENT", "KILL", "TYPE", "replica");
+  }
+
   /** Kills a node at once (SIGKILL): no goodbye to its clients or its peers. */
   public void kill(Node node) {
     Process p = node.process;
