@@ -107,6 +107,8 @@ public final class LuaScript {
             .arg(Math.max(1, replicas.timeout().toMillis()));
     return redis
         .batch(List.of(run, wait))
+        .onFailure(LuaScript::reachedAReplica)
+        .transform(ReplicaReached::new)
         .map(
             replies -> {
               long confirmed = replies.get(1).toLong();
@@ -115,6 +117,22 @@ public final class LuaScript {
               }
               return replies.get(0);
             });
+  }
+
+  /** Whether a batch met a replica: the cluster is failing over, and the slot map is stale. */
+  private static boolean reachedAReplica(Throwable e) {
+    return e.getMessage() != null && e.getMessage().contains("cannot be used with replica");
+  }
+
+  /**
+   * A write and its WAIT that reached a replica (a slot map from before a failover): the write was
+   * refused there. Its message starts as Redis' own "try again" does, so that it is answered as the
+   * store being unavailable for the moment (503).
+   */
+  public static final class ReplicaReached extends RuntimeException {
+    ReplicaReached(Throwable cause) {
+      super("TRYAGAIN the write reached a replica (the cluster is failing over)", cause);
+    }
   }
 
   /**

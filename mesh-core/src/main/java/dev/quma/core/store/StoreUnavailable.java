@@ -12,10 +12,14 @@ import java.util.Locale;
  */
 public final class StoreUnavailable {
   // Redis' own refusals while it cannot serve: loading its data, a replica without its primary,
-  // too few replicas for a write (also a WAIT short of them, LuaScript.ReplicasShort).
+  // too few replicas for a write (also a WAIT short of them, LuaScript.ReplicasShort), and a
+  // cluster's moved slots and read-only replicas while it fails over (a batch is not redirected).
   private static final String[] REDIS_STATES = {
-    "LOADING", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "NOREPLICAS"
+    "LOADING", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "NOREPLICAS", "MOVED", "ASK", "READONLY"
   };
+  // How Vert.x names the failed command of a batch: "ERR [2] MOVED 1234 127.0.0.1:7001".
+  private static final java.util.regex.Pattern BATCH_INDEX =
+      java.util.regex.Pattern.compile("^ERR \\[\\d+\\] ");
 
   private StoreUnavailable() {}
 
@@ -35,6 +39,7 @@ public final class StoreUnavailable {
   }
 
   private static boolean isRedisState(String message) {
+    message = BATCH_INDEX.matcher(message).replaceFirst("");
     for (String state : REDIS_STATES) {
       if (message.startsWith(state + " ") || message.equals(state)) {
         return true;

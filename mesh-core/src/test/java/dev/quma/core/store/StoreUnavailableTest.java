@@ -41,6 +41,20 @@ class StoreUnavailableTest {
   }
 
   @Test
+  void aClusterFailingOverIsUnavailableForTheMoment() {
+    // A batch is not redirected: Vert.x fails it naming the command's index.
+    assertThat(StoreUnavailable.is(ErrorType.create("ERR [0] MOVED 4310 127.0.0.1:7002"))).isTrue();
+    assertThat(StoreUnavailable.is(ErrorType.create("READONLY You can't write against a replica")))
+        .isTrue();
+    assertThat(
+            StoreUnavailable.is(
+                ErrorType.create("NOREPLICAS Not enough good replicas to write.")))
+        .isTrue();
+    assertThat(StoreUnavailable.is(ErrorType.create("ERR [1] wrong number of arguments")))
+        .isFalse();
+  }
+
+  @Test
   void otherFailuresAreNot() {
     assertThat(StoreUnavailable.is(ErrorType.create("ERR wrong number of arguments"))).isFalse();
     assertThat(StoreUnavailable.is(new IllegalStateException("LOADINGS of fun"))).isFalse();
