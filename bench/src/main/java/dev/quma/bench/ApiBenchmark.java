@@ -32,13 +32,7 @@ public final class ApiBenchmark {
 
     try (LocalRedis redis = LocalRedis.startEphemeral()) {
       int port = LocalRedis.freePort();
-      ServiceSpec api =
-          new ServiceSpec(
-              "api-service",
-              home.resolve("api-service/target/quarkus-app/quarkus-run.jar"),
-              port,
-              "HTTP API",
-              Map.of("KUMA_API_SERVER_HTTP_PORT", String.valueOf(port)));
+      ServiceSpec api = BenchSupport.apiService(home, port, Map.of());
       try (ServiceProcess service =
           ServiceProcess.start(
               api,

@@ -57,6 +57,21 @@ final class BenchSupport {
     }
   }
 
+  /**
+   * The packaged api-service on {@code port}, with {@code env} besides its port: how every
+   * benchmark that talks to the API starts it.
+   */
+  static dev.quma.launcher.ServiceSpec apiService(Path home, int port, Map<String, String> env) {
+    Map<String, String> all = new java.util.LinkedHashMap<>(env);
+    all.put("KUMA_API_SERVER_HTTP_PORT", String.valueOf(port));
+    return new dev.quma.launcher.ServiceSpec(
+        "api-service",
+        home.resolve("api-service/target/quarkus-app/quarkus-run.jar"),
+        port,
+        "HTTP API",
+        Map.copyOf(all));
+  }
+
   /** Writes {@code report} to {@code dir/{benchmark}-{UTC timestamp}.json} and says where. */
   static void writeResults(Path dir, String benchmark, Map<String, Object> report)
       throws IOException {

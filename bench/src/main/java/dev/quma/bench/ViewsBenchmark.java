@@ -76,17 +76,11 @@ public final class ViewsBenchmark {
                   .setMaxPoolWaiting(100_000));
       int port = LocalRedis.freePort();
       ServiceSpec api =
-          new ServiceSpec(
-              "api-service",
-              home.resolve("api-service/target/quarkus-app/quarkus-run.jar"),
+          BenchSupport.apiService(
+              home,
               port,
-              "HTTP API",
-              Map.of(
-                  "KUMA_API_SERVER_HTTP_PORT",
-                  String.valueOf(port),
-                  // The benchmark runs the reconcile itself, as one of its walks.
-                  "QUMA_API_INSIGHTS_RECONCILE_INTERVAL",
-                  "0s"));
+              // The benchmark runs the reconcile itself, as one of its walks.
+              Map.of("QUMA_API_INSIGHTS_RECONCILE_INTERVAL", "0s"));
       try (ServiceProcess service =
           ServiceProcess.start(
               api,

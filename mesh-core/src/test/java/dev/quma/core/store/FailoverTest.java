@@ -4,22 +4,15 @@ import static dev.quma.core.testing.Fixtures.dataplane;
 import static dev.quma.core.testing.Fixtures.mesh;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quma.core.events.ChangeEvent;
-import dev.quma.core.events.ChangeFollower;
-import dev.quma.core.events.ChangeStream;
+import dev.quma.core.events.FollowedNames;
 import dev.quma.core.model.ResourceType;
 import dev.quma.core.runtime.RedisDeployment;
 import dev.quma.local.FailoverDrill;
 import dev.quma.local.LocalRedisCluster;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,7 +33,7 @@ class FailoverTest {
   private LocalRedisCluster cluster;
   private Vertx vertx;
   private Redis redis;
-  private ChangeFollower follower;
+  private FollowedNames follower;
 
   @BeforeEach
   void cluster() {
@@ -74,7 +67,7 @@ class FailoverTest {
 
   @Test
   void writesThatWaitForAReplicaAreNotLost() throws Exception {
-    // The replica lags behind (its link cut 300 ms before the kill): the master acknowledges
+    // The replica lags behind (its link kept cut for the 300 ms up to the kill): the master acknowledges
     // nothing it did not get. With one replica per master, the promoted one has none until the
     // killed node is back.
     FailoverDrill.Result result =
@@ -89,33 +82,22 @@ class FailoverTest {
 
   private FailoverDrill.Result drill(WriteReplicas replicas, FailoverDrill.Plan plan)
       throws Exception {
-    ResourceStore store =
-        new ResourceStore(redis, new StoreSettings("quma", 100_000, replicas), Clock.systemUTC());
+    ResourceStore store = new ResourceStore(redis, new StoreSettings("quma", 100_000, replicas));
     List<String> meshes = FailoverDrill.oneMeshPerMaster(cluster, "failover");
     for (String mesh : meshes) {
       store.create(mesh(mesh)).await().atMost(Duration.ofSeconds(10));
     }
-    Map<String, Set<String>> seen = new ConcurrentHashMap<>();
     follower =
-        new ChangeFollower(
-            redis,
-            new ChangeStream(redis, store.keys()),
-            Clock.systemUTC(),
-            new ChangeFollower.Settings(
-                500, Duration.ofHours(1), Duration.ZERO, Duration.ofMillis(200)));
-    for (String mesh : meshes) {
-      Set<String> names = seen.computeIfAbsent(mesh, m -> ConcurrentHashMap.newKeySet());
-      follower.follow(mesh, new Names(store, mesh, names)).await().atMost(Duration.ofSeconds(10));
-    }
-    follower.start();
+        new FollowedNames(redis, store, Duration.ofMillis(200))
+            .start(meshes, Duration.ofSeconds(10));
     FailoverDrill.Result result =
-        new FailoverDrill(cluster, meshes, new StoreTarget(store, seen)).run(plan);
+        new FailoverDrill(cluster, meshes, new StoreTarget(store, follower)).run(plan);
     LOG.infof("failover with %s: %s", replicas, result);
     return result;
   }
 
   /** The drill's writes, through the store. */
-  private record StoreTarget(ResourceStore store, Map<String, Set<String>> seen)
+  private record StoreTarget(ResourceStore store, FollowedNames follower)
       implements FailoverDrill.Target {
     @Override
     public void write(String mesh, String name) {
@@ -136,25 +118,7 @@ class FailoverTest {
 
     @Override
     public boolean followed(String mesh, String name) {
-      return seen.get(mesh).contains(name);
-    }
-  }
-
-  /** A follower's view of one mesh: the names of its dataplanes. */
-  private record Names(ResourceStore store, String mesh, Set<String> names)
-      implements ChangeFollower.Subscriber {
-    @Override
-    public Uni<Void> resync() {
-      return new ResourceQueries(store)
-          .list(ResourceType.DATAPLANE, mesh, ListQuery.all())
-          .invoke(page -> page.items().forEach(resource -> names.add(resource.name())))
-          .replaceWithVoid();
-    }
-
-    @Override
-    public Uni<Void> apply(List<ChangeEvent> events) {
-      events.forEach(event -> names.add(event.name()));
-      return Uni.createFrom().voidItem();
+      return follower.has(mesh, name);
     }
   }
 }

@@ -47,8 +47,7 @@ class StoreUnavailableTest {
     assertThat(StoreUnavailable.is(ErrorType.create("READONLY You can't write against a replica")))
         .isTrue();
     assertThat(
-            StoreUnavailable.is(
-                ErrorType.create("NOREPLICAS Not enough good replicas to write.")))
+            StoreUnavailable.is(ErrorType.create("NOREPLICAS Not enough good replicas to write.")))
         .isTrue();
     assertThat(StoreUnavailable.is(ErrorType.create("ERR [1] wrong number of arguments")))
         .isFalse();
