@@ -67,7 +67,8 @@ class FailoverTest {
 
   @Test
   void writesThatWaitForAReplicaAreNotLost() throws Exception {
-    // The replica lags behind (its link kept cut for the 300 ms up to the kill): the master acknowledges
+    // The replica lags behind (its link kept cut for the 300 ms up to the kill): the master
+    // acknowledges
     // nothing it did not get. With one replica per master, the promoted one has none until the
     // killed node is back.
     FailoverDrill.Result result =
