@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -56,7 +55,6 @@ public final class HealthBenchmark {
   }
 
   private final XdsBenchmark fleet = new XdsBenchmark();
-  private final GcPauses fleetPauses = new GcPauses();
 
   private void run(Path home, int services, int instances, int flips) throws Exception {
     int proxies = services * instances;
@@ -186,7 +184,7 @@ public final class HealthBenchmark {
         Latencies unhealthy = new Latencies("unhealthy report -> consumers ACKed");
         Latencies healthyAgain = new Latencies("healthy report -> consumers ACKed");
         System.gc(); // each phase starts from a collected fleet heap; its pauses are reported
-        Pauses probePauses = pausesFrom(base);
+        XdsBenchmark.Pauses probePauses = fleet.pausesFrom(base);
         for (int f = 0; f < flips; f++) {
           int instance = pick(random, proxies, used);
           String address = XdsBenchmark.address(instance) + ":9000";
@@ -207,7 +205,7 @@ public final class HealthBenchmark {
             unhealthy.percentileMillis(99),
             healthyAgain.percentileMillis(50),
             healthyAgain.percentileMillis(99));
-        Map<String, Object> probeGc = until(probePauses, base);
+        Map<String, Object> probeGc = fleet.until(probePauses, base);
         System.out.println("  GC pauses meanwhile: " + probeGc);
 
         // ---- graceful leave -> every consumer ACKed endpoints without it ----
@@ -215,7 +213,7 @@ public final class HealthBenchmark {
         int lostLeaves = 0;
         Set<Integer> left = new java.util.HashSet<>();
         System.gc();
-        Pauses leavePauses = pausesFrom(base);
+        XdsBenchmark.Pauses leavePauses = fleet.pausesFrom(base);
         for (int f = 0; f < flips; f++) {
           int instance = pick(random, proxies, used);
           String address = XdsBenchmark.address(instance) + ":9000";
@@ -252,7 +250,7 @@ public final class HealthBenchmark {
             "graceful leave -> every consumer ACKed without it: p50 %.1f ms, p99 %.1f ms; %d of %d"
                 + " not seen by every consumer within 30 s%n",
             leaves.percentileMillis(50), leaves.percentileMillis(99), lostLeaves, flips);
-        Map<String, Object> leaveGc = until(leavePauses, base);
+        Map<String, Object> leaveGc = fleet.until(leavePauses, base);
         System.out.println("  GC pauses meanwhile: " + leaveGc);
 
         Map<String, Object> report = BenchSupport.report("health");
@@ -282,31 +280,6 @@ public final class HealthBenchmark {
       redis.close();
       vertx.closeAndAwait();
     }
-  }
-
-  /** Where the GC pause counts of both sides stood when a phase began. */
-  private record Pauses(int fleetMark, double replicaCount, double replicaSeconds) {}
-
-  private Pauses pausesFrom(String base) throws Exception {
-    return new Pauses(
-        fleetPauses.mark(),
-        fleet.metric(base, "jvm_gc_pause_seconds_count"),
-        fleet.metric(base, "jvm_gc_pause_seconds_sum"));
-  }
-
-  /** The pauses of the simulated fleet's JVM (in detail) and of the replica since {@code from}. */
-  private Map<String, Object> until(Pauses from, String base) throws Exception {
-    Map<String, Object> replica = new LinkedHashMap<>();
-    replica.put(
-        "pauses", (long) (fleet.metric(base, "jvm_gc_pause_seconds_count") - from.replicaCount()));
-    replica.put(
-        "total_ms",
-        XdsBenchmark.round(
-            (fleet.metric(base, "jvm_gc_pause_seconds_sum") - from.replicaSeconds()) * 1000));
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("fleet", fleetPauses.since(from.fleetMark()));
-    out.put("replica", replica);
-    return out;
   }
 
   /** The fleet's dataplane, with a TCP service probe on its inbound. */
