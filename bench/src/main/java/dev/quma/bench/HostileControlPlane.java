@@ -331,19 +331,13 @@ public final class HostileControlPlane implements AutoCloseable {
    * another process of this busy machine before the service binds it.
    */
   private int startUntilReady(Supplier<Started> starter) {
-    IllegalStateException failure = null;
-    for (int attempt = 0; attempt < 3; attempt++) {
-      Started started = starter.get();
-      try {
-        started.process().awaitReady(Duration.ofSeconds(90));
-        return started.port();
-      } catch (IllegalStateException e) {
-        failure = e;
-        started.process().close();
-        running.remove(started.process());
-      }
-    }
-    throw failure;
+    return ServiceProcess.startUntilReady(
+            3,
+            Duration.ofSeconds(90),
+            starter,
+            Started::process,
+            failed -> running.remove(failed.process()))
+        .port();
   }
 
   private static Path jar(Path home, String module) {

@@ -57,28 +57,24 @@ public final class PackagedServices implements AutoCloseable {
   public Started start(
       String name, String module, Function<Ports, Map<String, String>> environment) {
     Path jar = jar(module);
-    IllegalStateException failure = null;
-    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      Ports ports = new Ports(LocalRedis.freePort(), LocalRedis.freePort());
-      StringBuffer output = new StringBuffer();
-      ServiceProcess process =
-          ServiceProcess.start(
-              new ServiceSpec(name, jar, ports.http(), name, environment.apply(ports)),
-              Path.of(System.getProperty("java.home")),
-              Map.of("QUMA_REDIS_URL", redisUrl),
-              jvmOptions,
-              tee(output));
-      running.add(process);
-      try {
-        process.awaitReady(READY_WITHIN);
-        return new Started(process, ports, output);
-      } catch (IllegalStateException e) {
-        failure = e;
-        process.close();
-        running.remove(process);
-      }
-    }
-    throw failure;
+    return ServiceProcess.startUntilReady(
+        ATTEMPTS,
+        READY_WITHIN,
+        () -> {
+          Ports ports = new Ports(LocalRedis.freePort(), LocalRedis.freePort());
+          StringBuffer output = new StringBuffer();
+          ServiceProcess process =
+              ServiceProcess.start(
+                  new ServiceSpec(name, jar, ports.http(), name, environment.apply(ports)),
+                  Path.of(System.getProperty("java.home")),
+                  Map.of("QUMA_REDIS_URL", redisUrl),
+                  jvmOptions,
+                  tee(output));
+          running.add(process);
+          return new Started(process, ports, output);
+        },
+        Started::process,
+        failed -> running.remove(failed.process()));
   }
 
   /** Closes {@code resource} with the services, before them (last added, first closed). */

@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A service running as its own JVM process. Its output is copied to the console, each line prefixed
@@ -118,6 +121,33 @@ public final class ServiceProcess implements AutoCloseable {
     }
     throw new IllegalStateException(
         spec.name() + " was not ready within " + timeout.toSeconds() + " s");
+  }
+
+  /**
+   * Starts a service and waits until it is ready, {@code attempts} times at most: a port found free
+   * may be taken by another process of a busy machine before the service binds it, so each attempt
+   * calls {@code start} anew (for new ports). A failed attempt's process is closed and handed to
+   * {@code discarded}; answers what the attempt that got ready started.
+   */
+  public static <T> T startUntilReady(
+      int attempts,
+      Duration within,
+      Supplier<T> start,
+      Function<T, ServiceProcess> processOf,
+      Consumer<T> discarded) {
+    IllegalStateException failure = null;
+    for (int attempt = 0; attempt < attempts; attempt++) {
+      T started = start.get();
+      try {
+        processOf.apply(started).awaitReady(within);
+        return started;
+      } catch (IllegalStateException e) {
+        failure = e;
+        processOf.apply(started).close();
+        discarded.accept(started);
+      }
+    }
+    throw failure;
   }
 
   public boolean alive() {
