@@ -1,5 +1,6 @@
 package dev.quma.core.dns;
 
+import static dev.quma.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quma.testing.MutableClock;
@@ -60,6 +61,9 @@ class DomainNamesTest {
     assertThat(resolved.address()).isEqualTo("10.0.0.5");
     assertThat(names.current("db.test")).isEqualTo(resolved);
     assertThat(lookups.get()).isEqualTo(1);
+    // The lookup thread stores the result before it tells the listeners, so resolve() may answer
+    // first.
+    assertThat(eventually(Duration.ofSeconds(5), () -> !changes.isEmpty())).isTrue();
     assertThat(changes).containsExactly(Set.of("db.test"));
   }
 
